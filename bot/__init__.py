@@ -1,0 +1,1 @@
+"""Hiring-decision Slack bot."""
