@@ -1,0 +1,14 @@
+"""Slack edges: each surface registers its listeners; the logic lives in bot.core."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import actions, commands, events, views
+
+
+def register(app: App) -> None:
+    commands.register(app)
+    actions.register(app)
+    events.register(app)
+    views.register(app)

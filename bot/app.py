@@ -1,0 +1,120 @@
+"""The Bolt app factory: no globals, so tests and the sandbox build their own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import listeners
+from bot.config import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.db.repositories import EventDedupe
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+SORRY_DATABASE = (
+    ":hourglass: The decision log is unavailable for a moment, so nothing was changed. "
+    "Please try again in a minute."
+)
+SORRY_UNEXPECTED = (
+    ":warning: Something went wrong on our side and nothing was changed. "
+    "Please try again; if it keeps happening, tell whoever runs the hiring bot."
+)
+
+
+def build_app(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    client: WebClient,
+    *,
+    clock: Clock | None = None,
+) -> App:
+    services = Services(
+        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
+    )
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret or "",
+        # Socket Mode has no HTTP signatures; HTTP mode always verifies them.
+        request_verification_enabled=bool(settings.signing_secret),
+        token_verification_enabled=False,
+        oauth_settings=_oauth_settings(settings, session_factory)
+        if settings.oauth_enabled
+        else None,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
+        raise_error_for_unhandled_request=False,
+    )
+    app.use(_inject(services))
+    app.use(_dedupe_events(services))
+    listeners.register(app)
+    app.error(_handle_error)
+    return app
+
+
+def _oauth_settings(settings: Settings, session_factory: sessionmaker[Session]) -> OAuthSettings:
+    engine = session_factory.kw["bind"]
+    assert settings.client_id is not None and settings.client_secret is not None
+    return OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(settings.oauth_scopes),
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=settings.client_id,
+            engine=engine,
+            installations_table_name="slack_installations",
+            bots_table_name="slack_bots",
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=600, engine=engine, table_name="slack_oauth_states"
+        ),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+    )
+
+
+def _inject(services: Services) -> Callable[..., Any]:
+    def inject_services(context: dict[str, Any], next: Callable[[], Any]) -> Any:
+        context["services"] = services
+        return next()
+
+    return inject_services
+
+
+def _dedupe_events(services: Services) -> Callable[..., Any]:
+    """Slack retries an event it thinks we missed; do its work once per event_id."""
+
+    def dedupe_events(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        with services.session_factory.begin() as session:
+            first_time = EventDedupe.first_time(session, event_id, body.get("team_id") or "")
+        if not first_time:
+            log.info("event %s already processed; acknowledging the retry", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return dedupe_events
+
+
+def _handle_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:
+    """Last line of defence: log it, tell the user briefly, never show a traceback."""
+    log.exception("unhandled error in a listener", exc_info=error)
+    message = SORRY_DATABASE if isinstance(error, OperationalError) else SORRY_UNEXPECTED
+    if respond is not None and body.get("response_url"):
+        try:
+            respond(text=message, response_type="ephemeral", replace_original=False)
+        except Exception:  # the user can't be told; the log has it
+            log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,125 @@
+"""Small Block Kit pieces every surface uses, built with slack_sdk's models.
+
+slack_sdk's models validate Slack's limits when they are turned into dicts, so a
+message that would be rejected by Slack fails in our tests instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.text import BLOCKS_PER_MESSAGE, HEADER_LIMIT, SECTION_TEXT_LIMIT, truncate
+
+OUTCOME_LABELS: Mapping[str, str] = {
+    "product_engineer": "Product engineer",
+    "software_engineer": "Software engineer",
+    "growth_engineer": "Growth engineer",
+    "both": "Both: a product engineer and a software engineer",
+    "not_hiring": "Not hiring now",
+}
+OUTCOME_EMOJI: Mapping[str, str] = {
+    "product_engineer": ":rocket:",
+    "software_engineer": ":gear:",
+    "growth_engineer": ":chart_with_upwards_trend:",
+    "both": ":handshake:",
+    "not_hiring": ":double_vertical_bar:",
+}
+
+
+def outcome_label(outcome: str | None) -> str:
+    if outcome is None:
+        return "—"
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+
+
+@dataclass
+class Message:
+    """A message ready for chat.postMessage / chat.update / respond: text fallback + blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def render(blocks: Sequence[Block], text: str) -> Message:
+    """Validate and serialise; keep the fallback text within Slack's limits too."""
+    if len(blocks) > BLOCKS_PER_MESSAGE:
+        raise ValueError(f"{len(blocks)} blocks is more than Slack allows in a message")
+    return Message(text=truncate(text, 3000), blocks=[block.to_dict() for block in blocks])
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=truncate(text, HEADER_LIMIT), emoji=True))
+
+
+def section(text: str, accessory: Any = None) -> SectionBlock:
+    return SectionBlock(
+        text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)), accessory=accessory
+    )
+
+
+def fields_section(fields: Sequence[str]) -> SectionBlock:
+    return SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields[:10]])
+
+
+def context(*parts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(p, 3000)) for p in parts[:10]])
+
+
+def divider() -> DividerBlock:
+    return DividerBlock()
+
+
+def button(
+    label: str,
+    action_id: str,
+    value: Mapping[str, Any] | str | None = None,
+    *,
+    style: str | None = None,
+    url: str | None = None,
+) -> ButtonElement:
+    encoded = value if isinstance(value, str) or value is None else encode_value(value)
+    return ButtonElement(
+        text=PlainTextObject(text=truncate(label, 75), emoji=True),
+        action_id=action_id,
+        value=encoded,
+        style=style,
+        url=url,
+    )
+
+
+def actions(*elements: Any, block_id: str | None = None) -> ActionsBlock:
+    return ActionsBlock(elements=list(elements), block_id=block_id)
+
+
+def encode_value(value: Mapping[str, Any]) -> str:
+    """Button values carry ids, never user text; compact JSON stays far below 2000 chars."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def decode_value(raw: str | None) -> dict[str, Any]:
+    """Parse a button value; anything malformed (a forged or ancient payload) gives {}."""
+    if not raw:
+        return {}
+    try:
+        decoded = json.loads(raw)
+    except ValueError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}

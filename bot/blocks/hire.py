@@ -1,0 +1,279 @@
+"""Block Kit for the guided hiring conversation: root message, questions, recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ConfirmObject,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.common import (
+    OUTCOME_EMOJI,
+    OUTCOME_LABELS,
+    Message,
+    actions,
+    button,
+    context,
+    divider,
+    encode_value,
+    header,
+    outcome_label,
+    render,
+    section,
+)
+from bot.blocks.text import user_text
+
+TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
+NOTE_LIMIT = 500
+
+ANSWER_ACTION = "hire_answer"  # + ":" + option key; Slack wants unique ids within a block
+BACK_ACTION = "hire_back"
+CANCEL_ACTION = "hire_cancel"
+ACCEPT_ACTION = "hire_accept"
+OVERRIDE_ACTION = "hire_override"
+NOT_HIRING_ACTION = "hire_not_hiring"
+OVERRIDE_CALLBACK = "hire_override_submit"
+OVERRIDE_OUTCOME_BLOCK = "outcome"
+OVERRIDE_REASON_BLOCK = "reason"
+
+STATE_TEXT = {
+    "in_progress": ":hourglass_flowing_sand: In progress",
+    "awaiting_decision": ":ballot_box_with_ballot: Recommendation ready — waiting for the decision",
+    "decided": ":white_check_mark: Decided",
+    "cancelled": ":x: Cancelled",
+}
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """What the root message shows; built by the listener from the stored conversation."""
+
+    id: int
+    title: str
+    started_by: str
+    state: str
+    answered: int
+    total_questions: int
+    final_outcome: str | None = None
+    decided_by: str | None = None
+    cancelled_by: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    conversation_id: int
+    step: int
+    total: int
+    prompt: str
+    help: str | None
+    options: Sequence[tuple[str, str]]  # (option key, label)
+    can_go_back: bool
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    question: str
+    answer: str
+    reason: str
+    towards: str  # outcome key the answer pushed towards
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    conversation_id: int
+    title: str
+    outcome: str
+    confidence: str  # high | medium | low
+    reasons: Sequence[ReasonLine]
+    summary: str | None = None  # one line on what the recommended role is
+
+
+def root_message(conv: ConversationSummary) -> Message:
+    title = user_text(conv.title, TITLE_IN_MESSAGES)
+    state = STATE_TEXT.get(conv.state, conv.state)
+    if conv.state == "decided":
+        emoji = OUTCOME_EMOJI.get(conv.final_outcome or "", "")
+        state = f"{state}: {emoji} *{outcome_label(conv.final_outcome)}*"
+        if conv.decided_by:
+            state += f" by <@{conv.decided_by}>"
+    elif conv.state == "in_progress":
+        state += (
+            f" · question {min(conv.answered + 1, conv.total_questions)} of {conv.total_questions}"
+        )
+    elif conv.state == "cancelled" and conv.cancelled_by:
+        state += f" by <@{conv.cancelled_by}>"
+    blocks = [
+        section(
+            f":compass: *Hiring decision:* {title}\nStarted by <@{conv.started_by}> · #{conv.id}"
+        ),
+        context(state),
+    ]
+    if conv.state in {"in_progress", "awaiting_decision"}:
+        blocks.append(context("The questions are in this thread :thread:"))
+    fallback_state = {
+        "decided": f"decided: {outcome_label(conv.final_outcome)}",
+        "cancelled": "cancelled",
+    }.get(conv.state, "in progress")
+    return render(blocks, f"Hiring decision #{conv.id}: {title} ({fallback_state})")
+
+
+def question_message(q: QuestionView) -> Message:
+    numbers = ", ".join(str(i) for i in range(1, len(q.options) + 1))
+    text = f"*Question {q.step + 1} of {q.total}* · {q.prompt}"
+    if q.help:
+        text += f"\n_{q.help}_"
+    option_buttons = [
+        button(
+            label,
+            f"{ANSWER_ACTION}:{key}",
+            {"c": q.conversation_id, "s": q.step, "o": key},
+        )
+        for key, label in q.options
+    ]
+    controls = []
+    if q.can_go_back:
+        controls.append(button("← Back", BACK_ACTION, {"c": q.conversation_id, "s": q.step}))
+    cancel = button("Cancel", CANCEL_ACTION, {"c": q.conversation_id, "s": q.step}, style="danger")
+    cancel.confirm = ConfirmObject(
+        title="Cancel this conversation?",
+        text="The answers so far are kept in the log, marked cancelled.",
+        confirm="Cancel it",
+        deny="Keep going",
+    )
+    controls.append(cancel)
+    blocks = [
+        section(text),
+        actions(*option_buttons, block_id=f"q:{q.conversation_id}:{q.step}"),
+        actions(*controls, block_id=f"qc:{q.conversation_id}:{q.step}"),
+        context(f"Click an option, or reply in this thread with its name or number ({numbers})."),
+    ]
+    return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
+
+
+def answered_question_message(
+    step: int, total: int, prompt: str, answer_label: str, answered_by: str
+) -> Message:
+    text = (
+        f":white_check_mark: *Question {step + 1} of {total}* · {prompt}\n"
+        f"*{answer_label}* — answered by <@{answered_by}>"
+    )
+    return render([section(text)], f"Question {step + 1} of {total}: {prompt} — {answer_label}")
+
+
+def superseded_question_message(step: int, total: int, prompt: str, note: str) -> Message:
+    text = f"~Question {step + 1} of {total} · {prompt}~\n{note}"
+    return render([section(text)], f"Question {step + 1} of {total}: {note}")
+
+
+def recommendation_message(rec: RecommendationView, *, decided: bool = False) -> Message:
+    label = outcome_label(rec.outcome)
+    emoji = OUTCOME_EMOJI.get(rec.outcome, "")
+    blocks: list[Any] = [
+        header(f"Recommendation: {label}"),
+        section(
+            f"{emoji} For *{user_text(rec.title, TITLE_IN_MESSAGES)}* the answers point to "
+            f"*{label}* ({rec.confidence} confidence)."
+            + (f"\n{rec.summary}" if rec.summary else "")
+        ),
+    ]
+    reasons = list(rec.reasons)[:8]
+    if reasons:
+        lines = [
+            f"• *{r.question}:* {r.answer} → {outcome_label(r.towards).lower()}. {r.reason}"
+            for r in reasons
+        ]
+        blocks.append(section("*Why*\n" + "\n".join(lines)))
+    sources = sorted({r.source_url for r in reasons if r.source_url})
+    if sources:
+        blocks.append(
+            context("Sources: " + " · ".join(f"<{url}|{_source_name(url)}>" for url in sources))
+        )
+    if not decided:
+        value = {"c": rec.conversation_id}
+        blocks.append(divider())
+        blocks.append(
+            actions(
+                button(f"Accept: {label}", ACCEPT_ACTION, value, style="primary"),
+                button("Choose another outcome…", OVERRIDE_ACTION, value),
+                button("Not hiring now", NOT_HIRING_ACTION, value),
+                button("← Change answers", BACK_ACTION, {**value, "s": -1}),
+                block_id=f"decide:{rec.conversation_id}",
+            )
+        )
+    return render(
+        blocks, f"Recommendation for #{rec.conversation_id}: {label} ({rec.confidence} confidence)"
+    )
+
+
+def decision_recorded_message(
+    rec: RecommendationView, final_outcome: str, decided_by: str, reason: str | None, at: datetime
+) -> Message:
+    """The recommendation message once decided: same reasons, no buttons, the outcome on top."""
+    base = recommendation_message(rec, decided=True)
+    summary = (
+        f"{OUTCOME_EMOJI.get(final_outcome, '')} *Decision recorded: {outcome_label(final_outcome)}*"
+        f" — by <@{decided_by}> on {at:%Y-%m-%d %H:%M} UTC"
+    )
+    if final_outcome != rec.outcome and reason:
+        summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
+    blocks = [*base.blocks, divider().to_dict(), section(summary).to_dict()]
+    return Message(text=f"Decision recorded: {outcome_label(final_outcome)}", blocks=blocks)
+
+
+def override_modal(conversation_id: int, recommended: str, title: str) -> dict[str, Any]:
+    choices = [key for key in OUTCOME_LABELS if key != recommended]
+    view = View(
+        type="modal",
+        callback_id=OVERRIDE_CALLBACK,
+        private_metadata=encode_value({"c": conversation_id}),
+        title=PlainTextObject(text="Record another outcome"),
+        submit=PlainTextObject(text="Record decision"),
+        close=PlainTextObject(text="Back"),
+        blocks=[
+            section(
+                f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe bot recommended "
+                f"*{outcome_label(recommended)}*. What did you decide instead, and why?"
+            ),
+            InputBlock(
+                block_id=OVERRIDE_OUTCOME_BLOCK,
+                label=PlainTextObject(text="Decision"),
+                element=StaticSelectElement(
+                    action_id="value",
+                    placeholder=PlainTextObject(text="Choose an outcome"),
+                    options=[Option(value=key, label=outcome_label(key)[:75]) for key in choices],
+                ),
+            ),
+            InputBlock(
+                block_id=OVERRIDE_REASON_BLOCK,
+                label=PlainTextObject(text="Why"),
+                hint=PlainTextObject(text="Kept in the decision log with the decision."),
+                element=PlainTextInputElement(
+                    action_id="value",
+                    multiline=True,
+                    min_length=3,
+                    max_length=1000,
+                    placeholder=PlainTextObject(text="e.g. the team already has a strong PM"),
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def _source_name(url: str) -> str:
+    if "product-engineer-vs-software-engineer" in url:
+        return "Product engineer vs software engineer"
+    if "what-is-a-product-engineer" in url:
+        return "What is a product engineer"
+    return url

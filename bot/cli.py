@@ -1,0 +1,184 @@
+"""`hiring-bot serve|socket|migrate|digest|export|sandbox`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from bot.config import (
+    REQUIRED_FOR_HTTP,
+    REQUIRED_FOR_SOCKET,
+    REQUIRED_FOR_WEB_API,
+    ConfigError,
+    Settings,
+    configure_logging,
+    load_settings,
+)
+
+log = logging.getLogger("bot.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hiring-bot",
+        description="Slack bot that helps teams decide which kind of engineer to hire.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("serve", help="HTTP mode: Slack requests at POST /slack/events, GET /healthz")
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN); good for local use")
+    sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    sub.add_parser("digest", help="post the digests that are due now (for cron) and exit")
+    export = sub.add_parser("export", help="write a workspace's decision log as CSV")
+    export.add_argument("--team", required=True, help="Slack team id, e.g. T0123ABC")
+    export.add_argument("--enterprise", default="", help="Enterprise Grid id, if any")
+    export.add_argument("--since", default=None, help="only decisions on or after YYYY-MM-DD")
+    export.add_argument("--out", default="-", help="file to write (default: standard output)")
+    sandbox = sub.add_parser("sandbox", help="try the real bot in a browser, no Slack needed")
+    sandbox.add_argument("--host", default="127.0.0.1", help="interface for the web page")
+    sandbox.add_argument("--port", type=int, default=3000, help="port for the web page")
+    sandbox.add_argument("--fresh", action="store_true", help="start with an empty database")
+    sandbox.add_argument("--db", default="sandbox.db", help="SQLite file (default sandbox.db)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as error:
+        print(f"hiring-bot: configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "sandbox":
+        from bot.sandbox import run_sandbox
+
+        return run_sandbox(host=args.host, port=args.port, fresh=args.fresh, db_path=Path(args.db))
+    requirements = {
+        "serve": REQUIRED_FOR_HTTP,
+        "socket": REQUIRED_FOR_SOCKET,
+        "digest": REQUIRED_FOR_WEB_API,
+    }.get(args.command, ())
+    settings = load_settings(require=requirements)
+    configure_logging(settings)
+    if args.command == "migrate":
+        return _migrate(settings)
+    if args.command == "serve":
+        return _serve(settings)
+    if args.command == "socket":
+        return _socket(settings)
+    if args.command == "digest":
+        return _digest(settings)
+    if args.command == "export":
+        return _export(settings, args)
+    raise AssertionError(args.command)
+
+
+def _migrate(settings: Settings) -> int:
+    from bot.db.migrate import upgrade_to_head
+    from bot.db.session import redact_url
+
+    upgrade_to_head(settings.database_url)
+    log.info("database %s is at the newest schema", redact_url(settings.database_url))
+    return 0
+
+
+def _ensure_schema(settings: Settings) -> None:
+    """SQLite (one process) migrates itself; PostgreSQL replicas rely on `migrate`."""
+    from bot.db.migrate import is_at_head, upgrade_to_head
+
+    if settings.database_url.startswith("sqlite"):
+        upgrade_to_head(settings.database_url)
+    elif not is_at_head(settings.database_url):
+        raise ConfigError(
+            "DATABASE_URL points at a database that is not at the newest schema: "
+            "run `hiring-bot migrate` once, then start the replicas"
+        )
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from bot.runtime import build_runtime
+    from bot.server import build_asgi_app
+
+    _ensure_schema(settings)
+    runtime = build_runtime(settings)
+    asgi_app = build_asgi_app(runtime)
+    log.info(
+        "listening on http://%s:%s (Slack requests at /slack/events)", settings.host, settings.port
+    )
+    # uvicorn handles SIGTERM/SIGINT: it stops accepting, finishes requests, runs the lifespan exit.
+    uvicorn.run(
+        asgi_app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import build_runtime
+    from bot.scheduler import start_scheduler
+
+    _ensure_schema(settings)
+    runtime = build_runtime(settings)
+    scheduler = (
+        start_scheduler(runtime.services, runtime.client) if settings.scheduler_enabled else None
+    )
+    handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    handler.connect()
+    log.info("connected to Slack in Socket Mode")
+    stopped.wait()
+    log.info("shutting down")
+    handler.close()
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
+    runtime.close()
+    return 0
+
+
+def _digest(settings: Settings) -> int:
+    from bot.runtime import build_runtime
+    from bot.scheduler import run_jobs_once
+
+    _ensure_schema(settings)
+    runtime = build_runtime(settings)
+    try:
+        run_jobs_once(runtime.services, runtime.client)
+    finally:
+        runtime.close()
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.jobs.export import export_cli
+
+    return export_cli(
+        settings, team_id=args.team, enterprise_id=args.enterprise, since=args.since, out=args.out
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Periodic jobs run by the scheduler and by `hiring-bot digest` (cron)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+
+from bot.services import Services
+
+JOBS: list[tuple[str, Callable[[Services, WebClient, str], object]]] = []

@@ -1,0 +1,40 @@
+"""Assembles the real product from settings: engine, sessions, Web API client, Bolt app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.db.session import make_engine, make_session_factory
+from bot.services import Services
+from bot.slack_client import build_web_client
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    client: WebClient
+    app: App
+    services: Services
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    client = build_web_client(settings)
+    clock = clock or SystemClock()
+    app = build_app(settings, session_factory, client, clock=clock)
+    services = Services(settings=settings, session_factory=session_factory, clock=clock)
+    return Runtime(settings, engine, session_factory, client, app, services)

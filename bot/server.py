@@ -1,0 +1,74 @@
+"""HTTP mode: Bolt behind Starlette + uvicorn, plus /healthz and the OAuth routes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.db.session import check_database
+from bot.runtime import Runtime
+from bot.scheduler import start_scheduler
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse anything absurd.
+
+
+def build_asgi_app(runtime: Runtime, *, with_scheduler: bool | None = None) -> Starlette:
+    bolt_app = runtime.app
+    run_scheduler = runtime.settings.scheduler_enabled if with_scheduler is None else with_scheduler
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return Response("payload too large", status_code=413)
+        # Bolt's dispatch blocks until ack(); run it off the event loop.
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(request: Request) -> Response:
+        ok, detail = await run_in_threadpool(check_database, runtime.engine)
+        payload = {
+            "status": "ok" if ok else "degraded",
+            "database": {"ok": ok, "dialect": runtime.engine.dialect.name, "detail": detail},
+        }
+        return JSONResponse(payload, status_code=200 if ok else 503)
+
+    async def oauth(request: Request) -> Response:
+        flow = bolt_app.oauth_flow
+        if flow is None:
+            return Response("OAuth is not configured", status_code=404)
+        bolt_request = to_bolt_request(request, await request.body())
+        if request.url.path == flow.install_path:
+            bolt_response = await run_in_threadpool(flow.handle_installation, bolt_request)
+        else:
+            bolt_response = await run_in_threadpool(flow.handle_callback, bolt_request)
+        return to_starlette_response(bolt_response)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        scheduler = start_scheduler(runtime.services, runtime.client) if run_scheduler else None
+        log.info("hiring bot ready (database: %s)", runtime.engine.dialect.name)
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+            runtime.close()
+            log.info("hiring bot stopped")
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/slack/install", oauth, methods=["GET"]),
+        Route("/slack/oauth_redirect", oauth, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,151 @@
+"""Settings: clear one-line errors at start, and secrets that never reach the logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import (
+    REQUIRED_FOR_HTTP,
+    ConfigError,
+    SecretRedactingFilter,
+    Settings,
+    configure_logging,
+    load_settings,
+)
+
+GOOD = {
+    "SLACK_BOT_TOKEN": "xoxb-1111-2222-abcdefghijkl",
+    "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
+}
+
+
+def test_defaults_are_the_embedded_ones() -> None:
+    settings = load_settings({}, dotenv_path=None)
+    assert settings.database_url == "sqlite:///hiring_bot.db"
+    assert settings.port == 3000
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.log_level == "INFO"
+    assert not settings.oauth_enabled
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nLOG_LEVEL=debug\nSLACK_API_URL=http://127.0.0.1:9/api\n")
+    settings = load_settings({"PORT": "5000"}, dotenv_path=env_file)
+    assert settings.port == 5000
+    assert settings.log_level == "DEBUG"
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"PORT": "eighty"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+        ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET"),
+        ({"SCHEDULER_ENABLED": "maybe"}, "SCHEDULER_ENABLED"),
+    ],
+)
+def test_malformed_settings_name_the_setting(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(environ, dotenv_path=None)
+    message = str(raised.value)
+    assert message.startswith(named)
+    assert "\n" not in message
+
+
+def test_http_mode_requires_the_signing_secret() -> None:
+    with pytest.raises(ConfigError, match=r"^SLACK_SIGNING_SECRET is missing"):
+        load_settings(
+            {"SLACK_BOT_TOKEN": GOOD["SLACK_BOT_TOKEN"]},
+            dotenv_path=None,
+            require=REQUIRED_FOR_HTTP,
+        )
+
+
+def test_repr_hides_secrets() -> None:
+    settings = load_settings(GOOD, dotenv_path=None)
+    assert GOOD["SLACK_BOT_TOKEN"] not in repr(settings)
+    assert GOOD["SLACK_SIGNING_SECRET"] not in repr(settings)
+
+
+def _run_cli(*args: str, environ: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env.update(environ)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": GOOD["SLACK_BOT_TOKEN"]}, "SLACK_SIGNING_SECRET"),
+        ({**GOOD, "PORT": "-1"}, "PORT"),
+        ({**GOOD, "DATABASE_URL": "oracle://nope"}, "DATABASE_URL"),
+    ],
+)
+def test_serve_stops_with_one_clear_line_and_exit_2(
+    tmp_path: Path, environ: dict[str, str], named: str
+) -> None:
+    result = _run_cli("serve", environ=environ, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_socket_mode_names_the_app_token(tmp_path: Path) -> None:
+    result = _run_cli("socket", environ=GOOD, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "SLACK_APP_TOKEN" in result.stderr
+
+
+def test_log_filter_redacts_secrets_and_token_shapes(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(
+        bot_token=GOOD["SLACK_BOT_TOKEN"],
+        signing_secret=GOOD["SLACK_SIGNING_SECRET"],
+        database_url="postgresql://hiring:hunter2hunter2@db/hiring",
+    )
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    configure_logging(settings)
+    assert isinstance(root.handlers[0].filters[0], SecretRedactingFilter)
+    logger = logging.getLogger("bot.test")
+    logger.warning("token %s secret %s", GOOD["SLACK_BOT_TOKEN"], GOOD["SLACK_SIGNING_SECRET"])
+    logger.warning("db password hunter2hunter2 and a stray xoxp-9999-8888-secret")
+    try:
+        raise RuntimeError(f"boom with {GOOD['SLACK_BOT_TOKEN']}")
+    except RuntimeError:
+        logger.exception("failed")
+    text = capsys.readouterr().err
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    assert "boom with" in text
+    for secret in (
+        GOOD["SLACK_BOT_TOKEN"],
+        GOOD["SLACK_SIGNING_SECRET"],
+        "hunter2hunter2",
+        "xoxp-9999-8888-secret",
+    ):
+        assert secret not in text
+    assert "[redacted]" in text
