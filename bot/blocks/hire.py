@@ -277,3 +277,38 @@ def _source_name(url: str) -> str:
     if "what-is-a-product-engineer" in url:
         return "What is a product engineer"
     return url
+
+
+def hire_help_message() -> Message:
+    usage = "\n".join(
+        [
+            "`/hire <position>` — start a guided decision, e.g. `/hire Senior engineer, checkout`",
+            "`/hire start <position>` — the same, for titles that begin with a command word",
+            "`/hire list [open|decided|cancelled|all]` — recent conversations and decisions",
+            "`/hire show <id>` — one decision in full",
+            "`/hire export` — the decision log as a CSV file",
+            "`/hire digest` — preview this week's digest · `/hire digest now` — post it",
+            "`/hire digest channel #name` · `/hire digest schedule monday 09:00 Europe/Paris`"
+            " · `/hire digest on|off`",
+        ]
+    )
+    blocks = [
+        section(
+            ":compass: *Decide which engineer to hire, in a thread.*\n"
+            "I ask six short questions about your company and the role — stage, pace, product, "
+            "team, ownership and the work itself — then recommend a product engineer, a "
+            "software engineer, a growth engineer, or both, and record what you decide."
+        ),
+        section(usage),
+        context("Want the background first? Try `/role product engineer` or `/role compare pe vs swe`."),
+    ]
+    return render(blocks, "How to use /hire")
+
+
+def problem_message(problem: str, hint: str | None = None) -> Message:
+    """A short, friendly ephemeral answer when we could not do what was asked."""
+    text = f":thinking_face: {problem}"
+    blocks = [section(text)]
+    if hint:
+        blocks.append(context(hint))
+    return render(blocks, problem)

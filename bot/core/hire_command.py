@@ -1,0 +1,130 @@
+"""Parsing the text of `/hire …` into what the user asked for. Pure, never raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TITLE_MAX = 4000  # Slack itself caps command text at 4000 characters
+
+RESERVED = ("start", "list", "show", "export", "digest", "help")
+LIST_FILTERS = ("open", "decided", "cancelled", "all")
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Start:
+    title: str
+
+
+@dataclass(frozen=True)
+class ListConversations:
+    filter: str = "all"
+    user_id: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    conversation_id: int
+
+
+@dataclass(frozen=True)
+class Export:
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    action: str = "preview"  # preview | now | channel | schedule | on | off | quiet
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Something we understood the shape of but not the details: say what and how."""
+
+    problem: str
+    usage: str
+
+
+HireCommand = Help | Start | ListConversations | Show | Export | Digest | Invalid
+
+
+def parse_hire_command(text: str | None) -> HireCommand:
+    text = " ".join((text or "").split())
+    if not text:
+        return Help()
+    first, _, rest = text.partition(" ")
+    keyword = first.lower()
+    if keyword not in RESERVED:
+        return Start(title=text[:TITLE_MAX])
+    if keyword == "help":
+        return Help()
+    if keyword == "start":
+        if not rest:
+            return Invalid("a title is missing", "/hire start <position title>")
+        return Start(title=rest[:TITLE_MAX])
+    if keyword == "show":
+        ident = rest.strip().lstrip("#")
+        if not ident.isdigit() or len(ident) > 12:
+            return Invalid(
+                f"“{rest[:40]}” is not a decision number" if rest else "a decision number is missing",
+                "/hire show <id>, e.g. /hire show 12",
+            )
+        return Show(conversation_id=int(ident))
+    if keyword == "list":
+        return _parse_list(rest)
+    if keyword == "export":
+        return _parse_export(rest)
+    return _parse_digest(rest)
+
+
+def _parse_list(rest: str) -> HireCommand:
+    words = rest.split()
+    filter_, user_id, since = "all", None, None
+    i = 0
+    while i < len(words):
+        word = words[i]
+        lowered = word.lower()
+        if lowered in LIST_FILTERS:
+            filter_ = lowered
+        elif word.startswith("<@") and word.endswith(">"):
+            user_id = word[2:-1].split("|", 1)[0]
+        elif lowered == "since" and i + 1 < len(words):
+            since = words[i + 1]
+            i += 1
+        else:
+            return Invalid(
+                f"“{word[:40]}” is not a filter I know",
+                "/hire list [open|decided|cancelled|all] [@user] [since YYYY-MM-DD]",
+            )
+        i += 1
+    return ListConversations(filter=filter_, user_id=user_id, since=since)
+
+
+def _parse_export(rest: str) -> HireCommand:
+    words = rest.split()
+    if not words:
+        return Export()
+    if len(words) == 2 and words[0].lower() == "since":
+        return Export(since=words[1])
+    return Invalid(f"“{rest[:40]}” is not understood", "/hire export [since YYYY-MM-DD]")
+
+
+def _parse_digest(rest: str) -> HireCommand:
+    words = rest.split()
+    if not words:
+        return Digest("preview")
+    action = words[0].lower()
+    if action in {"now", "on", "off", "preview"} and len(words) == 1:
+        return Digest(action)
+    if action in {"channel", "schedule", "quiet"} and len(words) > 1:
+        return Digest(action, tuple(words[1:]))
+    return Invalid(
+        f"“{rest[:40]}” is not a digest setting",
+        "/hire digest [now|on|off|channel #name|schedule <weekday> <HH:MM> [<tz>]|quiet on|off]",
+    )

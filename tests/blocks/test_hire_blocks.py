@@ -1,0 +1,113 @@
+"""The hiring conversation's messages: escaped, within Slack's limits, readable as a record."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.blocks.common import decode_value
+from bot.blocks.hire import (
+    ConversationSummary,
+    QuestionView,
+    ReasonLine,
+    RecommendationView,
+    decision_recorded_message,
+    override_modal,
+    question_message,
+    recommendation_message,
+    root_message,
+)
+
+SOURCE = "https://posthog.com/blog/product-engineer-vs-software-engineer"
+
+
+def _all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+@settings(max_examples=60)
+@given(st.text(min_size=1, max_size=4000))
+def test_any_title_is_escaped_and_fits(title: str) -> None:
+    for state in ("in_progress", "awaiting_decision", "decided", "cancelled"):
+        message = root_message(
+            ConversationSummary(1, title, "U1", state, 2, 6, final_outcome="both", decided_by="U2")
+        )
+        assert "<!channel>" not in message.text
+        assert len(message.blocks) <= 50
+        for block in message.blocks:
+            assert len(json.dumps(block)) < 3500
+
+
+def test_channel_ping_in_title_is_neutralised() -> None:
+    message = root_message(
+        ConversationSummary(3, "<!channel> & <@U123>", "U1", "in_progress", 0, 6)
+    )
+    text = _all_text(message.blocks)
+    assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in text
+    assert "<!channel>" not in text and "<@U123>" not in text
+
+
+def test_question_buttons_carry_ids_not_text() -> None:
+    message = question_message(
+        QuestionView(
+            42,
+            2,
+            6,
+            "What is the product?",
+            None,
+            [("b2b", "B2B SaaS"), ("data", "Data tool")],
+            True,
+        )
+    )
+    buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    answers = [b for b in buttons if b["action_id"].startswith("hire_answer:")]
+    assert [decode_value(b["value"]) for b in answers] == [
+        {"c": 42, "s": 2, "o": "b2b"},
+        {"c": 42, "s": 2, "o": "data"},
+    ]
+    assert {b["action_id"] for b in buttons} >= {"hire_back", "hire_cancel"}
+
+
+def test_recommendation_explains_and_offers_the_three_decisions() -> None:
+    rec = RecommendationView(
+        7,
+        "Checkout <b>",
+        "product_engineer",
+        "high",
+        [
+            ReasonLine(
+                "Company stage",
+                "Startup",
+                "Small teams need people who ship.",
+                "product_engineer",
+                SOURCE,
+            )
+        ],
+    )
+    message = recommendation_message(rec)
+    text = _all_text(message.blocks)
+    assert "Product engineer" in message.text
+    assert "Small teams need people who ship." in text
+    assert SOURCE in text
+    action_ids = {
+        e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    assert {"hire_accept", "hire_override", "hire_not_hiring"} <= action_ids
+    decided = decision_recorded_message(
+        rec, "software_engineer", "U9", "<!here> budget", datetime.now(UTC)
+    )
+    decided_text = _all_text(decided.blocks)
+    assert "Software engineer" in decided_text and "&lt;!here&gt; budget" in decided_text
+    assert not [b for b in decided.blocks if b["type"] == "actions"]
+
+
+def test_override_modal_requires_outcome_and_reason() -> None:
+    view = override_modal(7, "product_engineer", "x")
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs] == ["outcome", "reason"]
+    assert all(not b.get("optional") for b in inputs)
+    options = [o["value"] for o in inputs[0]["element"]["options"]]
+    assert "product_engineer" not in options and "not_hiring" in options

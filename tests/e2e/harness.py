@@ -1,0 +1,120 @@
+"""Runs the real `hiring-bot serve` as a subprocess against the in-process Slack emulator."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BOT_TOKEN = "xoxb-e2e-0000000000-testtokenvalue"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    """One `hiring-bot serve` process; restartable to prove state lives in the database."""
+
+    database_url: str
+    api_url: str
+    workdir: Path
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    signing_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "DATABASE_", "NUDGE_", "DIGEST_", "SCHEDULER_"))
+        }
+        env.update(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": self.signing_secret,
+                "SLACK_API_URL": self.api_url,
+                "DATABASE_URL": self.database_url,
+                "HOST": "127.0.0.1",
+                "PORT": str(self.port),
+                "LOG_LEVEL": "DEBUG",
+                "SCHEDULER_TICK_SECONDS": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def migrate(self) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "migrate"],
+            env=self.env(),
+            cwd=self.workdir,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        self.log_path = self.workdir / f"bot-{self.port}.log"
+        log_file = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            env=self.env(),
+            cwd=self.workdir,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hiring-bot serve exited early:\n{self.logs()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"hiring-bot serve did not become healthy:\n{self.logs()}")
+
+    def stop(self) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        code = self.process.returncode
+        self.process = None
+        return code
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def logs(self) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")

@@ -1,0 +1,70 @@
+"""The /hire grammar: every form of the SPEC, and no input that makes it raise."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.hire_command import (
+    Digest,
+    Export,
+    Help,
+    Invalid,
+    ListConversations,
+    Show,
+    Start,
+    parse_hire_command,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Help()),
+        ("   ", Help()),
+        ("help", Help()),
+        ("Senior engineer, checkout team", Start("Senior engineer, checkout team")),
+        ("start list of things engineer", Start("list of things engineer")),
+        ("  Staff   engineer  ", Start("Staff engineer")),
+        ("list", ListConversations()),
+        ("list open", ListConversations(filter="open")),
+        (
+            "list DECIDED <@U123|maya> since 2026-01-01",
+            ListConversations(filter="decided", user_id="U123", since="2026-01-01"),
+        ),
+        ("show 12", Show(12)),
+        ("show #7", Show(7)),
+        ("export", Export()),
+        ("export since 2026-01-01", Export(since="2026-01-01")),
+        ("digest", Digest("preview")),
+        ("digest now", Digest("now")),
+        ("digest off", Digest("off")),
+        ("digest channel <#C123|hiring>", Digest("channel", ("<#C123|hiring>",))),
+        (
+            "digest schedule monday 09:00 Europe/Paris",
+            Digest("schedule", ("monday", "09:00", "Europe/Paris")),
+        ),
+    ],
+)
+def test_grammar(text: str, expected: object) -> None:
+    assert parse_hire_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["show abc", "show", "show 99999999999999999", "list someday", "start", "digest bogus"]
+)
+def test_bad_details_say_what_was_not_understood(text: str) -> None:
+    result = parse_hire_command(text)
+    assert isinstance(result, Invalid)
+    assert result.problem and result.usage.startswith("/hire")
+
+
+def test_huge_title_is_capped() -> None:
+    result = parse_hire_command("x" * 10_000)
+    assert isinstance(result, Start) and len(result.title) == 4000
+
+
+@given(st.text(max_size=5000))
+def test_never_raises(text: str) -> None:
+    parse_hire_command(text)
