@@ -1,0 +1,231 @@
+"""The stored product: every domain row carries its workspace, so no query can cross workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base, UTCDateTime
+
+CONVERSATION_STATES = ("in_progress", "awaiting_decision", "decided", "cancelled")
+OUTCOMES = ("product_engineer", "software_engineer", "growth_engineer", "both", "not_hiring")
+DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    # '' rather than NULL when there is no Enterprise Grid, so the unique key holds everywhere.
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HiringConversation(Base):
+    __tablename__ = "hiring_conversations"
+    __table_args__ = (
+        CheckConstraint(_in("state", CONVERSATION_STATES), name="state"),
+        Index("ix_conversations_workspace_state_activity", "workspace_id", "state", "last_activity_at"),
+        Index("ix_conversations_workspace_created", "workspace_id", "created_at"),
+        Index("ix_conversations_thread", "workspace_id", "channel_id", "root_ts", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    started_by: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    root_ts: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # Index of the question being asked; equals the number of questions when all are answered.
+    current_step: Mapped[int] = mapped_column(Integer, default=0)
+    current_question_ts: Mapped[str | None] = mapped_column(String(32))
+    recommendation_message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Bumped by every change, so a guarded UPDATE can tell a stale click from a fresh one.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_by: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("conversation_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    step: Mapped[int] = mapped_column(Integer)
+    question_key: Mapped[str] = mapped_column(String(64))
+    option_key: Mapped[str] = mapped_column(String(64))
+    answered_by: Mapped[str] = mapped_column(String(32))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    question_message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(_in("final_outcome", OUTCOMES), name="final_outcome"),
+        Index("ix_decisions_workspace_decided", "workspace_id", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE"), unique=True
+    )
+    recommendation: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float)
+    recommendation_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    answers_snapshot: Mapped[dict[str, str]] = mapped_column(JSON)
+    final_outcome: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DecisionEvent(Base):
+    """Append-only history of a decision: recorded, changed, reopened, cancelled."""
+
+    __tablename__ = "decision_events"
+    __table_args__ = (Index("ix_decision_events_conversation", "conversation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    from_outcome: Mapped[str | None] = mapped_column(String(32))
+    to_outcome: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint("conversation_id", "message_ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    message_ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSettings(Base):
+    __tablename__ = "digest_settings"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("hour BETWEEN 0 AND 23 AND minute BETWEEN 0 AND 59", name="time"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True
+    )
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    weekday: Mapped[int] = mapped_column(Integer, default=0)
+    hour: Mapped[int] = mapped_column(Integer, default=9)
+    minute: Mapped[int] = mapped_column(Integer, default=0)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    post_when_quiet: Mapped[bool] = mapped_column(Boolean, default=True)
+    configured_by: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestRun(Base):
+    """A digest claimed for (workspace, period): the unique key makes posting exactly-once."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "period_key"),
+        CheckConstraint(_in("status", DIGEST_RUN_STATES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Nudge(Base):
+    """One reminder per idle spell of a conversation (same claim guard as the digest)."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (UniqueConstraint("conversation_id", "due_for"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    due_for: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessedEvent(Base):
+    """Events API ids already handled. Keyed by Slack's event_id, which is global to Slack;
+    the team id is kept for scoping and clean-up."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# slack_sdk's OAuth tables join our metadata so Alembic creates and migrates them.
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, "slack_installations"
+)
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    Base.metadata, "slack_oauth_states"
+)
