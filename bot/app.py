@@ -100,7 +100,9 @@ def _dedupe_events(services: Services) -> Callable[..., Any]:
         if not event_id:
             return next()
         with services.session_factory.begin() as session:
-            first_time = EventDedupe.first_time(session, event_id, body.get("team_id") or "")
+            first_time = EventDedupe.first_time(
+                session, event_id, body.get("team_id") or "", services.clock.now()
+            )
         if not first_time:
             log.info("event %s already processed; acknowledging the retry", event_id)
             return BoltResponse(status=200, body="")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pg import PostgresServer, start_or_skip  # noqa: E402
-
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.session import make_engine, make_session_factory  # noqa: E402
+from bot.db.migrate import upgrade_to_head
+from bot.db.session import make_engine, make_session_factory
+from tests.pg import PostgresServer, start_or_skip
 
 BACKENDS = ["sqlite", "postgres"]
 

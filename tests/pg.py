@@ -53,24 +53,49 @@ class PostgresServer:
             user = pwd.getpwnam(self.as_user)
             os.chown(self.root, user.pw_uid, user.pw_gid)
         subprocess.run(
-            self._cmd(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "postgres",
-                      "--auth=trust", "--encoding=UTF8", "--locale=C"),
-            check=True, capture_output=True, timeout=120,
+            self._cmd(
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.datadir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         self.process = subprocess.Popen(
             self._cmd(
-                str(self.bindir / "postgres"), "-D", str(self.datadir), "-p", str(self.port),
-                "-h", "127.0.0.1", "-k", str(self.root), "-c", "fsync=off",
-                "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                "-c", "max_connections=300",
+                str(self.bindir / "postgres"),
+                "-D",
+                str(self.datadir),
+                "-p",
+                str(self.port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(self.root),
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=300",
             ),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             probe = subprocess.run(
                 [str(self.bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
-                capture_output=True, check=False,
+                capture_output=True,
+                check=False,
             )
             if probe.returncode == 0:
                 return

@@ -300,7 +300,9 @@ def hire_help_message() -> Message:
             "software engineer, a growth engineer, or both, and record what you decide."
         ),
         section(usage),
-        context("Want the background first? Try `/role product engineer` or `/role compare pe vs swe`."),
+        context(
+            "Want the background first? Try `/role product engineer` or `/role compare pe vs swe`."
+        ),
     ]
     return render(blocks, "How to use /hire")
 

@@ -72,7 +72,9 @@ def parse_hire_command(text: str | None) -> HireCommand:
         ident = rest.strip().lstrip("#")
         if not ident.isdigit() or len(ident) > 12:
             return Invalid(
-                f"“{rest[:40]}” is not a decision number" if rest else "a decision number is missing",
+                f"“{rest[:40]}” is not a decision number"
+                if rest
+                else "a decision number is missing",
                 "/hire show <id>, e.g. /hire show 12",
             )
         return Show(conversation_id=int(ident))

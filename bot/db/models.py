@@ -48,7 +48,9 @@ class HiringConversation(Base):
     __tablename__ = "hiring_conversations"
     __table_args__ = (
         CheckConstraint(_in("state", CONVERSATION_STATES), name="state"),
-        Index("ix_conversations_workspace_state_activity", "workspace_id", "state", "last_activity_at"),
+        Index(
+            "ix_conversations_workspace_state_activity", "workspace_id", "state", "last_activity_at"
+        ),
         Index("ix_conversations_workspace_created", "workspace_id", "created_at"),
         Index("ix_conversations_thread", "workspace_id", "channel_id", "root_ts", unique=True),
     )

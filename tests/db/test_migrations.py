@@ -18,9 +18,21 @@ def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert {"workspaces", "hiring_conversations", "answers", "decisions", "decision_events",
-                "notes", "digest_settings", "digest_runs", "nudges", "processed_events",
-                "slack_installations", "slack_bots", "slack_oauth_states"} <= tables
+        assert {
+            "workspaces",
+            "hiring_conversations",
+            "answers",
+            "decisions",
+            "decision_events",
+            "notes",
+            "digest_settings",
+            "digest_runs",
+            "nudges",
+            "processed_events",
+            "slack_installations",
+            "slack_bots",
+            "slack_oauth_states",
+        } <= tables
         with engine.connect() as connection:
             diff = compare_metadata(
                 MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata

@@ -1,0 +1,336 @@
+"""Plays Slack's side towards the app: builds, signs and sends requests, then applies the answers.
+
+The tests and the sandbox page both use this, so whatever they do reaches the app by the
+same path a real Slack request takes: signed, to POST /slack/events.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot.emulator import payloads
+from bot.emulator.signing import sign_request
+from bot.emulator.state import BOT_USER_ID, EmulatorState
+
+
+class DriverError(Exception):
+    """What a person in Slack would see as "that didn't work" (unknown message, no such user…)."""
+
+
+@dataclass
+class DriverResult:
+    status: int
+    body: str
+    created: dict[str, Any] | None = None  # the message the ack body became, if any
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+
+
+class SlackDriver:
+    def __init__(
+        self,
+        state: EmulatorState,
+        app_url: str,
+        signing_secret: str,
+        emulator_url: str,
+        timeout: float = 15.0,
+    ) -> None:
+        self.state = state
+        self.app_url = app_url.rstrip("/")
+        self.signing_secret = signing_secret
+        self.emulator_url = emulator_url.rstrip("/")
+        self.http = httpx.Client(timeout=timeout)
+
+    # -- transport --------------------------------------------------------------------------
+    def post_signed(
+        self,
+        body: str,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> DriverResult:
+        signed = sign_request(body, secret or self.signing_secret, timestamp)
+        all_headers = {"Content-Type": content_type, **signed, **(headers or {})}
+        response = self.http.post(f"{self.app_url}/slack/events", content=body, headers=all_headers)
+        return DriverResult(response.status_code, response.text)
+
+    def _form(self, body: str) -> DriverResult:
+        return self.post_signed(body, "application/x-www-form-urlencoded")
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = self.state.user(user_id)
+        if user is None:
+            raise DriverError(f"no user {user_id}")
+        return user
+
+    def _channel(self, channel_ref: str) -> dict[str, Any]:
+        channel = self.state.channel_by_ref(channel_ref)
+        if channel is None:
+            raise DriverError(f"no channel {channel_ref}")
+        return channel
+
+    def _response_url(
+        self, user: str, channel: str, origin_ts: str | None, thread_ts: str | None = None
+    ) -> str:
+        token = secrets.token_urlsafe(12)
+        with self.state.lock:
+            self.state.responses[token] = {
+                "user": user,
+                "channel": channel,
+                "origin_ts": origin_ts,
+                "thread_ts": thread_ts,
+            }
+        return f"{self.emulator_url}/response/{token}"
+
+    def _trigger(self, user: str) -> str:
+        trigger = f"{secrets.randbelow(10**12)}.{secrets.token_hex(8)}"
+        with self.state.lock:
+            self.state.triggers[trigger] = user
+        return trigger
+
+    # -- what people do -----------------------------------------------------------------------
+    def command(self, user: str, channel: str, command: str, text: str = "") -> DriverResult:
+        who, where = self._user(user), self._channel(channel)
+        body = payloads.slash_command(
+            who,
+            where,
+            command,
+            text,
+            self._response_url(user, where["id"], None),
+            self._trigger(user),
+        )
+        result = self._form(body)
+        if result.status == 200 and result.body:
+            ack = result.json if isinstance(result.json, dict) else {"text": result.body}
+            if ack.get("text") or ack.get("blocks"):
+                result.created = apply_response(self.state, ack, user, where["id"], None, None)
+        return result
+
+    def message(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        thread_ts: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        ts: str | None = None,
+    ) -> DriverResult:
+        """A person posts a message: it appears in the channel and the app gets the event."""
+        self._user(user)
+        where = self._channel(channel)
+        if ts is None:
+            stored = self.state.add_message(
+                channel=where["id"], user=user, text=text, thread_ts=thread_ts
+            )
+            ts = stored["ts"]
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel": where["id"],
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            "channel_type": "im" if where["is_im"] else "channel",
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        headers = {}
+        if retry_num:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        body = payloads.event_callback(event, event_id or f"Ev{secrets.token_hex(6).upper()}")
+        result = self.post_signed(body, "application/json", headers)
+        result.created = {"ts": ts, "channel": where["id"], "event_body": body}
+        return result
+
+    def resend_event(self, body: str, retry_num: int) -> DriverResult:
+        """Slack's retry of an event it thinks we missed: same body, same event_id."""
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post_signed(body, "application/json", headers)
+
+    def click(
+        self,
+        user: str,
+        message_ts: str,
+        action_id: str,
+        *,
+        channel: str | None = None,
+        value: str | None = None,
+        selected_option_value: str | None = None,
+    ) -> DriverResult:
+        who = self._user(user)
+        message = self.state.find_message(channel, message_ts)
+        if message is None:
+            raise DriverError(f"no message {message_ts}")
+        if message.get("ephemeral_for") and message["ephemeral_for"] != user:
+            raise DriverError("that ephemeral message is not visible to this user")
+        element, block_id = _find_element(message.get("blocks") or [], action_id)
+        if element is None:
+            raise DriverError(f"no element {action_id} on message {message_ts}")
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": element.get("type", "button"),
+            "action_ts": self.state.next_ts(),
+        }
+        if action["type"] == "button":
+            action["text"] = element.get("text")
+            action["value"] = value if value is not None else element.get("value", "")
+        elif action["type"] in {"static_select", "radio_buttons"}:
+            chosen = next(
+                (o for o in element.get("options", []) if o.get("value") == selected_option_value),
+                None,
+            )
+            if chosen is None:
+                raise DriverError(f"no option {selected_option_value}")
+            action["selected_option"] = chosen
+        where = self._channel(message["channel"])
+        body = payloads.block_actions(
+            who,
+            where,
+            message,
+            action,
+            self._response_url(user, where["id"], message["ts"], message.get("thread_ts")),
+            self._trigger(user),
+        )
+        return self._form(body)
+
+    def submit_view(
+        self, user: str, view_id: str, values: dict[str, dict[str, Any]]
+    ) -> DriverResult:
+        who = self._user(user)
+        stack = self.state.modals.get(user) or []
+        view = next((v for v in stack if v["id"] == view_id), None)
+        if view is None:
+            raise DriverError(f"no open view {view_id} for {user}")
+        submitted = dict(view)
+        submitted["state"] = {"values": _view_state(view, values)}
+        result = self._form(payloads.view_submission(who, submitted))
+        ack = result.json if result.status == 200 and isinstance(result.json, dict) else {}
+        with self.state.lock:
+            action = ack.get("response_action")
+            if action == "errors":
+                self.state.view_errors[view_id] = dict(ack.get("errors") or {})
+            elif action == "update":
+                stack[stack.index(view)] = {**ack["view"], "id": view_id}
+            elif action == "push":
+                stack.append({**ack["view"], "id": self.state.new_id("V")})
+            elif action == "clear":
+                self.state.modals[user] = []
+            elif result.status == 200:
+                stack.remove(view)
+                self.state.view_errors.pop(view_id, None)
+            self.state.touch()
+        return result
+
+    def close_view(self, user: str, view_id: str) -> DriverResult:
+        who = self._user(user)
+        stack = self.state.modals.get(user) or []
+        view = next((v for v in stack if v["id"] == view_id), None)
+        if view is None:
+            raise DriverError(f"no open view {view_id} for {user}")
+        with self.state.lock:
+            stack.remove(view)
+            self.state.touch()
+        if view.get("notify_on_close"):
+            return self._form(payloads.view_closed(who, view))
+        return DriverResult(200, "")
+
+    def open_home(self, user: str) -> DriverResult:
+        self._user(user)
+        dm = self.state.open_dm(user)
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": dm["id"],
+            "tab": "home",
+            "event_ts": self.state.next_ts(),
+        }
+        body = payloads.event_callback(event, f"Ev{secrets.token_hex(6).upper()}")
+        return self.post_signed(body, "application/json")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _find_element(
+    blocks: list[dict[str, Any]], action_id: str
+) -> tuple[dict[str, Any] | None, str]:
+    for block in blocks:
+        candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
+        if block.get("accessory"):
+            candidates.append(block["accessory"])
+        for element in candidates:
+            if element.get("action_id") == action_id:
+                return element, block.get("block_id", "")
+    return None, ""
+
+
+def _view_state(view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Shape typed-in values the way Slack reports them, by each input element's type."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        element = block.get("element") or {}
+        block_id, action_id = block.get("block_id", ""), element.get("action_id", "")
+        raw = (values.get(block_id) or {}).get(action_id)
+        kind = element.get("type")
+        entry: dict[str, Any] = {"type": kind}
+        if kind in {"static_select", "radio_buttons"}:
+            options = element.get("options") or []
+            chosen = next((o for o in options if o.get("value") == raw), None)
+            entry["selected_option"] = chosen
+        else:
+            entry["value"] = raw
+        state[block_id] = {action_id: entry}
+    return state
+
+
+def apply_response(
+    state: EmulatorState,
+    body: dict[str, Any],
+    user: str,
+    channel: str,
+    origin_ts: str | None,
+    thread_ts: str | None,
+) -> dict[str, Any] | None:
+    """What Slack does with a response_url POST or a command's ack body."""
+    if body.get("delete_original") and origin_ts:
+        original = state.find_message(channel, origin_ts)
+        if original is not None:
+            state.delete_message(original)
+        return None
+    fields = {"text": str(body.get("text") or ""), "blocks": body.get("blocks") or []}
+    if body.get("replace_original") and origin_ts:
+        original = state.find_message(channel, origin_ts)
+        if original is not None:
+            state.update_message(original, **fields)
+            return original
+    if body.get("response_type") == "in_channel":
+        return state.add_message(
+            channel=channel,
+            user=BOT_USER_ID,
+            bot_id="B0BOT",
+            thread_ts=body.get("thread_ts") or thread_ts,
+            **fields,
+        )
+    return state.add_message(
+        channel=channel,
+        user=BOT_USER_ID,
+        bot_id="B0BOT",
+        ephemeral_for=user,
+        thread_ts=thread_ts,
+        **fields,
+    )

@@ -1,0 +1,139 @@
+"""Request bodies as Slack sends them to an app: slash commands, interactivity, events."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.emulator.state import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+
+VERIFICATION_TOKEN = "emulator-verification-token"  # noqa: S105 - legacy field, unused
+
+
+def _team() -> dict[str, str]:
+    return {"id": TEAM_ID, "domain": TEAM_DOMAIN}
+
+
+def _user(user: dict[str, Any]) -> dict[str, str]:
+    return {"id": user["id"], "username": user["name"], "name": user["name"], "team_id": TEAM_ID}
+
+
+def slash_command(
+    user: dict[str, Any],
+    channel: dict[str, Any],
+    command: str,
+    text: str,
+    response_url: str,
+    trigger_id: str,
+) -> str:
+    return urlencode(
+        {
+            "token": VERIFICATION_TOKEN,
+            "team_id": TEAM_ID,
+            "team_domain": TEAM_DOMAIN,
+            "channel_id": channel["id"],
+            "channel_name": channel["name"],
+            "user_id": user["id"],
+            "user_name": user["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
+
+
+def block_actions(
+    user: dict[str, Any],
+    channel: dict[str, Any],
+    message: dict[str, Any],
+    action: dict[str, Any],
+    response_url: str,
+    trigger_id: str,
+) -> str:
+    ephemeral = bool(message.get("ephemeral_for"))
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": _team(),
+        "user": _user(user),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel["id"],
+            "is_ephemeral": ephemeral,
+        },
+        "channel": {"id": channel["id"], "name": channel["name"]},
+        "actions": [action],
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "state": {"values": {}},
+    }
+    if not ephemeral:  # Slack sends no message for ephemeral ones
+        payload["message"] = {k: v for k, v in message.items() if k not in {"channel"}}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(user: dict[str, Any], view: dict[str, Any]) -> str:
+    payload = {
+        "type": "view_submission",
+        "team": _team(),
+        "user": _user(user),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": f"{int(time.time())}.view",
+        "view": view,
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_closed(user: dict[str, Any], view: dict[str, Any]) -> str:
+    payload = {
+        "type": "view_closed",
+        "team": _team(),
+        "user": _user(user),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "view": view,
+        "is_cleared": False,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def event_callback(event: dict[str, Any], event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": VERIFICATION_TOKEN,
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "is_ext_shared_channel": False,
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+    )
+
+
+def url_verification(challenge: str) -> str:
+    return json.dumps(
+        {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
+    )

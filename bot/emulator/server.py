@@ -1,0 +1,316 @@
+"""The emulator over HTTP: Slack's Web API, response_url, file uploads and a JSON control API."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.emulator.driver import DriverError, SlackDriver, apply_response
+from bot.emulator.state import Call, EmulatorState
+from bot.emulator.webapi import WebApi
+
+
+class EmulatorApp:
+    """Routes of the emulator; `driver` is attached once the app under test is known."""
+
+    def __init__(self, state: EmulatorState, base_url: Callable[[], str]) -> None:
+        self.state = state
+        self.api = WebApi(state, base_url)
+        self.driver: SlackDriver | None = None
+
+    # -- Web API ----------------------------------------------------------------------------
+    async def web_api(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        raw = await request.body()
+        args = _parse_args(raw, request.headers.get("content-type", ""))
+        args.update(dict(request.query_params))
+        auth = request.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ").strip() or str(args.pop("token", "") or "")
+        started = time.monotonic()
+        call = Call(method=method, args=args, at=time.time())
+        self.state.record(call)
+        delay = self.state.global_delay
+        fault = self.state.take_fault(method, args)
+        if fault is not None and fault.kind == "delay":
+            delay += fault.seconds
+        if delay:
+            await _sleep(delay)
+        if fault is not None and fault.kind == "rate_limited":
+            call.status, call.response = 429, {"ok": False, "error": "ratelimited"}
+            return JSONResponse(
+                call.response, status_code=429, headers={"Retry-After": str(fault.retry_after)}
+            )
+        if fault is not None and fault.kind == "http_500":
+            call.status, call.response = 500, {"ok": False, "error": "internal_error"}
+            return JSONResponse(call.response, status_code=500)
+        if not token:
+            result: dict[str, Any] = {"ok": False, "error": "not_authed"}
+        elif self.state.token_revoked:
+            result = {"ok": False, "error": "token_revoked"}
+        elif not token.startswith("xoxb-"):
+            result = {"ok": False, "error": "invalid_auth"}
+        elif fault is not None and fault.kind == "error":
+            result = {"ok": False, "error": fault.error}
+        else:
+            result = await run_in_threadpool(self.api.call, method, args)
+        call.response = result
+        call.args["_elapsed"] = round(time.monotonic() - started, 4)
+        return JSONResponse(result)
+
+    async def response_url(self, request: Request) -> Response:
+        target = self.state.responses.get(request.path_params["token"])
+        if target is None:
+            return JSONResponse({"ok": False, "error": "expired_url"}, status_code=404)
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return JSONResponse({"ok": False, "error": "invalid_json"}, status_code=400)
+        self.state.record(Call(method="response_url", args=body, at=time.time()))
+        apply_response(
+            self.state,
+            body,
+            target["user"],
+            target["channel"],
+            target["origin_ts"],
+            target["thread_ts"],
+        )
+        return JSONResponse({"ok": True})
+
+    async def upload(self, request: Request) -> Response:
+        file_id = request.path_params["file_id"]
+        content = await request.body()
+        with self.state.lock:
+            pending = self.state.pending_uploads.get(file_id)
+            if pending is None:
+                return Response("unknown upload", status_code=404)
+            pending["content"] = content
+        return Response(f"OK - {len(content)}")
+
+    # -- control API for tests and the sandbox page -----------------------------------------
+    async def get_state(self, request: Request) -> Response:
+        return JSONResponse(self.state.snapshot())
+
+    async def wait(self, request: Request) -> Response:
+        since = int(request.query_params.get("since", "0"))
+        timeout = min(float(request.query_params.get("timeout", "25")), 30.0)
+        seq = await run_in_threadpool(self.state.wait_for_change, since, timeout)
+        return JSONResponse({"seq": seq})
+
+    async def calls(self, request: Request) -> Response:
+        method = request.query_params.get("method")
+        calls = [
+            {
+                "method": c.method,
+                "args": c.args,
+                "at": c.at,
+                "status": c.status,
+                "response": c.response,
+            }
+            for c in self.state.calls_to(method)
+        ]
+        return JSONResponse({"calls": calls})
+
+    async def reset(self, request: Request) -> Response:
+        self.state.reset()
+        return JSONResponse({"ok": True})
+
+    async def advance_clock(self, request: Request) -> Response:
+        body = await _json(request)
+        seconds = float(body.get("seconds", 0))
+        if seconds < 0 or seconds > 400 * 86400:
+            return JSONResponse({"ok": False, "error": "seconds out of range"}, status_code=400)
+        self.state.advance_clock(seconds)
+        return JSONResponse(
+            {"ok": True, "clock_offset_seconds": self.state.clock.offset.total_seconds()}
+        )
+
+    async def faults(self, request: Request) -> Response:
+        body = await _json(request)
+        method, kind = body.pop("method", None), body.pop("kind", None)
+        if not method or kind not in {"rate_limited", "error", "delay", "http_500"}:
+            return JSONResponse({"ok": False, "error": "method and kind needed"}, status_code=400)
+        self.state.inject_fault(method, kind, **body)
+        return JSONResponse({"ok": True})
+
+    async def action(self, request: Request) -> Response:
+        if self.driver is None:
+            return JSONResponse({"ok": False, "error": "no app attached"}, status_code=503)
+        name = request.path_params["name"]
+        body = await _json(request)
+        driver = self.driver
+        handlers: dict[str, Callable[[], Any]] = {
+            "command": lambda: driver.command(
+                body["user"], body["channel"], body["command"], body.get("text", "")
+            ),
+            "message": lambda: driver.message(
+                body["user"], body["channel"], body["text"], thread_ts=body.get("thread_ts")
+            ),
+            "click": lambda: driver.click(
+                body["user"],
+                body["message_ts"],
+                body["action_id"],
+                channel=body.get("channel"),
+                value=body.get("value"),
+                selected_option_value=body.get("selected_option_value"),
+            ),
+            "submit": lambda: driver.submit_view(
+                body["user"], body["view_id"], body.get("values", {})
+            ),
+            "close_view": lambda: driver.close_view(body["user"], body["view_id"]),
+            "open_home": lambda: driver.open_home(body["user"]),
+        }
+        handler = handlers.get(name)
+        if handler is None:
+            return JSONResponse({"ok": False, "error": f"unknown action {name}"}, status_code=404)
+        try:
+            result = await run_in_threadpool(handler)
+        except (DriverError, KeyError) as error:
+            return JSONResponse({"ok": False, "error": str(error)}, status_code=400)
+        except httpx.HTTPError as error:
+            return JSONResponse(
+                {"ok": False, "error": f"the app did not answer: {error}"}, status_code=502
+            )
+        return JSONResponse(
+            {"ok": result.status == 200, "status": result.status, "body": result.body[:2000]}
+        )
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/api/{method}", self.web_api, methods=["POST", "GET"]),
+            Route("/response/{token}", self.response_url, methods=["POST"]),
+            Route("/upload/{file_id}", self.upload, methods=["POST"]),
+            Route("/_emulator/state", self.get_state, methods=["GET"]),
+            Route("/_emulator/wait", self.wait, methods=["GET"]),
+            Route("/_emulator/calls", self.calls, methods=["GET"]),
+            Route("/_emulator/reset", self.reset, methods=["POST"]),
+            Route("/_emulator/clock/advance", self.advance_clock, methods=["POST"]),
+            Route("/_emulator/faults", self.faults, methods=["POST"]),
+            Route("/_emulator/actions/{name}", self.action, methods=["POST"]),
+        ]
+
+
+async def _sleep(seconds: float) -> None:
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _parse_args(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def build_emulator_app(
+    state: EmulatorState, base_url: Callable[[], str], extra_routes: list[BaseRoute] | None = None
+) -> tuple[Starlette, EmulatorApp]:
+    emulator = EmulatorApp(state, base_url)
+    app = Starlette(routes=[*emulator.routes(), *(extra_routes or [])])
+    return app, emulator
+
+
+class ThreadedServer:
+    """uvicorn in a background thread; port 0 picks a free port."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+        self.server = uvicorn.Server(self.config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name="uvicorn")
+        self.host = host
+
+    @property
+    def port(self) -> int:
+        servers = getattr(self.server, "servers", [])
+        for server in servers:
+            for sock in server.sockets:
+                return int(sock.getsockname()[1])
+        return int(self.config.port)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"server on {self.host} did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class EmulatorServer:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state: EmulatorState | None = None,
+        extra_routes: list[BaseRoute] | None = None,
+    ) -> None:
+        self.state = state or EmulatorState()
+        self.host = host
+        app, self.emulator = build_emulator_app(self.state, lambda: self.url, extra_routes)
+        self._server = ThreadedServer(app, host, port)
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in {"0.0.0.0", ""} else self.host  # noqa: S104
+        return f"http://{host}:{self._server.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def attach(self, app_url: str, signing_secret: str) -> SlackDriver:
+        """Point the emulator's Slack side at the app under test."""
+        self.emulator.driver = SlackDriver(self.state, app_url, signing_secret, self.url)
+        return self.emulator.driver
+
+    def start(self) -> EmulatorServer:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        if self.emulator.driver is not None:
+            self.emulator.driver.close()
+        self._server.stop()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,307 @@
+"""The emulated workspace: users, channels, messages, views, files, and a record of every call.
+
+Thread-safe: the Web API, the driver and tests touch it from different threads. Every
+change bumps `seq`, so a page can long-poll for "anything new since N".
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from bot.core.clock import OffsetClock
+
+TEAM_ID = "T0HIRING"
+TEAM_NAME = "Acme Inc"
+TEAM_DOMAIN = "acme"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+APP_ID = "A0HIRING"
+
+DEFAULT_USERS: list[dict[str, Any]] = [
+    {
+        "id": "U0MANAGER",
+        "name": "maya",
+        "real_name": "Maya Patel",
+        "is_admin": False,
+        "is_owner": False,
+        "title": "Engineering manager",
+    },
+    {
+        "id": "U0TEAMMATE",
+        "name": "theo",
+        "real_name": "Theo Nguyen",
+        "is_admin": False,
+        "is_owner": False,
+        "title": "Software engineer",
+    },
+    {
+        "id": "U0ADMIN",
+        "name": "ada",
+        "real_name": "Ada Okafor",
+        "is_admin": True,
+        "is_owner": True,
+        "title": "CTO",
+    },
+]
+DEFAULT_CHANNELS: list[dict[str, Any]] = [
+    {"id": "C0HIRING", "name": "hiring", "is_private": False, "bot_member": True},
+    {"id": "C0GENERAL", "name": "general", "is_private": False, "bot_member": True},
+    {"id": "C0RANDOM", "name": "random", "is_private": False, "bot_member": False},
+]
+
+
+@dataclass
+class Fault:
+    method: str
+    kind: str  # rate_limited | error | delay | http_500
+    times: int | None = 1
+    error: str = "internal_error"
+    retry_after: int = 1
+    seconds: float = 0.0
+    match: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+    response: dict[str, Any] | None = None
+    status: int = 200
+
+
+class EmulatorState:
+    def __init__(self, clock: OffsetClock | None = None) -> None:
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.clock = clock or OffsetClock()
+        self.reset()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def reset(self) -> None:
+        with self.lock:
+            self.seq = 0
+            self.users = {u["id"]: dict(u) for u in copy.deepcopy(DEFAULT_USERS)}
+            self.channels: dict[str, dict[str, Any]] = {}
+            for channel in copy.deepcopy(DEFAULT_CHANNELS):
+                self.channels[channel["id"]] = {
+                    "id": channel["id"],
+                    "name": channel["name"],
+                    "is_private": channel["is_private"],
+                    "is_im": False,
+                    "is_archived": False,
+                    "members": {BOT_USER_ID, *self.users}
+                    if channel["bot_member"]
+                    else set(self.users),
+                }
+            self.messages: list[dict[str, Any]] = []
+            self.calls: list[Call] = []
+            self.faults: list[Fault] = []
+            self.global_delay = 0.0
+            self.token_revoked = False
+            self.home_views: dict[str, dict[str, Any]] = {}
+            self.modals: dict[str, list[dict[str, Any]]] = {}
+            self.files: list[dict[str, Any]] = []
+            self.pending_uploads: dict[str, dict[str, Any]] = {}
+            self.responses: dict[str, dict[str, Any]] = {}
+            self.triggers: dict[str, str] = {}
+            self.view_errors: dict[str, dict[str, str]] = {}
+            self._ts_counter = itertools.count(1)
+            self._last_ts = 0.0
+            self._bump()
+
+    def _bump(self) -> None:
+        self.seq += 1
+        self.changed.notify_all()
+
+    def touch(self) -> None:
+        with self.lock:
+            self._bump()
+
+    # -- ids and time -----------------------------------------------------------------------
+    def next_ts(self) -> str:
+        """Strictly increasing message timestamps in Slack's "seconds.micros" form."""
+        with self.lock:
+            now = self.clock.now().timestamp()
+            ts = max(now, self._last_ts + 0.000001)
+            self._last_ts = ts
+            return f"{ts:.6f}"
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ts_counter):08d}"
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock.advance(timedelta(seconds=seconds))
+        self.touch()
+
+    # -- directory ----------------------------------------------------------------------------
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        return self.users.get(user_id)
+
+    def channel_by_ref(self, ref: str) -> dict[str, Any] | None:
+        """A channel id, a `#name`, a bare name, or a user id (→ the bot's DM with that user)."""
+        with self.lock:
+            if ref in self.channels:
+                return self.channels[ref]
+            if ref in self.users:
+                return self.open_dm(ref)
+            name = ref.lstrip("#")
+            return next((c for c in self.channels.values() if c["name"] == name), None)
+
+    def open_dm(self, user_id: str) -> dict[str, Any]:
+        with self.lock:
+            dm_id = "D" + user_id[1:]
+            if dm_id not in self.channels:
+                self.channels[dm_id] = {
+                    "id": dm_id,
+                    "name": f"dm-{self.users[user_id]['name']}",
+                    "is_private": True,
+                    "is_im": True,
+                    "is_archived": False,
+                    "user": user_id,
+                    "members": {BOT_USER_ID, user_id},
+                }
+                self._bump()
+            return self.channels[dm_id]
+
+    def archive(self, channel_id: str) -> None:
+        with self.lock:
+            self.channels[channel_id]["is_archived"] = True
+            self._bump()
+
+    # -- messages ---------------------------------------------------------------------------
+    def add_message(self, **fields: Any) -> dict[str, Any]:
+        with self.lock:
+            message = {
+                "ts": fields.pop("ts", None) or self.next_ts(),
+                "type": "message",
+                "text": "",
+                "blocks": [],
+                **fields,
+            }
+            self.messages.append(message)
+            thread_ts = message.get("thread_ts")
+            if thread_ts and thread_ts != message["ts"]:
+                parent = self.find_message(message["channel"], thread_ts)
+                if parent is not None:
+                    parent["reply_count"] = parent.get("reply_count", 0) + 1
+                    parent.setdefault("thread_ts", thread_ts)
+            self._bump()
+            return message
+
+    def find_message(self, channel: str | None, ts: str) -> dict[str, Any] | None:
+        with self.lock:
+            for message in reversed(self.messages):
+                if message["ts"] == ts and (channel is None or message["channel"] == channel):
+                    return message
+            return None
+
+    def update_message(self, message: dict[str, Any], **fields: Any) -> None:
+        with self.lock:
+            message.update(fields)
+            message["edited"] = {"user": BOT_USER_ID, "ts": self.next_ts()}
+            self._bump()
+
+    def delete_message(self, message: dict[str, Any]) -> None:
+        with self.lock:
+            self.messages.remove(message)
+            self._bump()
+
+    # -- calls and faults -------------------------------------------------------------------
+    def record(self, call: Call) -> None:
+        with self.lock:
+            self.calls.append(call)
+
+    def inject_fault(self, method: str, kind: str, times: int | None = 1, **params: Any) -> None:
+        with self.lock:
+            self.faults.append(Fault(method=method, kind=kind, times=times, **params))
+
+    def take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.method != method:
+                    continue
+                if any(str(args.get(k)) != v for k, v in fault.match.items()):
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                return fault
+            return None
+
+    def set_global_delay(self, seconds: float) -> None:
+        self.global_delay = seconds
+
+    def revoke_token(self) -> None:
+        self.token_revoked = True
+
+    # -- queries for tests and the page -----------------------------------------------------
+    def messages_in(
+        self,
+        channel: str | None = None,
+        thread_ts: str | None = None,
+        include_ephemeral: bool = True,
+    ) -> list[dict[str, Any]]:
+        with self.lock:
+            found = []
+            for message in self.messages:
+                if channel is not None and message["channel"] != channel:
+                    continue
+                if not include_ephemeral and message.get("ephemeral_for"):
+                    continue
+                if (
+                    thread_ts is not None
+                    and message.get("thread_ts") != thread_ts
+                    and (message["ts"] != thread_ts)
+                ):
+                    continue
+                found.append(message)
+            return [copy.deepcopy(m) for m in found]
+
+    def thread(self, channel: str, root_ts: str) -> list[dict[str, Any]]:
+        """The root message then its replies, in order."""
+        return self.messages_in(channel, thread_ts=root_ts, include_ephemeral=False)
+
+    def ephemeral_for(self, user: str, channel: str | None = None) -> list[dict[str, Any]]:
+        return [m for m in self.messages_in(channel) if m.get("ephemeral_for") == user]
+
+    def calls_to(self, method: str | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if method is None or c.method == method]
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "seq": self.seq,
+                "now": self.clock.now().timestamp(),
+                "clock_offset_seconds": self.clock.offset.total_seconds(),
+                "team": {"id": TEAM_ID, "name": TEAM_NAME, "domain": TEAM_DOMAIN},
+                "bot": {"user_id": BOT_USER_ID, "bot_id": BOT_ID, "name": "hiring-bot"},
+                "users": list(self.users.values()),
+                "channels": [
+                    {k: (sorted(v) if isinstance(v, set) else v) for k, v in c.items()}
+                    for c in self.channels.values()
+                ],
+                "messages": copy.deepcopy(self.messages),
+                "home_views": copy.deepcopy(self.home_views),
+                "modals": copy.deepcopy(self.modals),
+                "view_errors": copy.deepcopy(self.view_errors),
+                "files": [{k: v for k, v in f.items() if k != "content"} for f in self.files],
+            }
+
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.seq <= since:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self.changed.wait(remaining)
+            return self.seq
