@@ -111,3 +111,26 @@ def test_override_modal_requires_outcome_and_reason() -> None:
     assert all(not b.get("optional") for b in inputs)
     options = [o["value"] for o in inputs[0]["element"]["options"]]
     assert "product_engineer" not in options and "not_hiring" in options
+
+
+def test_action_ids_are_unique_within_each_block() -> None:
+    """Slack rejects a block whose interactive elements share an action_id."""
+    from bot.blocks import role as role_blocks
+    from bot.content.roles import load_roles
+
+    book = load_roles()
+    pe, swe = book.role("product_engineer"), book.role("software_engineer")
+    messages = [
+        role_blocks.role_list(book),
+        role_blocks.role_card(book, pe),
+        role_blocks.comparison(book, pe, swe),
+        role_blocks.fit_question(book, ""),
+        role_blocks.fit_result(book, "yynyy"),
+        role_blocks.unknown_role(book, "x", list(book.roles), "unknown_role"),
+        question_message(QuestionView(1, 1, 6, "Q", None, [("a", "A"), ("b", "B")], True)),
+        recommendation_message(RecommendationView(1, "t", "both", "low", [])),
+    ]
+    for message in messages:
+        for block in message.blocks:
+            ids = [e["action_id"] for e in block.get("elements", []) if "action_id" in e]
+            assert len(ids) == len(set(ids)), block

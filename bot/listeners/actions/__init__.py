@@ -1,9 +1,11 @@
-"""Slack actions listeners."""
+"""Button and select listeners."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.listeners.actions import role
+
 
 def register(app: App) -> None:
-    pass
+    role.register(app)

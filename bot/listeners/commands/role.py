@@ -1,15 +1,61 @@
-"""`/role`: role definitions and comparisons (placeholder until the content lands)."""
+"""`/role`: explain a role, compare two, or run the self-check. Answers in the ack itself,
+so the user sees it at once and no Web API call is needed."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt import Ack, App
+
+from bot.blocks import role as role_blocks
+from bot.blocks.common import Message
+from bot.content.roles import RoleBook, load_roles
+from bot.core.role_lookup import (
+    CompareRoles,
+    ListRoles,
+    NameIndex,
+    SelfCheck,
+    ShowRole,
+    Unknown,
+    parse_role_command,
+)
 
 
 def register(app: App) -> None:
     app.command("/role")(handle_role)
 
 
+@functools.cache
+def role_index() -> NameIndex:
+    book = load_roles()
+    return NameIndex.build((r.key, r.name, r.aliases) for r in book.roles.values())
+
+
+def role_reply(book: RoleBook, text: str, user_id: str) -> tuple[Message, bool]:
+    """The message for `/role <text>` and whether it goes to the whole channel."""
+    command = parse_role_command(role_index(), text)
+    if isinstance(command, ListRoles):
+        return role_blocks.role_list(book), False
+    if isinstance(command, SelfCheck):
+        return role_blocks.fit_question(book, ""), False
+    if isinstance(command, ShowRole):
+        shared_by = user_id if command.public else None
+        return role_blocks.role_card(
+            book, book.role(command.role), shared_by=shared_by
+        ), command.public
+    if isinstance(command, CompareRoles):
+        shared_by = user_id if command.public else None
+        message = role_blocks.comparison(
+            book, book.role(command.first), book.role(command.second), shared_by=shared_by
+        )
+        return message, command.public
+    assert isinstance(command, Unknown)
+    return role_blocks.unknown_role(
+        book, command.typed, command.suggestions, command.problem
+    ), False
+
+
 def handle_role(ack: Ack, command: dict[str, Any]) -> None:
-    ack(text="Roles: product engineer, software engineer, growth engineer.")
+    message, public = role_reply(load_roles(), command.get("text") or "", command["user_id"])
+    ack(response_type="in_channel" if public else "ephemeral", **message.as_kwargs())

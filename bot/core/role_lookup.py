@@ -1,0 +1,165 @@
+"""Understanding role names as people type them, and the `/role` grammar. Pure; never raises."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# Typos are forgiven down to this similarity (0..1) between what was typed and a known name.
+TYPO_CUTOFF = 0.78
+SUGGESTION_CUTOFF = 0.45
+MAX_NAME_CHARS = 80
+
+
+def normalise(text: str) -> str:
+    """Lowercase; hyphens, underscores and punctuation become spaces; plurals and extra
+    spaces go, so "Product-Engineers!" and "product engineer" are the same name."""
+    text = text.lower()
+    text = re.sub(r"[-_/.,:;!?'\"()\[\]{}*`~]+", " ", text)
+    words = [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in text.split()
+    ]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Every way of naming each role, normalised: name → role key."""
+
+    names: Mapping[str, str]
+
+    @classmethod
+    def build(cls, roles: Iterable[tuple[str, str, Iterable[str]]]) -> NameIndex:
+        names: dict[str, str] = {}
+        for key, display_name, aliases in roles:
+            for name in (key, display_name, *aliases):
+                names[normalise(name)] = key
+        return cls(names)
+
+
+@dataclass(frozen=True)
+class Match:
+    role: str | None
+    exact: bool = False
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def find_role(index: NameIndex, text: str) -> Match:
+    typed = normalise(text[: MAX_NAME_CHARS * 2])
+    if not typed or len(typed) > MAX_NAME_CHARS:
+        return Match(None, suggestions=_ranked(index, typed))
+    if typed in index.names:
+        return Match(index.names[typed], exact=True)
+    close = difflib.get_close_matches(typed, list(index.names), n=1, cutoff=TYPO_CUTOFF)
+    if close:
+        return Match(index.names[close[0]])
+    return Match(None, suggestions=_ranked(index, typed))
+
+
+def _ranked(index: NameIndex, typed: str) -> tuple[str, ...]:
+    """Role keys ordered by how close their closest name is; all roles when nothing is close."""
+    best: dict[str, float] = {}
+    for name, key in index.names.items():
+        score = difflib.SequenceMatcher(None, typed, name).ratio() if typed else 0.0
+        best[key] = max(best.get(key, 0.0), score)
+    ordered = sorted(best, key=lambda k: -best[k])
+    close = tuple(k for k in ordered if best[k] >= SUGGESTION_CUTOFF)
+    return close or tuple(ordered)
+
+
+# -- the /role grammar ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListRoles:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowRole:
+    role: str
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class CompareRoles:
+    first: str
+    second: str
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    pass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Not understood: what was typed (raw) and the closest roles to suggest."""
+
+    typed: str
+    suggestions: tuple[str, ...]
+    problem: str = "unknown_role"  # unknown_role | compare_needs_two | same_role
+
+
+RoleCommand = ListRoles | ShowRole | CompareRoles | SelfCheck | Unknown
+
+
+def parse_role_command(index: NameIndex, text: str | None) -> RoleCommand:
+    raw = " ".join((text or "").split())
+    if not raw or raw.lower() in {"help", "list", "roles", "all"}:
+        return ListRoles()
+    words = raw.split(" ")
+    public = words[-1].lower() in {"public", "share"} and len(words) > 1
+    if public:
+        words = words[:-1]
+    head = words[0].lower()
+    if head in {"fit", "quiz", "self-check", "selfcheck"} and len(words) == 1:
+        return SelfCheck()
+    if head in {"compare", "vs", "versus"}:
+        return _parse_compare(index, words[1:], public)
+    body = " ".join(words)
+    if re.search(r"\s(vs\.?|versus)\s", f" {body.lower()} "):
+        return _parse_compare(index, words, public)
+    match = find_role(index, body)
+    if match.role is None:
+        return Unknown(body, match.suggestions)
+    return ShowRole(match.role, public)
+
+
+def _parse_compare(index: NameIndex, words: list[str], public: bool) -> RoleCommand:
+    lowered = [w.lower() for w in words]
+    for separator in ("vs", "vs.", "versus", "and", "with"):
+        if separator in lowered:
+            at = lowered.index(separator)
+            left, right = " ".join(words[:at]), " ".join(words[at + 1 :])
+            return _pair(index, left, right, public)
+    # "compare product engineer software engineer": try every split, keep one that names two roles.
+    best: tuple[str, str] | None = None
+    for at in range(1, len(words)):
+        left, right = find_role(index, " ".join(words[:at])), find_role(index, " ".join(words[at:]))
+        if left.role and right.role and left.role != right.role:
+            if left.exact and right.exact:
+                return CompareRoles(left.role, right.role, public)
+            best = best or (left.role, right.role)
+    if best:
+        return CompareRoles(best[0], best[1], public)
+    return Unknown(" ".join(words), _all_roles(index), problem="compare_needs_two")
+
+
+def _pair(index: NameIndex, left: str, right: str, public: bool) -> RoleCommand:
+    first, second = find_role(index, left), find_role(index, right)
+    if first.role is None:
+        return Unknown(left, first.suggestions)
+    if second.role is None:
+        return Unknown(right, second.suggestions)
+    if first.role == second.role:
+        return Unknown(f"{left} vs {right}", _all_roles(index), problem="same_role")
+    return CompareRoles(first.role, second.role, public)
+
+
+def _all_roles(index: NameIndex) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(index.names.values()))
