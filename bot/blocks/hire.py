@@ -314,3 +314,15 @@ def problem_message(problem: str, hint: str | None = None) -> Message:
     if hint:
         blocks.append(context(hint))
     return render(blocks, problem)
+
+
+def superseded_recommendation_message(note: str) -> Message:
+    return render([section(f"~Recommendation~\n{note}")], "Recommendation withdrawn")
+
+
+def decision_note_message(conversation_id: int, outcome: str, decided_by: str) -> Message:
+    text = (
+        f":white_check_mark: <@{decided_by}> recorded the decision: *{outcome}*. "
+        f"It's in the log as #{conversation_id} (`/hire show {conversation_id}`)."
+    )
+    return render([section(text)], f"Decision recorded: {outcome}")

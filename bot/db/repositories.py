@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import ProcessedEvent, Workspace
 
 
-def _insert_or_lose(session: Session, row: object) -> bool:
+def insert_or_lose(session: Session, row: object) -> bool:
     """Insert `row`; False (and nothing changed) when a unique key says it already exists."""
     try:
         with session.begin_nested():
@@ -51,7 +51,7 @@ class WorkspaceRepository:
         row = Workspace(
             team_id=team_id, enterprise_id=enterprise_id or "", name=name, created_at=now
         )
-        if _insert_or_lose(session, row):
+        if insert_or_lose(session, row):
             return row
         found = cls.get(session, team_id, enterprise_id)
         assert found is not None  # the row that beat us is committed and visible now
@@ -62,6 +62,6 @@ class EventDedupe:
     @staticmethod
     def first_time(session: Session, event_id: str, team_id: str, now: datetime) -> bool:
         """True exactly once per Slack event_id, however many retries arrive at once."""
-        return _insert_or_lose(
+        return insert_or_lose(
             session, ProcessedEvent(event_id=event_id, team_id=team_id, received_at=now)
         )

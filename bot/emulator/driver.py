@@ -168,9 +168,12 @@ class SlackDriver:
         channel: str | None = None,
         value: str | None = None,
         selected_option_value: str | None = None,
+        stale_copy: dict[str, Any] | None = None,
     ) -> DriverResult:
+        """A click on a message. `stale_copy` is the message as an out-of-date client still
+        shows it (another device, a slow connection): Slack sends what that client had."""
         who = self._user(user)
-        message = self.state.find_message(channel, message_ts)
+        message = stale_copy or self.state.find_message(channel, message_ts)
         if message is None:
             raise DriverError(f"no message {message_ts}")
         if message.get("ephemeral_for") and message["ephemeral_for"] != user:

@@ -1,9 +1,11 @@
-"""Slack events listeners."""
+"""Events API listeners."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.listeners.events import messages
+
 
 def register(app: App) -> None:
-    pass
+    messages.register(app)

@@ -1,9 +1,11 @@
-"""Slack views listeners."""
+"""Modal submissions."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.listeners.views import hire
+
 
 def register(app: App) -> None:
-    pass
+    hire.register(app)

@@ -1,0 +1,137 @@
+"""Buttons of the hiring conversation: answer, back, cancel, and the three decisions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks import hire as hire_blocks
+from bot.blocks.common import decode_value
+from bot.hiring.service import Snapshot
+from bot.listeners import hire_flow
+from bot.services import Services
+
+
+def register(app: App) -> None:
+    app.action(re.compile(rf"^{hire_blocks.ANSWER_ACTION}:"))(answer)
+    app.action(hire_blocks.BACK_ACTION)(back)
+    app.action(hire_blocks.CANCEL_ACTION)(cancel)
+    app.action(hire_blocks.ACCEPT_ACTION)(accept)
+    app.action(hire_blocks.NOT_HIRING_ACTION)(not_hiring)
+    app.action(hire_blocks.OVERRIDE_ACTION)(override)
+
+
+def _open(
+    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services, what: str
+) -> tuple[hire_flow.Context, Snapshot, dict[str, Any]] | None:
+    """Who clicked what on which conversation; None (after telling them) if they can't."""
+    value = decode_value((body.get("actions") or [{}])[0].get("value"))
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    conversation_id = value.get("c")
+    snapshot = (
+        ctx.hiring.get(ctx.workspace_id, conversation_id)
+        if isinstance(conversation_id, int)
+        else None
+    )
+    if snapshot is None:
+        channel = (body.get("channel") or {}).get("id") or ""
+        hire_flow.tell(ctx, channel, f":information_source: {hire_flow.STALE_TEXT['not_found']}")
+        return None
+    if not hire_flow.may_act(ctx, snapshot):
+        hire_flow.refuse(ctx, snapshot, what)
+        return None
+    return ctx, snapshot, value
+
+
+def answer(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "answer the questions")
+    if opened is None:
+        return
+    ctx, snapshot, value = opened
+    step, option = value.get("s"), value.get("o")
+    if not isinstance(step, int) or not isinstance(option, str):
+        hire_flow.tell(
+            ctx, snapshot.channel_id, hire_flow.STALE_TEXT["unknown_option"], snapshot.root_ts
+        )
+        return
+    hire_flow.apply_answer(ctx, snapshot, step, option)
+
+
+def back(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "change the answers")
+    if opened is None:
+        return
+    ctx, snapshot, value = opened
+    step = value.get("s")
+    if isinstance(step, int):
+        hire_flow.go_back(ctx, snapshot, step)
+
+
+def cancel(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "cancel this conversation")
+    if opened is not None:
+        hire_flow.cancel(opened[0], opened[1])
+
+
+def accept(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "record the decision")
+    if opened is None:
+        return
+    ctx, snapshot, _ = opened
+    if snapshot.state != "awaiting_decision":
+        hire_flow.explain_stale(
+            ctx,
+            hire_flow.Stale(snapshot, "not_awaiting_decision"),
+            snapshot.channel_id,
+            snapshot.root_ts,
+        )
+        return
+    rec = ctx.hiring.recommendation_for(snapshot)
+    hire_flow.decide(ctx, snapshot, rec.outcome, None)
+
+
+def not_hiring(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "record the decision")
+    if opened is not None:
+        hire_flow.decide(opened[0], opened[1], "not_hiring", None)
+
+
+def override(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    opened = _open(body, client, context, services, "record the decision")
+    if opened is None:
+        return
+    ctx, snapshot, _ = opened
+    if snapshot.state != "awaiting_decision":
+        hire_flow.explain_stale(
+            ctx,
+            hire_flow.Stale(snapshot, "not_awaiting_decision"),
+            snapshot.channel_id,
+            snapshot.root_ts,
+        )
+        return
+    rec = ctx.hiring.recommendation_for(snapshot)
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=hire_blocks.override_modal(snapshot.id, rec.outcome, snapshot.title),
+    )

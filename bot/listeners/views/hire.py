@@ -1,0 +1,61 @@
+"""The "choose another outcome" modal: a decision that differs from the recommendation needs a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks import hire as hire_blocks
+from bot.blocks.common import OUTCOME_LABELS, decode_value
+from bot.listeners import hire_flow
+from bot.services import Services
+
+
+def register(app: App) -> None:
+    app.view(hire_blocks.OVERRIDE_CALLBACK)(submit_override)
+
+
+def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
+    values = view.get("state", {}).get("values", {})
+    outcome_entry = values.get(hire_blocks.OVERRIDE_OUTCOME_BLOCK, {}).get("value", {})
+    reason_entry = values.get(hire_blocks.OVERRIDE_REASON_BLOCK, {}).get("value", {})
+    outcome = (outcome_entry.get("selected_option") or {}).get("value")
+    return outcome, " ".join(str(reason_entry.get("value") or "").split())
+
+
+def submit_override(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+) -> None:
+    outcome, reason = _submitted(view)
+    errors = {}
+    if outcome not in OUTCOME_LABELS:
+        errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
+    if len(reason) < 3:
+        errors[hire_blocks.OVERRIDE_REASON_BLOCK] = (
+            "Say why in a few words; it is kept with the decision."
+        )
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    conversation_id = decode_value(view.get("private_metadata")).get("c")
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    snapshot = (
+        ctx.hiring.get(ctx.workspace_id, conversation_id)
+        if isinstance(conversation_id, int)
+        else None
+    )
+    if snapshot is None:
+        return
+    if not hire_flow.may_act(ctx, snapshot):
+        hire_flow.refuse(ctx, snapshot, "record the decision")
+        return
+    assert outcome is not None
+    hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
