@@ -326,3 +326,28 @@ def decision_note_message(conversation_id: int, outcome: str, decided_by: str) -
         f"It's in the log as #{conversation_id} (`/hire show {conversation_id}`)."
     )
     return render([section(text)], f"Decision recorded: {outcome}")
+
+
+def nudge_message(
+    conversation_id: int, started_by: str, step: int, total: int, prompt: str | None
+) -> Message:
+    if prompt:
+        waiting = f"question {step + 1} of {total}: *{prompt}*"
+        action = "Answer it above with a button, or reply here with the option's name or number."
+    else:
+        waiting = "your decision on the recommendation above"
+        action = "Accept it, choose another outcome, or mark it not hiring now."
+    blocks = [
+        section(
+            f":wave: <@{started_by}>, this hiring decision is still waiting on {waiting}\n{action}"
+        ),
+        actions(
+            button(
+                "Cancel this conversation",
+                CANCEL_ACTION,
+                {"c": conversation_id, "s": step},
+                style="danger",
+            )
+        ),
+    ]
+    return render(blocks, f"Reminder: hiring decision #{conversation_id} is waiting for you")

@@ -160,10 +160,10 @@ def match_option(question: Question, text: str) -> Option | None:
     typed = _words(text)[:200]
     if not typed:
         return None
-    number = re.fullmatch(r"(?:option |answer |number |no |the )?#?(\d+|\w+)", typed)
+    number = re.fullmatch(r"(?:option |answer |number |no |the )?#?([0-9]+|\w+)", typed)
     if number:
         token = number.group(1)
-        index = int(token) if token.isdigit() else NUMBER_WORDS.get(token)
+        index = int(token) if token.isascii() and token.isdigit() else NUMBER_WORDS.get(token)
         if index is not None and 1 <= index <= len(question.options):
             return question.options[index - 1]
     names = {_words(n): o for o in question.options for n in (o.key, o.label, *o.synonyms)}

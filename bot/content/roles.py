@@ -116,8 +116,11 @@ class _Reader:
 
     @staticmethod
     def mapping(
-        value: Any, where: str, required: set[str], optional: set[str] = frozenset()
-    ) -> dict[str, Any]:  # type: ignore[assignment]
+        value: Any,
+        where: str,
+        required: set[str],
+        optional: frozenset[str] | set[str] = frozenset(),
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ContentError(f"{where}: expected a mapping")
         missing = required - value.keys()

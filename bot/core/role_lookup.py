@@ -135,16 +135,16 @@ def _parse_compare(index: NameIndex, words: list[str], public: bool) -> RoleComm
     for separator in ("vs", "vs.", "versus", "and", "with"):
         if separator in lowered:
             at = lowered.index(separator)
-            left, right = " ".join(words[:at]), " ".join(words[at + 1 :])
-            return _pair(index, left, right, public)
+            return _pair(index, " ".join(words[:at]), " ".join(words[at + 1 :]), public)
     # "compare product engineer software engineer": try every split, keep one that names two roles.
     best: tuple[str, str] | None = None
     for at in range(1, len(words)):
-        left, right = find_role(index, " ".join(words[:at])), find_role(index, " ".join(words[at:]))
-        if left.role and right.role and left.role != right.role:
-            if left.exact and right.exact:
-                return CompareRoles(left.role, right.role, public)
-            best = best or (left.role, right.role)
+        first = find_role(index, " ".join(words[:at]))
+        second = find_role(index, " ".join(words[at:]))
+        if first.role and second.role and first.role != second.role:
+            if first.exact and second.exact:
+                return CompareRoles(first.role, second.role, public)
+            best = best or (first.role, second.role)
     if best:
         return CompareRoles(best[0], best[1], public)
     return Unknown(" ".join(words), _all_roles(index), problem="compare_needs_two")

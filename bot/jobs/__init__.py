@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
+from bot.jobs.nudges import send_due_nudges
 from bot.services import Services
 
-JOBS: list[tuple[str, Callable[[Services, WebClient, str], object]]] = []
+JOBS: list[tuple[str, Callable[[Services, WebClient, str], object]]] = [
+    ("nudges", send_due_nudges),
+]

@@ -330,3 +330,42 @@ def test_joins_a_public_channel_it_is_not_in(slack: SlackDriver) -> None:
 def test_healthz_stays_up_while_conversations_run(slack: SlackDriver, bot: BotProcess) -> None:
     start(slack)
     assert httpx.get(f"{bot.url}/healthz").status_code == 200
+
+
+def test_an_idle_conversation_gets_exactly_one_nudge(slack: SlackDriver, bot: BotProcess) -> None:
+    import subprocess
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    thread = start(slack)
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(HiringConversation).values(
+                    last_activity_at=datetime.now(UTC) - timedelta(days=3)
+                )
+            )
+    finally:
+        engine.dispose()
+    # The server's own scheduler (ticking every second) races two cron runs for the same nudge.
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "digest"],
+            env=bot.env(),
+            cwd=bot.workdir,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    nudges = wait_for(
+        lambda: [m for m in thread.replies() if "still waiting" in everything(m)],
+        message="a reminder in the thread",
+    )
+    assert "<@U0MANAGER>" in everything(nudges[0])
+    assert "question 1 of 6" in everything(nudges[0])
+    thread.click("U0MANAGER", "Cancel this conversation", nudges[0])
+    wait_for(lambda: "Cancelled" in everything(thread.root), message="cancelled from the nudge")
+    assert len([m for m in thread.replies() if "still waiting" in everything(m)]) == 1
