@@ -102,6 +102,13 @@ class EmulatorApp:
     async def get_state(self, request: Request) -> Response:
         return JSONResponse(self.state.snapshot())
 
+    async def health(self, request: Request) -> Response:
+        """Ready once an app is attached: before that, user actions would have nowhere to go."""
+        attached = self.driver is not None
+        return JSONResponse(
+            {"ok": attached, "app_attached": attached}, status_code=200 if attached else 503
+        )
+
     async def wait(self, request: Request) -> Response:
         since = int(request.query_params.get("since", "0"))
         timeout = min(float(request.query_params.get("timeout", "25")), 30.0)
@@ -192,6 +199,7 @@ class EmulatorApp:
             Route("/response/{token}", self.response_url, methods=["POST"]),
             Route("/upload/{file_id}", self.upload, methods=["POST"]),
             Route("/_emulator/state", self.get_state, methods=["GET"]),
+            Route("/_emulator/health", self.health, methods=["GET"]),
             Route("/_emulator/wait", self.wait, methods=["GET"]),
             Route("/_emulator/calls", self.calls, methods=["GET"]),
             Route("/_emulator/reset", self.reset, methods=["POST"]),

@@ -1,0 +1,84 @@
+"""`hiring-bot sandbox`: the real bot, a local Slack emulator and a small Slack client page.
+
+One process: the emulator (Web API + control API + the page) on the port people open,
+and the real app (same listeners, database code and scheduler as `serve`) on a private
+loopback port. Every click on the page goes through the emulator's driver, which signs
+it like Slack and POSTs it to the app's /slack/events.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.config import configure_logging, load_settings
+from bot.core.clock import OffsetClock
+from bot.db.migrate import upgrade_to_head
+from bot.emulator import EmulatorServer, EmulatorState, ThreadedServer
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _page_routes() -> list[Route | Mount]:
+    async def index(request: object) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    return [Route("/", index), Mount("/static", StaticFiles(directory=STATIC), name="static")]
+
+
+def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
+    db_path = db_path.resolve()
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    clock = OffsetClock()
+    emulator = EmulatorServer(
+        host=host, port=port, state=EmulatorState(clock), extra_routes=_page_routes()
+    )
+    emulator.start()
+    signing_secret = secrets.token_hex(16)
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox-" + secrets.token_hex(8),
+            "SLACK_SIGNING_SECRET": signing_secret,
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "HOST": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_TICK_SECONDS": "5",
+        },
+        dotenv_path=None,
+    )
+    configure_logging(settings)
+    upgrade_to_head(settings.database_url)
+
+    from bot.runtime import build_runtime
+    from bot.server import build_asgi_app
+
+    runtime = build_runtime(settings, clock=clock)
+    bot_server = ThreadedServer(build_asgi_app(runtime), "127.0.0.1", 0)
+    bot_server.start()
+    emulator.attach(f"http://127.0.0.1:{bot_server.port}", signing_secret)
+
+    print(f"Sandbox ready: {emulator.url}/", flush=True)
+    print(f"Database: {db_path}  ·  Press Ctrl-C to stop.", flush=True)
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stop.wait()
+    print("Stopping the sandbox…", flush=True)
+    bot_server.stop()
+    emulator.stop()
+    return 0
