@@ -113,7 +113,7 @@ class EmulatorState:
             self.triggers: dict[str, str] = {}
             self.view_errors: dict[str, dict[str, str]] = {}
             self._ts_counter = itertools.count(1)
-            self._last_ts = 0.0
+            self._last_us = 0
             self._bump()
 
     def _bump(self) -> None:
@@ -128,10 +128,10 @@ class EmulatorState:
     def next_ts(self) -> str:
         """Strictly increasing message timestamps in Slack's "seconds.micros" form."""
         with self.lock:
-            now = self.clock.now().timestamp()
-            ts = max(now, self._last_ts + 0.000001)
-            self._last_ts = ts
-            return f"{ts:.6f}"
+            # Integer microseconds: float arithmetic at this magnitude can repeat a ts.
+            now_us = int(self.clock.now().timestamp() * 1_000_000)
+            self._last_us = max(now_us, self._last_us + 1)
+            return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ts_counter):08d}"

@@ -29,6 +29,7 @@ CANNOT_POST = {
 
 def register(app: App) -> None:
     app.command("/hire")(handle_hire)
+    hire_log.register(app)
 
 
 def handle_hire(

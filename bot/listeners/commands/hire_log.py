@@ -1,21 +1,180 @@
-"""`/hire list|show|export|digest`: reading the decision log from Slack."""
+"""`/hire list|show|export`: the decision log, read from Slack."""
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
-from bot.core.hire_command import HireCommand
+from bot.blocks import log as log_blocks
+from bot.blocks.common import decode_value
+from bot.core.hire_command import Digest, Export, HireCommand, ListConversations, Show
+from bot.hiring.export import decisions_csv
+from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
 from bot.listeners import hire_flow
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.action(log_blocks.MORE_ACTION)(more)
+
+
+def parse_date(text: str | None) -> datetime | str | None:
+    """A YYYY-MM-DD date as the start of that day in UTC; the text itself if it isn't one."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return text
 
 
 def handle(
     ctx: hire_flow.Context, parsed: HireCommand, command: dict[str, Any], respond: Respond
 ) -> None:
+    if isinstance(parsed, ListConversations):
+        show_page(ctx, respond, parsed.filter, parsed.user_id, parsed.since, 0, replace=False)
+    elif isinstance(parsed, Show):
+        show_one(ctx, respond, parsed.conversation_id)
+    elif isinstance(parsed, Export):
+        export(ctx, respond, parsed.since, command["channel_id"])
+    elif isinstance(parsed, Digest):
+        from bot.listeners.commands.digest import handle_digest
+
+        handle_digest(ctx, parsed, command, respond)
+
+
+def _bad_date(respond: Respond, text: str) -> None:
     message = hire_blocks.problem_message(
-        "That part of the decision log isn't available in this version yet.",
-        "Start a decision with `/hire <position>`; `/hire help` lists everything.",
+        f"“{text[:40]}” is not a date I can read.", "Use YYYY-MM-DD, e.g. `since 2026-01-31`."
     )
     respond(response_type="ephemeral", **message.as_kwargs())
+
+
+def _permalinks(ctx: hire_flow.Context, decision_log: DecisionLog, page: LogPage) -> dict[int, str]:
+    """Thread links, asked of Slack once per conversation and cached on its row."""
+    links: dict[int, str] = {}
+    for row in page.rows:
+        if row.permalink:
+            links[row.id] = row.permalink
+            continue
+        try:
+            link = ctx.client.chat_getPermalink(channel=row.channel_id, message_ts=row.root_ts)[
+                "permalink"
+            ]
+        except SlackApiError:
+            continue
+        links[row.id] = link
+        decision_log.cache_permalink(ctx.workspace_id, row.id, link)
+    return links
+
+
+def show_page(
+    ctx: hire_flow.Context,
+    respond: Respond,
+    filter_: str,
+    user_id: str | None,
+    since_text: str | None,
+    offset: int,
+    replace: bool,
+) -> None:
+    since = parse_date(since_text)
+    if isinstance(since, str):
+        return _bad_date(respond, since)
+    decision_log = DecisionLog(ctx.services.session_factory)
+    page = decision_log.page(ctx.workspace_id, filter_, user_id, since, offset)
+    suffix = (f" by <@{user_id}>" if user_id else "") + (
+        f" since {since_text}" if since_text else ""
+    )
+    more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
+    message = log_blocks.log_page(page, _permalinks(ctx, decision_log, page), filter_, suffix, more)
+    respond(response_type="ephemeral", replace_original=replace, **message.as_kwargs())
+
+
+def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> None:
+    snapshot = ctx.hiring.get(ctx.workspace_id, conversation_id)
+    if snapshot is None or snapshot.root_ts is None:
+        message = hire_blocks.problem_message(
+            f"There is no hiring decision #{conversation_id} in this workspace.",
+            "`/hire list all` shows the ones there are.",
+        )
+        respond(response_type="ephemeral", **message.as_kwargs())
+        return
+    decision_log = DecisionLog(ctx.services.session_factory)
+    texts = {
+        q.key: (q.prompt, {o.key: o.label for o in q.options})
+        for q in ctx.hiring.criteria.questions
+    }
+    decision = snapshot.decision
+    recommendation = decision.recommendation if decision else None
+    confidence = decision.confidence if decision else None
+    if decision is None and snapshot.state == "awaiting_decision":
+        rec = ctx.hiring.recommendation_for(snapshot)
+        recommendation, confidence = rec.outcome, rec.confidence
+    permalink = None
+    try:
+        permalink = ctx.client.chat_getPermalink(
+            channel=snapshot.channel_id, message_ts=snapshot.root_ts
+        )["permalink"]
+    except SlackApiError:
+        log.info("no permalink for conversation %s", snapshot.id)
+    message = log_blocks.decision_detail(
+        snapshot,
+        texts,
+        recommendation,
+        confidence,
+        decision_log.notes(ctx.workspace_id, snapshot.id),
+        decision_log.history(ctx.workspace_id, snapshot.id),
+        permalink,
+    )
+    respond(response_type="ephemeral", **message.as_kwargs())
+
+
+def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, channel: str) -> None:
+    since = parse_date(since_text)
+    if isinstance(since, str):
+        return _bad_date(respond, since)
+    content, count = decisions_csv(ctx.services.session_factory, ctx.workspace_id, since)
+    stamp = ctx.now.strftime("%Y-%m-%d")
+    try:
+        dm = ctx.client.conversations_open(users=ctx.user)["channel"]["id"]
+        ctx.client.files_upload_v2(
+            channel=dm,
+            filename=f"hiring-decisions-{stamp}.csv",
+            title=f"Hiring decisions ({stamp})",
+            content=content,
+            initial_comment=f"Here is the decision log: {count} decisions.",
+        )
+    except SlackApiError as error:
+        log.warning("export upload failed: %s", error.response.get("error"))
+        respond(
+            response_type="ephemeral",
+            text=":warning: Slack refused the file upload, so nothing was sent. Please try again.",
+        )
+        return
+    respond(
+        response_type="ephemeral",
+        text=f":inbox_tray: Sent {count} decisions as a CSV file in a direct message from me.",
+    )
+
+
+def more(
+    ack: Ack,
+    body: dict[str, Any],
+    client: Any,
+    context: dict[str, Any],
+    services: Services,
+    respond: Respond,
+) -> None:
+    ack()
+    value = decode_value((body.get("actions") or [{}])[0].get("value"))
+    filter_ = value.get("f") if value.get("f") in LIST_STATES else "all"
+    offset = value.get("o") if isinstance(value.get("o"), int) and value["o"] >= 0 else 0
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    show_page(ctx, respond, filter_, value.get("u"), value.get("s"), offset, replace=True)

@@ -1,0 +1,158 @@
+"""The weekly digest, Slack-free: when it is due, and what it says.
+
+A workspace's digest is due at its weekday and local time in its IANA time zone. The
+period a run covers is the week ending at that due time; its key is the due time's local
+date, so a run is claimed once per (workspace, key) however many processes look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TREND_PERIODS = 4
+
+
+@dataclass(frozen=True)
+class Schedule:
+    weekday: int  # 0 = Monday
+    hour: int
+    minute: int
+    timezone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def parse_weekday(text: str) -> int | None:
+    lowered = text.strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if len(lowered) >= 3 and name.startswith(lowered):
+            return index
+    return None
+
+
+def parse_time(text: str) -> tuple[int, int] | None:
+    parts = text.strip().split(":")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    if 0 <= hour <= 23 and 0 <= minute <= 59 and len(parts[1]) == 2:
+        return hour, minute
+    return None
+
+
+def parse_timezone(text: str) -> str | None:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return text
+
+
+def _local_due(schedule: Schedule, day: date) -> datetime:
+    """The due instant on a local calendar day. A time that doesn't exist (clocks jump
+    forward) is moved past the gap; an ambiguous one (clocks go back) is the first."""
+    # fold=0 means the offset in force before a transition, which puts a time in the gap
+    # just after it and an ambiguous time at its first occurrence.
+    local = datetime.combine(day, time(schedule.hour, schedule.minute), tzinfo=schedule.zone)
+    return local.astimezone(UTC)
+
+
+def latest_due(schedule: Schedule, now: datetime) -> datetime:
+    """The most recent due instant at or before `now` (UTC)."""
+    today = now.astimezone(schedule.zone).date()
+    back = (today.weekday() - schedule.weekday) % 7
+    candidate = _local_due(schedule, today - timedelta(days=back))
+    if candidate > now:
+        candidate = _local_due(schedule, today - timedelta(days=back + 7))
+    return candidate
+
+
+def next_due(schedule: Schedule, now: datetime) -> datetime:
+    due = latest_due(schedule, now)
+    local_day = due.astimezone(schedule.zone).date() + timedelta(days=7)
+    return _local_due(schedule, local_day)
+
+
+def period_key(schedule: Schedule, due: datetime) -> str:
+    return due.astimezone(schedule.zone).date().isoformat()
+
+
+def period_bounds(schedule: Schedule, due: datetime) -> tuple[datetime, datetime]:
+    """The week a digest due at `due` reports on: the 7 local days before it."""
+    start_day = due.astimezone(schedule.zone).date() - timedelta(days=7)
+    return _local_due(schedule, start_day), due
+
+
+# -- content ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestDecision:
+    id: int
+    title: str
+    outcome: str
+    decided_by: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class WaitingConversation:
+    id: int
+    title: str
+    started_by: str
+    waiting_since: datetime
+    step: str  # what it waits for, e.g. "question 3 of 6" or "the decision"
+    link: str | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    period_start: datetime
+    period_end: datetime
+    counts: dict[str, int]
+    decisions: tuple[DigestDecision, ...]
+    waiting: tuple[WaitingConversation, ...]
+    trend: tuple[tuple[str, int], ...]  # (period label, decisions) oldest first, this one last
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def quiet(self) -> bool:
+        return self.total == 0 and not self.waiting
+
+
+def build_digest(
+    period: tuple[datetime, datetime],
+    decisions: Sequence[DigestDecision],
+    waiting: Sequence[WaitingConversation],
+    trend: Sequence[tuple[str, int]],
+) -> Digest:
+    counts: dict[str, int] = {}
+    for decision in decisions:
+        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+    return Digest(
+        period_start=period[0],
+        period_end=period[1],
+        counts=counts,
+        decisions=tuple(decisions),
+        waiting=tuple(sorted(waiting, key=lambda w: w.waiting_since)),
+        trend=tuple(trend),
+    )
+
+
+def describe_wait(since: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - since).total_seconds()))
+    days, hours = seconds // 86400, (seconds % 86400) // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return "less than an hour"

@@ -1,0 +1,137 @@
+"""Post every digest that is due, exactly once per workspace and period.
+
+The scheduler in each process (and `hiring-bot digest` from cron) calls this; the
+database decides who posts: a run is claimed by inserting its (workspace, period) row
+first. A digest missed while every process was down is still posted within the grace
+period; an older one is recorded as missed. Slack errors are recorded and shown to whoever
+configured the digest; one workspace's failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.common import Message
+from bot.blocks.digest import digest_message
+from bot.core.digest import latest_due, period_bounds, period_key
+from bot.hiring.digest import DigestStore, SettingsView
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+FIX_HINTS = {
+    "channel_not_found": "the channel no longer exists or I can't see it — pick another with "
+    "`/hire digest channel #name`",
+    "is_archived": "the channel is archived — pick another with `/hire digest channel #name`",
+    "not_in_channel": "I'm not in the channel and can't join it — invite me with `/invite @hiring-bot`",
+    "method_not_supported_for_channel_type": "I can't join that private channel by myself — "
+    "invite me with `/invite @hiring-bot`",
+}
+
+
+def workspace_link_base(client: WebClient) -> str | None:
+    try:
+        return str(client.auth_test()["url"])
+    except SlackApiError:
+        return None
+
+
+def deliver(client: WebClient, channel: str, message: Message) -> str:
+    """Post; if the bot isn't in a public channel, join it and try once more."""
+    try:
+        return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
+    except SlackApiError as error:
+        if error.response.get("error") != "not_in_channel":
+            raise
+    client.conversations_join(channel=channel)
+    return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
+
+
+def post_due_digests(services: Services, client: WebClient, identity: str) -> int:
+    store = DigestStore(services.session_factory)
+    now = services.clock.now()
+    grace = timedelta(seconds=services.settings.digest_grace_seconds)
+    posted = 0
+    link_base: str | None = None
+    for settings in store.scheduled():
+        try:
+            due = latest_due(settings.schedule, now)
+            # A schedule only applies from when it was set: no surprise post for last week.
+            if settings.updated_at is not None and due < settings.updated_at:
+                continue
+            key = period_key(settings.schedule, due)
+            if store.has_run(settings.workspace_id, key):
+                continue
+            if now - due > grace:
+                store.claim(settings.workspace_id, key, identity, now, status="missed")
+                log.info(
+                    "digest %s for workspace %s was missed (past the grace period)",
+                    key,
+                    settings.workspace_id,
+                )
+                continue
+            run_id = store.claim(settings.workspace_id, key, identity, now)
+            if run_id is None:
+                continue  # another process got there first
+            if link_base is None:
+                link_base = workspace_link_base(client) or ""
+            posted += _post(store, client, settings, run_id, due, now, link_base)
+        except Exception:
+            log.exception("digest for workspace %s failed; carrying on", settings.workspace_id)
+    return posted
+
+
+def _post(
+    store: DigestStore,
+    client: WebClient,
+    settings: SettingsView,
+    run_id: int,
+    due: datetime,
+    now: datetime,
+    link_base: str,
+) -> int:
+    assert settings.channel_id is not None
+    start, end = period_bounds(settings.schedule, due)
+    digest = store.build(settings.workspace_id, start, end, link_base or None)
+    if digest.quiet and not settings.post_when_quiet:
+        store.complete(run_id, "posted", now, error="quiet week: not posted")
+        return 0
+    try:
+        ts = deliver(client, settings.channel_id, digest_message(digest, now))
+    except SlackApiError as error:
+        code = str(error.response.get("error"))
+        store.complete(run_id, "failed", now, channel_id=settings.channel_id, error=code)
+        store.record_error(settings.workspace_id, code, now)
+        tell_configurer(client, settings, code)
+        return 0
+    store.complete(run_id, "posted", now, channel_id=settings.channel_id, message_ts=ts)
+    if settings.last_error:
+        store.record_error(settings.workspace_id, None, now)
+    return 1
+
+
+def tell_configurer(client: WebClient, settings: SettingsView, code: str) -> None:
+    if not settings.configured_by or code in {"token_revoked", "invalid_auth", "account_inactive"}:
+        log.warning(
+            "digest for workspace %s failed with %s and nobody can be told in Slack",
+            settings.workspace_id,
+            code,
+        )
+        return
+    hint = FIX_HINTS.get(code, f"Slack answered `{code}`")
+    try:
+        client.chat_postMessage(
+            channel=settings.configured_by,
+            text=f":warning: This week's hiring digest could not be posted in <#{settings.channel_id}>: "
+            f"{hint}. `/hire digest now` tries again.",
+        )
+    except SlackApiError as error:
+        log.warning(
+            "could not tell %s about the digest: %s",
+            settings.configured_by,
+            error.response.get("error"),
+        )
