@@ -1,0 +1,151 @@
+"""The App Home tab: your open conversations, recent decisions, this quarter, digest settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.common import (
+    OUTCOME_EMOJI,
+    button,
+    context,
+    divider,
+    encode_value,
+    header,
+    outcome_label,
+    section,
+)
+from bot.blocks.digest import describe_schedule
+from bot.blocks.text import BLOCKS_PER_VIEW, user_text
+from bot.core.digest import WEEKDAYS
+from bot.hiring.digest import SettingsView
+from bot.hiring.log import LogRow
+
+DIGEST_SETTINGS_ACTION = "home_digest_settings"
+DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
+MAX_ROWS = 15
+
+
+def _row(row: LogRow, link: str | None) -> Any:
+    state = (
+        f"{OUTCOME_EMOJI.get(row.final_outcome or '', '')} {outcome_label(row.final_outcome)}"
+        if row.state == "decided"
+        else row.state.replace("_", " ")
+    )
+    text = f"*#{row.id} · {user_text(row.title, 100)}*\n{state} · <@{row.started_by}> · {row.created_at:%b %d}"
+    accessory = button("Open thread", f"home_open_{row.id}", url=link) if link else None
+    return section(text, accessory=accessory)
+
+
+def home_view(
+    user: str,
+    mine: Sequence[LogRow],
+    recent: Sequence[LogRow],
+    quarter_counts: dict[str, int],
+    links: dict[int, str],
+    settings: SettingsView,
+) -> dict[str, Any]:
+    blocks: list[Any] = [
+        header("Hiring decisions"),
+        section(f"Hi <@{user}>! Start a decision in any channel with `/hire <position>`."),
+    ]
+    blocks += [divider(), section("*Your open conversations*")]
+    blocks += [_row(r, links.get(r.id)) for r in mine[:MAX_ROWS]] or [
+        context("Nothing waiting on you.")
+    ]
+    blocks += [divider(), section("*Recent decisions*")]
+    blocks += [_row(r, links.get(r.id)) for r in recent[:MAX_ROWS]] or [
+        context("No decisions yet.")
+    ]
+    total = sum(quarter_counts.values())
+    counts = " · ".join(
+        f"{OUTCOME_EMOJI.get(k, '')} {outcome_label(k)}: *{v}*"
+        for k, v in sorted(quarter_counts.items(), key=lambda kv: -kv[1])
+    )
+    blocks += [
+        divider(),
+        section(
+            f"*This quarter:* {total} decision{'s' if total != 1 else ''}"
+            + (f"\n{counts}" if counts else "")
+        ),
+    ]
+    where = f"<#{settings.channel_id}>" if settings.channel_id else "no channel yet"
+    state = describe_schedule(settings.schedule) if settings.enabled else "off"
+    blocks += [
+        divider(),
+        section(
+            f"*Weekly digest* · {where} · {state}",
+            accessory=button("Change", DIGEST_SETTINGS_ACTION, {"v": 1}),
+        ),
+    ]
+    assert len(blocks) <= BLOCKS_PER_VIEW
+    return View(type="home", blocks=blocks).to_dict()
+
+
+def digest_settings_modal(
+    settings: SettingsView, channels: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    channel_options = [Option(value=cid, label=f"#{name}"[:75]) for cid, name in channels[:100]]
+    current_channel = next((o for o in channel_options if o.value == settings.channel_id), None)
+    weekday_options = [
+        Option(value=str(i), label=name.capitalize()) for i, name in enumerate(WEEKDAYS)
+    ]
+    on_off = [Option(value="on", label="On"), Option(value="off", label="Off")]
+    schedule = settings.schedule
+    view = View(
+        type="modal",
+        callback_id=DIGEST_SETTINGS_CALLBACK,
+        private_metadata=encode_value({"v": 1}),
+        title=PlainTextObject(text="Weekly digest"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            InputBlock(
+                block_id="channel",
+                label=PlainTextObject(text="Channel"),
+                element=StaticSelectElement(
+                    action_id="value", options=channel_options, initial_option=current_channel
+                ),
+            ),
+            InputBlock(
+                block_id="weekday",
+                label=PlainTextObject(text="Day"),
+                element=StaticSelectElement(
+                    action_id="value",
+                    options=weekday_options,
+                    initial_option=weekday_options[schedule.weekday],
+                ),
+            ),
+            InputBlock(
+                block_id="time",
+                label=PlainTextObject(text="Time (HH:MM)"),
+                element=PlainTextInputElement(
+                    action_id="value", initial_value=f"{schedule.hour:02d}:{schedule.minute:02d}"
+                ),
+            ),
+            InputBlock(
+                block_id="timezone",
+                label=PlainTextObject(text="Time zone (IANA name)"),
+                element=PlainTextInputElement(action_id="value", initial_value=schedule.timezone),
+            ),
+            InputBlock(
+                block_id="enabled",
+                label=PlainTextObject(text="Digest"),
+                element=StaticSelectElement(
+                    action_id="value",
+                    options=on_off,
+                    initial_option=on_off[0 if settings.enabled else 1],
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()

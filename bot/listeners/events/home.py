@@ -1,0 +1,144 @@
+"""The App Home tab, and the digest settings modal it opens."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import func, select
+
+from bot.blocks import home as home_blocks
+from bot.core.digest import parse_time, parse_timezone
+from bot.db.models import Decision
+from bot.hiring.digest import DigestStore
+from bot.hiring.log import DecisionLog
+from bot.listeners import hire_flow
+from bot.services import Services
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(publish_home)
+    app.action(home_blocks.DIGEST_SETTINGS_ACTION)(open_digest_settings)
+    app.action(re.compile(r"^home_open_\d+$"))(acknowledge_link)
+    app.view(home_blocks.DIGEST_SETTINGS_CALLBACK)(save_digest_settings)
+
+
+def acknowledge_link(ack: Ack) -> None:
+    """URL buttons open the thread in Slack; Slack still sends the click, which needs an ack."""
+    ack()
+
+
+def quarter_start(now: datetime) -> datetime:
+    return datetime(now.year, 3 * ((now.month - 1) // 3) + 1, 1, tzinfo=UTC)
+
+
+def publish(ctx: hire_flow.Context) -> None:
+    decision_log = DecisionLog(ctx.services.session_factory)
+    mine = [r for r in decision_log.page(ctx.workspace_id, "open", ctx.user, limit=15).rows]
+    recent = list(decision_log.page(ctx.workspace_id, "decided", limit=15).rows)
+    with ctx.services.session_factory() as session:
+        counts = dict(
+            session.execute(
+                select(Decision.final_outcome, func.count(Decision.id))
+                .where(
+                    Decision.workspace_id == ctx.workspace_id,
+                    Decision.decided_at >= quarter_start(ctx.now),
+                )
+                .group_by(Decision.final_outcome)
+            ).all()
+        )
+    links = {}
+    for row in [*mine, *recent]:
+        if row.permalink:
+            links[row.id] = row.permalink
+        elif row.root_ts:
+            try:
+                links[row.id] = ctx.client.chat_getPermalink(
+                    channel=row.channel_id, message_ts=row.root_ts
+                )["permalink"]
+                decision_log.cache_permalink(ctx.workspace_id, row.id, links[row.id])
+            except SlackApiError:
+                pass
+    settings = DigestStore(ctx.services.session_factory).settings(ctx.workspace_id)
+    view = home_blocks.home_view(
+        ctx.user, mine, recent, {k: int(v) for k, v in counts.items()}, links, settings
+    )
+    ctx.client.views_publish(user_id=ctx.user, view=view)
+
+
+def publish_home(
+    event: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    if event.get("tab") not in (None, "home"):
+        return
+    publish(hire_flow.build_context(services, client, context, event["user"]))
+
+
+def open_digest_settings(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    settings = DigestStore(services.session_factory).settings(ctx.workspace_id)
+    try:
+        found = client.conversations_list(types="public_channel", exclude_archived=True, limit=200)[
+            "channels"
+        ]
+    except SlackApiError:
+        found = []
+    channels = [(c["id"], c["name"]) for c in found]
+    client.views_open(
+        trigger_id=body["trigger_id"], view=home_blocks.digest_settings_modal(settings, channels)
+    )
+
+
+def _value(values: dict[str, Any], block: str) -> str | None:
+    entry = values.get(block, {}).get("value", {})
+    if entry.get("selected_option"):
+        return str(entry["selected_option"]["value"])
+    return entry.get("value")
+
+
+def save_digest_settings(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+) -> None:
+    values = view.get("state", {}).get("values", {})
+    at = parse_time(_value(values, "time") or "")
+    zone = parse_timezone(_value(values, "timezone") or "")
+    weekday = _value(values, "weekday")
+    errors = {}
+    if at is None:
+        errors["time"] = "Use HH:MM, from 00:00 to 23:59."
+    if zone is None:
+        errors["timezone"] = "Use an IANA name such as Europe/London or UTC."
+    if weekday not in {str(i) for i in range(7)}:
+        errors["weekday"] = "Choose a day."
+    if not _value(values, "channel"):
+        errors["channel"] = "Choose a channel."
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    assert at is not None and weekday is not None
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    DigestStore(services.session_factory).update_settings(
+        ctx.workspace_id,
+        ctx.user,
+        ctx.now,
+        channel_id=_value(values, "channel"),
+        weekday=int(weekday),
+        hour=at[0],
+        minute=at[1],
+        timezone=zone,
+        enabled=_value(values, "enabled") != "off",
+    )
+    publish(ctx)

@@ -1,0 +1,127 @@
+"""The decision log from Slack: list, show, export — scoped to the workspace."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.emulator import SlackDriver, wait_for
+from tests.e2e.test_hire import STARTUP_ANSWERS, answer_all, buttons, everything, start
+
+CHANNEL = "C0HIRING"
+
+
+def decide(slack: SlackDriver, title: str) -> None:
+    thread = start(slack, title)
+    answer_all(thread, STARTUP_ANSWERS)
+    thread.click("U0MANAGER", "Accept: Product engineer", thread.replies()[6])
+    wait_for(lambda: "Decided" in everything(thread.root), message="decided")
+
+
+def last_reply(slack: SlackDriver, text: str, user: str = "U0MANAGER") -> dict:
+    before = len(slack.state.ephemeral_for(user))
+    slack.command(user, CHANNEL, "/hire", text)
+    return wait_for(lambda: slack.state.ephemeral_for(user)[before:], message=text)[-1]
+
+
+def test_list_show_and_filters(slack: SlackDriver) -> None:
+    decide(slack, "Senior engineer, checkout")
+    start(slack, '=HYPERLINK("http://evil") staff role')
+    listing = everything(last_reply(slack, "list"))
+    assert "Senior engineer, checkout" in listing and "staff role" in listing
+    assert "archives/C0HIRING" in listing  # each row links to its thread
+    decided = everything(last_reply(slack, "list decided"))
+    assert "Senior engineer, checkout" in decided and "staff role" not in decided
+    assert "staff role" in everything(last_reply(slack, "list open"))
+    detail = everything(last_reply(slack, "show 1"))
+    for expected in ("Product engineer", "Startup / early-stage", "History", "recorded by"):
+        assert expected in detail
+    assert "no hiring decision #99999" in everything(last_reply(slack, "show 99999"))
+    assert "not a decision number" in everything(last_reply(slack, "show abc"))
+    assert "not a filter I know" in everything(last_reply(slack, "list someday"))
+
+
+def test_pagination_with_more(slack: SlackDriver) -> None:
+    for index in range(12):
+        start(slack, f"Role {index:02d}")
+    first = last_reply(slack, "list")
+    assert "Role 11" in everything(first) and "Role 01" not in everything(first)
+    slack.click("U0MANAGER", first["ts"], buttons(first)["More"], channel=CHANNEL)
+    wait_for(
+        lambda: (
+            "Role 01"
+            in everything(
+                slack.state.find_message(CHANNEL, first["ts"]) or {"text": "", "blocks": []}
+            )
+        ),
+        message="the next page",
+    )
+
+
+def test_export_sends_a_csv_with_neutralised_formulas(slack: SlackDriver) -> None:
+    decide(slack, "=cmd|' /C calc'!A0")
+    reply = last_reply(slack, "export")
+    assert "Sent 1 decisions" in reply["text"]
+    upload = wait_for(lambda: slack.state.files, message="the uploaded file")[0]
+    assert upload["channel"] == "D0MANAGER"
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    assert rows[0]["title"].startswith("'=cmd")
+    assert rows[0]["final_outcome"] == "product_engineer" and rows[0]["stage"] == "startup"
+
+
+def test_home_tab_lists_conversations_and_changes_digest_settings(slack: SlackDriver) -> None:
+    decide(slack, "Senior engineer, checkout")
+    start(slack, "Staff engineer, payments")
+    slack.open_home("U0MANAGER")
+    home = wait_for(lambda: slack.state.home_views.get("U0MANAGER"), message="the Home tab")
+    text = everything({"text": "", "blocks": home["blocks"]})
+    assert "Staff engineer, payments" in text and "Senior engineer, checkout" in text
+    assert "This quarter:* 1 decision" in text
+    assert "Weekly digest" in text and "no channel yet" in text
+    # The settings button opens a modal; a bad time is refused, a good one saved.
+    home_message = {
+        "ts": "home",
+        "channel": "D0MANAGER",
+        "blocks": home["blocks"],
+        "type": "message",
+        "text": "",
+    }
+    slack.click("U0MANAGER", "home", "home_digest_settings", stale_copy=home_message)
+    modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="settings modal")[0]
+    values = {
+        "channel": {"value": "C0GENERAL"},
+        "weekday": {"value": "4"},
+        "time": {"value": "25:00"},
+        "timezone": {"value": "Europe/Paris"},
+        "enabled": {"value": "on"},
+    }
+    refused = slack.submit_view("U0MANAGER", modal["id"], values)
+    assert "time" in refused.json["errors"]
+    values["time"] = {"value": "16:30"}
+    slack.submit_view("U0MANAGER", modal["id"], values)
+    wait_for(
+        lambda: (
+            "Fridays at 16:30 (Europe/Paris)"
+            in everything({"text": "", "blocks": slack.state.home_views["U0MANAGER"]["blocks"]})
+        ),
+        message="home refreshed",
+    )
+
+
+def test_another_workspace_sees_nothing(slack: SlackDriver, emulator) -> None:  # type: ignore[no-untyped-def]
+    decide(slack, "Senior engineer, checkout")
+    from bot.emulator import state as emulator_state
+
+    original = emulator_state.TEAM_ID
+    try:
+        emulator_state.TEAM_ID = "T0OTHER"
+        import bot.emulator.payloads as payloads
+
+        payloads.TEAM_ID = "T0OTHER"
+        listing = everything(last_reply(slack, "list all"))
+        assert "Senior engineer" not in listing and "Nothing here yet" in listing
+        assert "no hiring decision #1" in everything(last_reply(slack, "show 1"))
+        assert "Sent 0 decisions" in last_reply(slack, "export")["text"]
+    finally:
+        emulator_state.TEAM_ID = original
+        payloads.TEAM_ID = original
