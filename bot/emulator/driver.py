@@ -209,6 +209,28 @@ class SlackDriver:
         )
         return self._form(body)
 
+    def click_view(self, user: str, view_id: str, action_id: str) -> DriverResult:
+        """A click on a button in the user's Home tab or open modal."""
+        who = self._user(user)
+        home = self.state.home_views.get(user)
+        views = [home] if home else []
+        views += self.state.modals.get(user) or []
+        view = next((v for v in views if v["id"] == view_id), None)
+        if view is None:
+            raise DriverError(f"no view {view_id} for {user}")
+        element, block_id = _find_element(view.get("blocks") or [], action_id)
+        if element is None:
+            raise DriverError(f"no element {action_id} in view {view_id}")
+        action = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": element.get("type", "button"),
+            "value": element.get("value", ""),
+            "text": element.get("text"),
+            "action_ts": self.state.next_ts(),
+        }
+        return self._form(payloads.view_block_actions(who, view, action, self._trigger(user)))
+
     def submit_view(
         self, user: str, view_id: str, values: dict[str, dict[str, Any]]
     ) -> DriverResult:

@@ -81,6 +81,26 @@ def block_actions(
     return urlencode({"payload": json.dumps(payload)})
 
 
+def view_block_actions(
+    user: dict[str, Any], view: dict[str, Any], action: dict[str, Any], trigger_id: str
+) -> str:
+    """A click inside a view (the Home tab or a modal): no channel, no response_url."""
+    payload = {
+        "type": "block_actions",
+        "team": _team(),
+        "user": _user(user),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger_id,
+        "container": {"type": "view", "view_id": view["id"]},
+        "view": view,
+        "actions": [action],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
 def view_submission(user: dict[str, Any], view: dict[str, Any]) -> str:
     payload = {
         "type": "view_submission",

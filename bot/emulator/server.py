@@ -164,6 +164,9 @@ class EmulatorApp:
             "message": lambda: driver.message(
                 body["user"], body["channel"], body["text"], thread_ts=body.get("thread_ts")
             ),
+            "click_view": lambda: driver.click_view(
+                body["user"], body["view_id"], body["action_id"]
+            ),
             "click": lambda: driver.click(
                 body["user"],
                 body["message_ts"],

@@ -93,3 +93,42 @@ def test_narrow_window_still_reads_well(browser, sandbox_url: str) -> None:  # t
     page.screenshot(path=str(SCREENSHOTS / "narrow_compare.png"))
     assert page.get_by_test_id("composer-input").is_visible()
     context.close()
+
+
+def decide_by_buttons(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    start_hire(page, title)
+    for index, label in enumerate(STARTUP_ANSWERS):
+        thread_button(page, label).click()
+        following = (
+            f"Question {index + 2} of 6" if index < 5 else "Recommendation: Product engineer"
+        )
+        page.get_by_test_id("thread-messages").get_by_text(following).first.wait_for()
+    thread_button(page, "Accept: Product engineer").click()
+    page.get_by_test_id("messages").get_by_text("Decided").first.wait_for()
+
+
+def test_digest_posts_into_the_digest_channel(page) -> None:  # type: ignore[no-untyped-def]
+    decide_by_buttons(page, "Backend engineer, search")
+    page.get_by_test_id("thread-close").click()
+    type_command(page, "/hire digest channel #general")
+    page.get_by_text("The digest will be posted here").wait_for()
+    page.get_by_test_id("post-digest").click()
+    page.get_by_text("Posted this week's digest").wait_for()
+    page.get_by_test_id("channel-general").click()
+    digest = page.get_by_test_id("message").filter(has_text="Hiring digest")
+    digest.wait_for()
+    assert "Backend engineer, search" in digest.inner_text()
+
+
+def test_home_tab_lists_the_decision(page) -> None:  # type: ignore[no-untyped-def]
+    decide_by_buttons(page, "Mobile engineer, onboarding")
+    page.get_by_test_id("nav-home").click()
+    home = page.get_by_test_id("home")
+    home.wait_for()
+    page.get_by_test_id("home").get_by_text("Mobile engineer, onboarding").first.wait_for()
+    assert "Recent decisions" in home.inner_text()
+    page.get_by_test_id("home").get_by_role("button", name="Change").click()
+    page.get_by_test_id("modal-form").wait_for()
+    page.fill("#input-time", "31:00")
+    page.get_by_test_id("modal-submit").click()
+    page.get_by_test_id("input-error").first.wait_for()

@@ -79,14 +79,7 @@ def test_home_tab_lists_conversations_and_changes_digest_settings(slack: SlackDr
     assert "This quarter:* 1 decision" in text
     assert "Weekly digest" in text and "no channel yet" in text
     # The settings button opens a modal; a bad time is refused, a good one saved.
-    home_message = {
-        "ts": "home",
-        "channel": "D0MANAGER",
-        "blocks": home["blocks"],
-        "type": "message",
-        "text": "",
-    }
-    slack.click("U0MANAGER", "home", "home_digest_settings", stale_copy=home_message)
+    slack.click_view("U0MANAGER", home["id"], "home_digest_settings")
     modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="settings modal")[0]
     values = {
         "channel": {"value": "C0GENERAL"},

@@ -250,9 +250,11 @@ function renderInput(block, error) {
   if (element.type === "plain_text_input") {
     control = element.multiline ? el("textarea", { id }) : el("input", { id });
     if (element.placeholder) control.placeholder = element.placeholder.text;
+    if (element.initial_value) control.value = element.initial_value;
   } else if (element.type === "static_select") {
     control = el("select", { id }, el("option", { value: "" }, element.placeholder?.text || "Choose…"),
       (element.options || []).map((o) => el("option", { value: o.value }, o.text.text)));
+    if (element.initial_option) control.value = element.initial_option.value;
   } else if (element.type === "radio_buttons") {
     control = el("div", { id }, (element.options || []).map((o) =>
       el("label", {}, el("input", { type: "radio", name: id, value: o.value }), ` ${o.text.text}`)));
@@ -320,7 +322,7 @@ function renderHome(list) {
     return;
   }
   list.append(el("div", { class: "message home", dataset: { testid: "home" } }, el("div"),
-    renderBlocks(view.blocks, { ts: null, channel: null, home: true })));
+    renderBlocks(view.blocks, { ts: null, channel: null, viewId: view.id })));
 }
 
 function renderThread() {
@@ -437,8 +439,8 @@ function render() {
 // ---------------------------------------------------------------- actions
 async function click(message, actionId, extra) {
   const body = { user: ui.user, action_id: actionId, ...extra };
-  if (message.home) {
-    toast("Buttons on the Home tab are not wired in the sandbox yet.");
+  if (message.viewId) {
+    await api("/_emulator/actions/click_view", { user: ui.user, view_id: message.viewId, action_id: actionId });
     return;
   }
   body.message_ts = message.ts;
