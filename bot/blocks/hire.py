@@ -43,6 +43,10 @@ ACCEPT_ACTION = "hire_accept"
 OVERRIDE_ACTION = "hire_override"
 NOT_HIRING_ACTION = "hire_not_hiring"
 OVERRIDE_CALLBACK = "hire_override_submit"
+CHANGE_ACTION = "hire_change"
+REOPEN_ACTION = "hire_reopen"
+CHANGE_CALLBACK = "hire_change_submit"
+REOPEN_CALLBACK = "hire_reopen_submit"
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
 
@@ -227,24 +231,40 @@ def decision_recorded_message(
     )
     if final_outcome != rec.outcome and reason:
         summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
-    blocks = [*base.blocks, divider().to_dict(), section(summary).to_dict()]
+    value = {"c": rec.conversation_id}
+    controls = actions(
+        button("Change decision…", CHANGE_ACTION, value),
+        button("Reopen…", REOPEN_ACTION, value),
+        block_id=f"decided:{rec.conversation_id}",
+    )
+    blocks = [*base.blocks, divider().to_dict(), section(summary).to_dict(), controls.to_dict()]
     return Message(text=f"Decision recorded: {outcome_label(final_outcome)}", blocks=blocks)
 
 
-def override_modal(conversation_id: int, recommended: str, title: str) -> dict[str, Any]:
-    choices = [key for key in OUTCOME_LABELS if key != recommended]
+def override_modal(
+    conversation_id: int, recommended: str, title: str, *, changing_from: str | None = None
+) -> dict[str, Any]:
+    """Choose an outcome other than `recommended` (or, when changing, other than the current)."""
+    excluded = changing_from or recommended
+    choices = [key for key in OUTCOME_LABELS if key != excluded]
+    intro = (
+        f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe recorded decision is "
+        f"*{outcome_label(changing_from)}*. What is it now, and why?"
+        if changing_from
+        else f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe bot recommended "
+        f"*{outcome_label(recommended)}*. What did you decide instead, and why?"
+    )
     view = View(
         type="modal",
-        callback_id=OVERRIDE_CALLBACK,
+        callback_id=CHANGE_CALLBACK if changing_from else OVERRIDE_CALLBACK,
         private_metadata=encode_value({"c": conversation_id}),
-        title=PlainTextObject(text="Record another outcome"),
-        submit=PlainTextObject(text="Record decision"),
+        title=PlainTextObject(
+            text="Change the decision" if changing_from else "Record another outcome"
+        ),
+        submit=PlainTextObject(text="Save decision" if changing_from else "Record decision"),
         close=PlainTextObject(text="Back"),
         blocks=[
-            section(
-                f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe bot recommended "
-                f"*{outcome_label(recommended)}*. What did you decide instead, and why?"
-            ),
+            section(intro),
             InputBlock(
                 block_id=OVERRIDE_OUTCOME_BLOCK,
                 label=PlainTextObject(text="Decision"),
@@ -351,3 +371,32 @@ def nudge_message(
         ),
     ]
     return render(blocks, f"Reminder: hiring decision #{conversation_id} is waiting for you")
+
+
+def reopen_modal(conversation_id: int, title: str, current: str) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=REOPEN_CALLBACK,
+        private_metadata=encode_value({"c": conversation_id}),
+        title=PlainTextObject(text="Reopen the decision"),
+        submit=PlainTextObject(text="Reopen"),
+        close=PlainTextObject(text="Back"),
+        blocks=[
+            section(
+                f"*{user_text(title, TITLE_IN_MESSAGES)}* was decided as "
+                f"*{outcome_label(current)}*. Reopening brings back the choice; the history keeps it."
+            ),
+            InputBlock(
+                block_id=OVERRIDE_REASON_BLOCK,
+                label=PlainTextObject(text="Why reopen it?"),
+                element=PlainTextInputElement(
+                    action_id="value", multiline=True, min_length=3, max_length=1000
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def history_note_message(text: str, reason: str) -> Message:
+    return render([section(f"{text}\n>{user_text(reason, NOTE_LIMIT)}")], text)

@@ -438,6 +438,103 @@ class HiringService:
             session.refresh(conv)
             return Changed(self._snapshot(session, conv), {"recommendation": rec})
 
+    def change_decision(
+        self,
+        workspace_id: int,
+        conversation_id: int,
+        final_outcome: str,
+        reason: str,
+        user: str,
+        now: datetime,
+    ) -> Changed | Stale:
+        """A recorded decision gets a new outcome; the history keeps the old one and why."""
+        with self.sessions.begin() as session:
+            conv = self._load(session, workspace_id, conversation_id)
+            decision = session.scalar(
+                select(Decision).where(
+                    Decision.conversation_id == conversation_id,
+                    Decision.workspace_id == workspace_id,
+                )
+            )
+            if conv is None or decision is None or conv.state != "decided":
+                return Stale(None if conv is None else self._snapshot(session, conv), "not_decided")
+            if not self._guarded(
+                session,
+                workspace_id,
+                conversation_id,
+                step=None,
+                states=("decided",),
+                values={},
+                now=now,
+            ):
+                return Stale(self._snapshot(session, conv), "not_decided")
+            previous = decision.final_outcome
+            decision.final_outcome, decision.reason = final_outcome, reason
+            decision.decided_by, decision.decided_at = user, now
+            session.add(
+                DecisionEvent(
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    kind="changed",
+                    from_outcome=previous,
+                    to_outcome=final_outcome,
+                    reason=reason,
+                    actor=user,
+                    created_at=now,
+                )
+            )
+            session.flush()
+            session.refresh(conv)
+            return Changed(
+                self._snapshot(session, conv),
+                {
+                    "recommendation": recommend(
+                        self.criteria, self._snapshot(session, conv).answer_map
+                    )
+                },
+            )
+
+    def reopen(
+        self, workspace_id: int, conversation_id: int, reason: str, user: str, now: datetime
+    ) -> Changed | Stale:
+        """Back to "waiting for the decision"; the old decision lives on in the history."""
+        with self.sessions.begin() as session:
+            conv = self._load(session, workspace_id, conversation_id)
+            decision = session.scalar(
+                select(Decision).where(
+                    Decision.conversation_id == conversation_id,
+                    Decision.workspace_id == workspace_id,
+                )
+            )
+            if conv is None or decision is None:
+                return Stale(None if conv is None else self._snapshot(session, conv), "not_decided")
+            if not self._guarded(
+                session,
+                workspace_id,
+                conversation_id,
+                step=None,
+                states=("decided",),
+                values={"state": "awaiting_decision"},
+                now=now,
+            ):
+                return Stale(self._snapshot(session, conv), "not_decided")
+            session.add(
+                DecisionEvent(
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    kind="reopened",
+                    from_outcome=decision.final_outcome,
+                    to_outcome=None,
+                    reason=reason,
+                    actor=user,
+                    created_at=now,
+                )
+            )
+            session.delete(decision)
+            session.flush()
+            session.refresh(conv)
+            return Changed(self._snapshot(session, conv))
+
     def add_note(
         self,
         workspace_id: int,

@@ -32,6 +32,7 @@ STALE_TEXT = {
     "already_decided": "The decision was already recorded.",
     "unknown_option": "That button is from an older version of the questions. Use the newest message in the thread.",
     "not_found": "I can't find that hiring conversation any more.",
+    "not_decided": "That decision has already been reopened or changed. The thread shows where things are now.",
 }
 
 
@@ -279,15 +280,49 @@ def cancel(ctx: Context, snapshot: Snapshot) -> None:
     refresh_root(ctx, result.snapshot)
 
 
-def decide(ctx: Context, snapshot: Snapshot, final_outcome: str, reason: str | None) -> bool:
-    result = ctx.hiring.decide(
+def change_decision(ctx: Context, snapshot: Snapshot, final_outcome: str, reason: str) -> None:
+    result = ctx.hiring.change_decision(
         ctx.workspace_id, snapshot.id, final_outcome, reason, ctx.user, ctx.now
     )
     if isinstance(result, Stale):
         explain_stale(ctx, result, snapshot.channel_id, snapshot.root_ts)
-        return False
-    decided = result.snapshot
-    rec = result.extra["recommendation"]
+        return
+    _show_decided(ctx, result.snapshot, result.extra["recommendation"], final_outcome, reason)
+    post_in_thread(
+        ctx,
+        result.snapshot,
+        hire_blocks.history_note_message(
+            f":arrows_counterclockwise: <@{ctx.user}> changed the decision to *{outcome_label(final_outcome)}*.",
+            reason,
+        ),
+    )
+
+
+def reopen(ctx: Context, snapshot: Snapshot, reason: str) -> None:
+    result = ctx.hiring.reopen(ctx.workspace_id, snapshot.id, reason, ctx.user, ctx.now)
+    if isinstance(result, Stale):
+        explain_stale(ctx, result, snapshot.channel_id, snapshot.root_ts)
+        return
+    rec = ctx.hiring.recommendation_for(result.snapshot)
+    _update(
+        ctx,
+        snapshot.channel_id,
+        snapshot.recommendation_message_ts,
+        hire_blocks.recommendation_message(recommendation_view(ctx, result.snapshot, rec)),
+    )
+    refresh_root(ctx, result.snapshot)
+    post_in_thread(
+        ctx,
+        result.snapshot,
+        hire_blocks.history_note_message(
+            f":leftwards_arrow_with_hook: <@{ctx.user}> reopened the decision.", reason
+        ),
+    )
+
+
+def _show_decided(
+    ctx: Context, decided: Snapshot, rec: Recommendation, final_outcome: str, reason: str | None
+) -> None:
     assert decided.decision is not None
     _update(
         ctx,
@@ -296,12 +331,23 @@ def decide(ctx: Context, snapshot: Snapshot, final_outcome: str, reason: str | N
         hire_blocks.decision_recorded_message(
             recommendation_view(ctx, decided, rec),
             final_outcome,
-            ctx.user,
+            decided.decision.decided_by,
             reason,
             decided.decision.decided_at,
         ),
     )
     refresh_root(ctx, decided)
+
+
+def decide(ctx: Context, snapshot: Snapshot, final_outcome: str, reason: str | None) -> bool:
+    result = ctx.hiring.decide(
+        ctx.workspace_id, snapshot.id, final_outcome, reason, ctx.user, ctx.now
+    )
+    if isinstance(result, Stale):
+        explain_stale(ctx, result, snapshot.channel_id, snapshot.root_ts)
+        return False
+    decided = result.snapshot
+    _show_decided(ctx, decided, result.extra["recommendation"], final_outcome, reason)
     post_in_thread(
         ctx,
         decided,

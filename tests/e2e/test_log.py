@@ -118,3 +118,55 @@ def test_another_workspace_sees_nothing(slack: SlackDriver, emulator) -> None:  
     finally:
         emulator_state.TEAM_ID = original
         payloads.TEAM_ID = original
+
+
+def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
+    decide(slack, "Senior engineer, checkout")
+    root = slack.state.messages_in(CHANNEL, include_ephemeral=False)[0]
+    recommendation = next(
+        m for m in slack.state.thread(CHANNEL, root["ts"]) if "Decision recorded" in everything(m)
+    )
+    # A teammate may not change it.
+    slack.click("U0TEAMMATE", recommendation["ts"], "hire_change", channel=CHANNEL)
+    wait_for(lambda: slack.state.ephemeral_for("U0TEAMMATE"), message="refusal")
+    assert not slack.state.modals.get("U0TEAMMATE")
+    slack.click("U0MANAGER", recommendation["ts"], "hire_change", channel=CHANNEL)
+    modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="change modal")[0]
+    slack.submit_view(
+        "U0MANAGER",
+        modal["id"],
+        {"outcome": {"value": "both"}, "reason": {"value": "Payments needs depth too"}},
+    )
+    wait_for(
+        lambda: (
+            "Both"
+            in everything(
+                slack.state.find_message(CHANNEL, root["ts"]) or {"text": "", "blocks": []}
+            )
+        ),
+        message="root shows the change",
+    )
+    slack.click("U0ADMIN", recommendation["ts"], "hire_reopen", channel=CHANNEL)
+    modal = wait_for(lambda: slack.state.modals.get("U0ADMIN"), message="reopen modal")[0]
+    slack.submit_view("U0ADMIN", modal["id"], {"reason": {"value": "Budget changed"}})
+    wait_for(
+        lambda: (
+            "Recommendation ready"
+            in everything(
+                slack.state.find_message(CHANNEL, root["ts"]) or {"text": "", "blocks": []}
+            )
+        ),
+        message="root shows it reopened",
+    )
+    detail = everything(last_reply(slack, "show 1"))
+    for expected in (
+        "recorded by",
+        "changed by",
+        "reopened by",
+        "Payments needs depth too",
+        "Budget changed",
+    ):
+        assert expected in detail, expected
+    # Decide again from the re-armed recommendation.
+    updated = slack.state.find_message(CHANNEL, recommendation["ts"])
+    assert updated is not None and "hire_accept" in str(updated["blocks"])

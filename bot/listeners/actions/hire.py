@@ -22,6 +22,8 @@ def register(app: App) -> None:
     app.action(hire_blocks.ACCEPT_ACTION)(accept)
     app.action(hire_blocks.NOT_HIRING_ACTION)(not_hiring)
     app.action(hire_blocks.OVERRIDE_ACTION)(override)
+    app.action(hire_blocks.CHANGE_ACTION)(change)
+    app.action(hire_blocks.REOPEN_ACTION)(reopen)
 
 
 def _open(
@@ -134,4 +136,54 @@ def override(
     client.views_open(
         trigger_id=body["trigger_id"],
         view=hire_blocks.override_modal(snapshot.id, rec.outcome, snapshot.title),
+    )
+
+
+def _decided(
+    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services, what: str
+) -> tuple[hire_flow.Context, Snapshot] | None:
+    opened = _open(body, client, context, services, what)
+    if opened is None:
+        return None
+    ctx, snapshot, _ = opened
+    if snapshot.state != "decided" or snapshot.decision is None:
+        hire_flow.explain_stale(
+            ctx, hire_flow.Stale(snapshot, "not_decided"), snapshot.channel_id, snapshot.root_ts
+        )
+        return None
+    return ctx, snapshot
+
+
+def change(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    found = _decided(body, client, context, services, "change the decision")
+    if found is None:
+        return
+    _, snapshot = found
+    assert snapshot.decision is not None
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=hire_blocks.override_modal(
+            snapshot.id,
+            snapshot.decision.recommendation,
+            snapshot.title,
+            changing_from=snapshot.decision.final_outcome,
+        ),
+    )
+
+
+def reopen(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    ack()
+    found = _decided(body, client, context, services, "reopen the decision")
+    if found is None:
+        return
+    _, snapshot = found
+    assert snapshot.decision is not None
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=hire_blocks.reopen_modal(snapshot.id, snapshot.title, snapshot.decision.final_outcome),
     )

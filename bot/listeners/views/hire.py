@@ -15,6 +15,8 @@ from bot.services import Services
 
 def register(app: App) -> None:
     app.view(hire_blocks.OVERRIDE_CALLBACK)(submit_override)
+    app.view(hire_blocks.CHANGE_CALLBACK)(submit_override)
+    app.view(hire_blocks.REOPEN_CALLBACK)(submit_reopen)
 
 
 def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
@@ -34,6 +36,7 @@ def submit_override(
     services: Services,
 ) -> None:
     outcome, reason = _submitted(view)
+    changing = view.get("callback_id") == hire_blocks.CHANGE_CALLBACK
     errors = {}
     if outcome not in OUTCOME_LABELS:
         errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
@@ -58,4 +61,40 @@ def submit_override(
         hire_flow.refuse(ctx, snapshot, "record the decision")
         return
     assert outcome is not None
-    hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
+    if changing:
+        hire_flow.change_decision(ctx, snapshot, outcome, reason[:1000])
+    else:
+        hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
+
+
+def submit_reopen(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+) -> None:
+    _, reason = _submitted(view)
+    if len(reason) < 3:
+        ack(
+            response_action="errors",
+            errors={
+                hire_blocks.OVERRIDE_REASON_BLOCK: "Say why in a few words; it is kept in the history."
+            },
+        )
+        return
+    ack()
+    conversation_id = decode_value(view.get("private_metadata")).get("c")
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    snapshot = (
+        ctx.hiring.get(ctx.workspace_id, conversation_id)
+        if isinstance(conversation_id, int)
+        else None
+    )
+    if snapshot is None:
+        return
+    if not hire_flow.may_act(ctx, snapshot):
+        hire_flow.refuse(ctx, snapshot, "reopen the decision")
+        return
+    hire_flow.reopen(ctx, snapshot, reason[:1000])
