@@ -170,3 +170,30 @@ def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
     # Decide again from the re-armed recommendation.
     updated = slack.state.find_message(CHANNEL, recommendation["ts"])
     assert updated is not None and "hire_accept" in str(updated["blocks"])
+
+
+def test_export_from_the_command_line(slack: SlackDriver, bot) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    decide(slack, "@SUM(A1) data role")
+    out = bot.workdir / "decisions.csv"
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "export", "--team", "T0HIRING", "--out", str(out)],
+        env=bot.env(),
+        cwd=bot.workdir,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 1 and rows[0]["title"] == "'@SUM(A1) data role"
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "export", "--team", "T0NOPE"],
+        env=bot.env(),
+        cwd=bot.workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 1 and "no workspace T0NOPE" in missing.stderr
