@@ -101,7 +101,10 @@ def test_recommendation_explains_and_offers_the_three_decisions() -> None:
     )
     decided_text = _all_text(decided.blocks)
     assert "Software engineer" in decided_text and "&lt;!here&gt; budget" in decided_text
-    assert not [b for b in decided.blocks if b["type"] == "actions"]
+    decided_ids = {
+        e["action_id"] for b in decided.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    assert decided_ids == {"hire_change", "hire_reopen"}  # the decision buttons are gone
 
 
 def test_override_modal_requires_outcome_and_reason() -> None:

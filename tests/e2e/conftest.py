@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.db import models  # noqa: F401  (every table on the metadata, to empty them)
 from bot.db.base import Base
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver

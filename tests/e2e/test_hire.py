@@ -117,7 +117,8 @@ def test_full_walk_with_buttons_records_the_decision(slack: SlackDriver, bot: Bo
     wait_for(lambda: "Decided" in everything(thread.root), message="root shows the decision")
     assert "Product engineer" in everything(thread.root)
     updated = slack.state.find_message(CHANNEL, recommendation["ts"])
-    assert updated is not None and not buttons(updated)
+    assert updated is not None
+    assert set(buttons(updated)) == {"Change decision…", "Reopen…"}
     assert "Decision recorded: Product engineer" in everything(updated)
     assert db_count(bot, Decision) == 1 and db_count(bot, Answer) == 6
 

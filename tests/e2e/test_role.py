@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.emulator import EmulatorServer, SlackDriver
+from bot.emulator import EmulatorServer, SlackDriver, wait_for
 
 ROLE_NAMES = {
     "product_engineer": "Product engineer",
@@ -113,8 +113,13 @@ def test_unknown_name_suggests_the_closest_roles(slack: SlackDriver) -> None:
     assert any("engineer" in label for label in buttons)
     label = next(label for label in buttons if "Software engineer" in label)
     slack.click("U0MANAGER", reply["ts"], buttons[label], channel="C0HIRING")
-    updated = slack.state.find_message("C0HIRING", reply["ts"])
-    assert updated is not None and "Software engineer" in _headers(updated)[0]
+    wait_for(
+        lambda: (
+            "Software engineer"
+            in str(_headers(slack.state.find_message("C0HIRING", reply["ts"]) or {"blocks": []}))
+        ),
+        message="the card replaces the suggestion",
+    )
 
 
 def test_empty_text_lists_the_roles(slack: SlackDriver) -> None:
@@ -145,13 +150,20 @@ def test_share_posts_the_card_in_the_channel_and_says_who(slack: SlackDriver) ->
     reply = slack.command("U0MANAGER", "C0HIRING", "/role", "pe").created
     assert reply is not None
     slack.click("U0MANAGER", reply["ts"], "role_share", channel="C0HIRING")
-    public = [m for m in slack.state.messages_in("C0HIRING", include_ephemeral=False)]
+    # The share happens after the click is acknowledged, as in Slack.
+    public = wait_for(
+        lambda: slack.state.messages_in("C0HIRING", include_ephemeral=False), message="shared card"
+    )
     assert len(public) == 1
     assert "Product engineer" in _headers(public[0])[0]
     assert "Shared by <@U0MANAGER>" in _texts(public[0])
     assert "Share in channel" not in _buttons(public[0])
-    confirmation = slack.state.find_message("C0HIRING", reply["ts"])
-    assert confirmation is not None and "Shared in" in confirmation["text"]
+    wait_for(
+        lambda: (
+            "Shared in" in (slack.state.find_message("C0HIRING", reply["ts"]) or {}).get("text", "")
+        ),
+        message="the ephemeral confirms the share",
+    )
 
 
 def test_public_posts_directly(slack: SlackDriver) -> None:
@@ -164,10 +176,20 @@ def test_fit_self_check_through_its_buttons(slack: SlackDriver) -> None:
     reply = slack.command("U0TEAMMATE", "C0GENERAL", "/role", "fit").created
     assert reply is not None
     ts = reply["ts"]
-    for _ in range(4):
-        slack.click("U0TEAMMATE", ts, "role_fit_answer:yes", channel="C0GENERAL")
-    slack.click("U0TEAMMATE", ts, "role_fit_answer:no", channel="C0GENERAL")
-    result = slack.state.find_message("C0GENERAL", ts)
+
+    def current() -> dict:
+        message = slack.state.find_message("C0GENERAL", ts)
+        assert message is not None
+        return message
+
+    for step, answer in enumerate(["yes", "yes", "yes", "yes", "no"], start=1):
+        slack.click("U0TEAMMATE", ts, f"role_fit_answer:{answer}", channel="C0GENERAL")
+        if step < 5:  # wait for the next question before answering it
+            wait_for(
+                lambda s=step: f"{s + 1} of 5" in current()["text"], message=f"question {step + 1}"
+            )
+    wait_for(lambda: _headers(current()) != [], message="the result")
+    result = current()
     assert result is not None
     assert _headers(result) == ["Product engineering suits you"]
     assert "5 answers point to product engineering" in _texts(result)

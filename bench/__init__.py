@@ -1,0 +1,1 @@
+"""Benchmarks: they print figures and compare against a baseline in the same run."""

@@ -1,0 +1,303 @@
+"""`./dev bench`: ack latency against bare Bolt, with and without a slow Slack, and digest cost.
+
+Prints figures; asserts nothing about time. Every figure is measured in the same run as
+its baseline, on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from bot.emulator import EmulatorServer, SlackDriver, wait_for
+from tests.e2e.harness import BotProcess, free_port
+
+HERE = Path(__file__).resolve().parent
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(send: Callable[[int], int], count: int, concurrency: int) -> dict[str, float]:
+    latencies: list[float] = []
+
+    def one(index: int) -> None:
+        started = time.perf_counter()
+        status = send(index)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"status {status}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(count)))
+    elapsed = time.perf_counter() - started
+    return {
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "rps": count / elapsed,
+    }
+
+
+def start_baseline(api_url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "SLACK_API_URL": api_url, "SLACK_SIGNING_SECRET": secret}
+    process = subprocess.Popen([sys.executable, str(HERE / "baseline_app.py"), str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _up(url), timeout=30, message="baseline app")
+    return process, url
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def ack_latency(
+    emulator: EmulatorServer, database_url: str, workdir: Path, count: int, label: str
+) -> None:
+    bot = BotProcess(
+        database_url=database_url,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_TICK_SECONDS": "60"},
+    )
+    bot.migrate()
+    bot.start()
+    baseline, baseline_url = start_baseline(emulator.api_url, bot.signing_secret)
+    product = SlackDriver(emulator.state, bot.url, bot.signing_secret, emulator.url)
+    bare = SlackDriver(emulator.state, baseline_url, bot.signing_secret, emulator.url)
+    emulator.emulator.driver = product
+    try:
+        for delay in (0.0, 2.0):
+            emulator.state.set_global_delay(0.0)
+            # Live conversations to click: each click answers a different conversation's question 1.
+            emulator.state.reset()
+            conversations = max(count, 64)
+            for index in range(conversations):
+                product.command("U0MANAGER", "C0HIRING", "/hire", f"Bench role {index}")
+            wait_for(
+                lambda: (
+                    len(
+                        [
+                            m
+                            for m in emulator.state.messages_in("C0HIRING", include_ephemeral=False)
+                            if "Question 1 of 6" in m["text"]
+                        ]
+                    )
+                    >= conversations
+                ),
+                timeout=120,
+                message="questions posted",
+            )
+            questions = [
+                m
+                for m in emulator.state.messages_in("C0HIRING", include_ephemeral=False)
+                if "Question 1 of 6" in m["text"]
+            ]
+            emulator.state.set_global_delay(delay)
+            print(f"\n[{label}] Slack answers every Web API call after {delay:.0f} s")
+            print(
+                f"{'request':<28}{'conc':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+                f"{'base p50':>10}{'base p99':>10}{'x p50':>7}{'x p99':>7}"
+            )
+            for concurrency in (1, 8, 32):
+                cases: list[tuple[str, Callable[[SlackDriver], Callable[[int], int]]]] = [
+                    (
+                        "/role product engineer",
+                        lambda d: (
+                            lambda i: (
+                                d.command(
+                                    "U0MANAGER", "C0HIRING", "/role", "product engineer"
+                                ).status
+                            )
+                        ),
+                    ),
+                    (
+                        "/hire <title>",
+                        lambda d: (
+                            lambda i: (
+                                d.command("U0MANAGER", "C0HIRING", "/hire", f"Role {i}").status
+                            )
+                        ),
+                    ),
+                ]
+                if delay == 0.0:
+                    cases.append(
+                        (
+                            "answer click (DB write)",
+                            lambda d: (
+                                lambda i: (
+                                    d.click(
+                                        "U0MANAGER",
+                                        questions[i % len(questions)]["ts"],
+                                        "hire_answer:startup",
+                                        channel="C0HIRING",
+                                        stale_copy=questions[i % len(questions)],
+                                    ).status
+                                )
+                            ),
+                        )
+                    )
+                for name, make in cases:
+                    measure(make(bare), 10, 2)  # warm-up
+                    measure(make(product), 10, 2)
+                    base = measure(make(bare), count, concurrency)
+                    prod = measure(make(product), count, concurrency)
+                    print(
+                        f"{name:<28}{concurrency:>5}{prod['p50']:>9.1f}{prod['p95']:>9.1f}{prod['p99']:>9.1f}"
+                        f"{prod['rps']:>8.0f}{base['p50']:>10.1f}{base['p99']:>10.1f}"
+                        f"{prod['p50'] / base['p50']:>7.2f}{prod['p99'] / base['p99']:>7.2f}"
+                    )
+            emulator.state.set_global_delay(0.0)
+    finally:
+        emulator.state.set_global_delay(0.0)
+        baseline.terminate()
+        bot.stop()
+
+
+def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
+    from sqlalchemy import insert
+
+    from bot.db.migrate import upgrade_to_head
+    from bot.db.models import Decision, HiringConversation, Workspace
+    from bot.db.session import make_engine, make_session_factory
+    from bot.hiring.digest import DigestStore
+
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    store = DigestStore(sessions)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    workspaces = 1000
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Workspace),
+            [
+                {"team_id": f"T{i:05d}", "enterprise_id": "", "created_at": now}
+                for i in range(workspaces)
+            ],
+        )
+    print(f"\n[{label}] digest build for one workspace, 1,000 workspaces, decisions over two years")
+    print(f"{'decisions':>10}{'build ms (median of 20)':>26}{'decisions in the week':>24}")
+    made = 0
+    first: float | None = None
+    for size in sizes:
+        rows = size - made
+        batch = 20_000
+        conv_id = made + 1
+        while rows > 0:
+            chunk = min(batch, rows)
+            convs, decisions = [], []
+            for offset in range(chunk):
+                index = made + offset
+                at = now - timedelta(minutes=(index * 1051) % (730 * 24 * 60))
+                convs.append(
+                    {
+                        "id": conv_id + offset,
+                        "workspace_id": 1 + index % workspaces,
+                        "title": f"Role {index}",
+                        "started_by": "U1",
+                        "channel_id": "C1",
+                        "root_ts": f"{index}.000001",
+                        "state": "decided",
+                        "current_step": 6,
+                        "version": 1,
+                        "created_at": at,
+                        "updated_at": at,
+                        "last_activity_at": at,
+                    }
+                )
+                decisions.append(
+                    {
+                        "workspace_id": 1 + index % workspaces,
+                        "conversation_id": conv_id + offset,
+                        "recommendation": "product_engineer",
+                        "confidence": 0.5,
+                        "recommendation_reasons": [],
+                        "answers_snapshot": {},
+                        "final_outcome": "product_engineer",
+                        "decided_by": "U1",
+                        "decided_at": at,
+                    }
+                )
+            with engine.begin() as connection:
+                connection.execute(insert(HiringConversation), convs)
+                connection.execute(insert(Decision), decisions)
+            made += chunk
+            conv_id += chunk
+            rows -= chunk
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
+        timings = []
+        digest = None
+        for _ in range(20):
+            started = time.perf_counter()
+            digest = store.build(1, now - timedelta(days=7), now, "https://acme.slack.com")
+            timings.append((time.perf_counter() - started) * 1000)
+        assert digest is not None
+        median = statistics.median(timings)
+        first = first or median
+        print(
+            f"{size:>10,}{median:>26.2f}{digest.total:>24}   ({median / first:.2f}x the smallest)"
+        )
+    engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--requests", type=int, default=200, help="requests per case")
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="decision counts for the digest cost"
+    )
+    parser.add_argument(
+        "--postgres", action="store_true", help="also run on a throwaway PostgreSQL"
+    )
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores"
+    )
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
+        workdir = Path(tmp)
+        ack_latency(emulator, f"sqlite:///{workdir / 'ack.db'}", workdir, args.requests, "SQLite")
+        digest_cost(f"sqlite:///{workdir / 'digest.db'}", sizes, "SQLite")
+        if args.postgres:
+            from tests.pg import PostgresServer, find_bindir
+
+            bindir = find_bindir()
+            if bindir is None:
+                print("PostgreSQL binaries not found; skipping the PostgreSQL runs")
+                return 0
+            server = PostgresServer(bindir)
+            server.start()
+            try:
+                ack_latency(
+                    emulator, server.create_database("ack"), workdir, args.requests, "PostgreSQL"
+                )
+                digest_cost(server.create_database("digest"), sizes, "PostgreSQL")
+            finally:
+                server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
