@@ -360,14 +360,8 @@ class HiringService:
             ):
                 conv = self._load(session, workspace_id, conversation_id)
                 return Stale(None if conv is None else self._snapshot(session, conv), "not_open")
-            session.add(
-                DecisionEvent(
-                    workspace_id=workspace_id,
-                    conversation_id=conversation_id,
-                    kind="cancelled",
-                    actor=user,
-                    created_at=now,
-                )
+            self._history(
+                session, workspace_id, conversation_id, kind="cancelled", actor=user, now=now
             )
             conv = self._load(session, workspace_id, conversation_id)
             assert conv is not None
@@ -422,17 +416,16 @@ class HiringService:
                     decided_at=now,
                 )
             )
-            session.add(
-                DecisionEvent(
-                    workspace_id=workspace_id,
-                    conversation_id=conversation_id,
-                    kind="recorded",
-                    from_outcome=rec.outcome,
-                    to_outcome=final_outcome,
-                    reason=reason,
-                    actor=user,
-                    created_at=now,
-                )
+            self._history(
+                session,
+                workspace_id,
+                conversation_id,
+                kind="recorded",
+                actor=user,
+                now=now,
+                from_outcome=rec.outcome,
+                to_outcome=final_outcome,
+                reason=reason,
             )
             session.flush()
             session.refresh(conv)
@@ -471,17 +464,16 @@ class HiringService:
             previous = decision.final_outcome
             decision.final_outcome, decision.reason = final_outcome, reason
             decision.decided_by, decision.decided_at = user, now
-            session.add(
-                DecisionEvent(
-                    workspace_id=workspace_id,
-                    conversation_id=conversation_id,
-                    kind="changed",
-                    from_outcome=previous,
-                    to_outcome=final_outcome,
-                    reason=reason,
-                    actor=user,
-                    created_at=now,
-                )
+            self._history(
+                session,
+                workspace_id,
+                conversation_id,
+                kind="changed",
+                actor=user,
+                now=now,
+                from_outcome=previous,
+                to_outcome=final_outcome,
+                reason=reason,
             )
             session.flush()
             session.refresh(conv)
@@ -518,22 +510,48 @@ class HiringService:
                 now=now,
             ):
                 return Stale(self._snapshot(session, conv), "not_decided")
-            session.add(
-                DecisionEvent(
-                    workspace_id=workspace_id,
-                    conversation_id=conversation_id,
-                    kind="reopened",
-                    from_outcome=decision.final_outcome,
-                    to_outcome=None,
-                    reason=reason,
-                    actor=user,
-                    created_at=now,
-                )
+            self._history(
+                session,
+                workspace_id,
+                conversation_id,
+                kind="reopened",
+                actor=user,
+                now=now,
+                from_outcome=decision.final_outcome,
+                to_outcome=None,
+                reason=reason,
             )
             session.delete(decision)
             session.flush()
             session.refresh(conv)
             return Changed(self._snapshot(session, conv))
+
+    @staticmethod
+    def _history(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        kind: str,
+        actor: str,
+        now: datetime,
+        from_outcome: str | None = None,
+        to_outcome: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Append to the decision's history; rows are never updated or deleted."""
+        session.add(
+            DecisionEvent(
+                workspace_id=workspace_id,
+                conversation_id=conversation_id,
+                kind=kind,
+                from_outcome=from_outcome,
+                to_outcome=to_outcome,
+                reason=reason,
+                actor=actor,
+                created_at=now,
+            )
+        )
 
     def add_note(
         self,

@@ -87,24 +87,36 @@ def cancel(
         hire_flow.cancel(opened[0], opened[1])
 
 
+def _in_state(
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+    what: str,
+    state: str,
+) -> tuple[hire_flow.Context, Snapshot] | None:
+    """The clicked conversation if the clicker may act and it is still in `state`."""
+    opened = _open(body, client, context, services, what)
+    if opened is None:
+        return None
+    ctx, snapshot, _ = opened
+    if snapshot.state != state or (state == "decided" and snapshot.decision is None):
+        why = "not_decided" if state == "decided" else "not_awaiting_decision"
+        hire_flow.explain_stale(
+            ctx, hire_flow.Stale(snapshot, why), snapshot.channel_id, snapshot.root_ts
+        )
+        return None
+    return ctx, snapshot
+
+
 def accept(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     ack()
-    opened = _open(body, client, context, services, "record the decision")
-    if opened is None:
-        return
-    ctx, snapshot, _ = opened
-    if snapshot.state != "awaiting_decision":
-        hire_flow.explain_stale(
-            ctx,
-            hire_flow.Stale(snapshot, "not_awaiting_decision"),
-            snapshot.channel_id,
-            snapshot.root_ts,
-        )
-        return
-    rec = ctx.hiring.recommendation_for(snapshot)
-    hire_flow.decide(ctx, snapshot, rec.outcome, None)
+    found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
+    if found is not None:
+        ctx, snapshot = found
+        hire_flow.decide(ctx, snapshot, ctx.hiring.recommendation_for(snapshot).outcome, None)
 
 
 def not_hiring(
@@ -120,70 +132,46 @@ def override(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     ack()
-    opened = _open(body, client, context, services, "record the decision")
-    if opened is None:
-        return
-    ctx, snapshot, _ = opened
-    if snapshot.state != "awaiting_decision":
-        hire_flow.explain_stale(
-            ctx,
-            hire_flow.Stale(snapshot, "not_awaiting_decision"),
-            snapshot.channel_id,
-            snapshot.root_ts,
+    found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
+    if found is not None:
+        ctx, snapshot = found
+        rec = ctx.hiring.recommendation_for(snapshot)
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=hire_blocks.override_modal(snapshot.id, rec.outcome, snapshot.title),
         )
-        return
-    rec = ctx.hiring.recommendation_for(snapshot)
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=hire_blocks.override_modal(snapshot.id, rec.outcome, snapshot.title),
-    )
-
-
-def _decided(
-    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services, what: str
-) -> tuple[hire_flow.Context, Snapshot] | None:
-    opened = _open(body, client, context, services, what)
-    if opened is None:
-        return None
-    ctx, snapshot, _ = opened
-    if snapshot.state != "decided" or snapshot.decision is None:
-        hire_flow.explain_stale(
-            ctx, hire_flow.Stale(snapshot, "not_decided"), snapshot.channel_id, snapshot.root_ts
-        )
-        return None
-    return ctx, snapshot
 
 
 def change(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     ack()
-    found = _decided(body, client, context, services, "change the decision")
-    if found is None:
-        return
-    _, snapshot = found
-    assert snapshot.decision is not None
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=hire_blocks.override_modal(
-            snapshot.id,
-            snapshot.decision.recommendation,
-            snapshot.title,
-            changing_from=snapshot.decision.final_outcome,
-        ),
-    )
+    found = _in_state(body, client, context, services, "change the decision", "decided")
+    if found is not None:
+        _, snapshot = found
+        assert snapshot.decision is not None
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=hire_blocks.override_modal(
+                snapshot.id,
+                snapshot.decision.recommendation,
+                snapshot.title,
+                changing_from=snapshot.decision.final_outcome,
+            ),
+        )
 
 
 def reopen(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     ack()
-    found = _decided(body, client, context, services, "reopen the decision")
-    if found is None:
-        return
-    _, snapshot = found
-    assert snapshot.decision is not None
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=hire_blocks.reopen_modal(snapshot.id, snapshot.title, snapshot.decision.final_outcome),
-    )
+    found = _in_state(body, client, context, services, "reopen the decision", "decided")
+    if found is not None:
+        _, snapshot = found
+        assert snapshot.decision is not None
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=hire_blocks.reopen_modal(
+                snapshot.id, snapshot.title, snapshot.decision.final_outcome
+            ),
+        )

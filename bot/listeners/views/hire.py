@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import OUTCOME_LABELS, decode_value
+from bot.hiring.service import Snapshot
 from bot.listeners import hire_flow
 from bot.services import Services
 
@@ -25,6 +26,28 @@ def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
     reason_entry = values.get(hire_blocks.OVERRIDE_REASON_BLOCK, {}).get("value", {})
     outcome = (outcome_entry.get("selected_option") or {}).get("value")
     return outcome, " ".join(str(reason_entry.get("value") or "").split())
+
+
+def _conversation(
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+    what: str,
+) -> tuple[hire_flow.Context, Snapshot] | None:
+    """The modal's conversation, if the submitter may still act on it (they are told if not)."""
+    conversation_id = decode_value(view.get("private_metadata")).get("c")
+    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+    if not isinstance(conversation_id, int):
+        return None
+    snapshot = ctx.hiring.get(ctx.workspace_id, conversation_id)
+    if snapshot is None:
+        return None
+    if not hire_flow.may_act(ctx, snapshot):
+        hire_flow.refuse(ctx, snapshot, what)
+        return None
+    return ctx, snapshot
 
 
 def submit_override(
@@ -48,18 +71,10 @@ def submit_override(
         ack(response_action="errors", errors=errors)
         return
     ack()
-    conversation_id = decode_value(view.get("private_metadata")).get("c")
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    snapshot = (
-        ctx.hiring.get(ctx.workspace_id, conversation_id)
-        if isinstance(conversation_id, int)
-        else None
-    )
-    if snapshot is None:
+    found = _conversation(body, view, client, context, services, "record the decision")
+    if found is None:
         return
-    if not hire_flow.may_act(ctx, snapshot):
-        hire_flow.refuse(ctx, snapshot, "record the decision")
-        return
+    ctx, snapshot = found
     assert outcome is not None
     if changing:
         hire_flow.change_decision(ctx, snapshot, outcome, reason[:1000])
@@ -85,16 +100,6 @@ def submit_reopen(
         )
         return
     ack()
-    conversation_id = decode_value(view.get("private_metadata")).get("c")
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    snapshot = (
-        ctx.hiring.get(ctx.workspace_id, conversation_id)
-        if isinstance(conversation_id, int)
-        else None
-    )
-    if snapshot is None:
-        return
-    if not hire_flow.may_act(ctx, snapshot):
-        hire_flow.refuse(ctx, snapshot, "reopen the decision")
-        return
-    hire_flow.reopen(ctx, snapshot, reason[:1000])
+    found = _conversation(body, view, client, context, services, "reopen the decision")
+    if found is not None:
+        hire_flow.reopen(found[0], found[1], reason[:1000])
