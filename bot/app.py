@@ -12,37 +12,19 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
 from bot.config import Settings
-from bot.core.clock import Clock, SystemClock
 from bot.db.repositories import EventDedupe
+from bot.listeners.background import report_error
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-SORRY_DATABASE = (
-    ":hourglass: The decision log is unavailable for a moment, so nothing was changed. "
-    "Please try again in a minute."
-)
-SORRY_UNEXPECTED = (
-    ":warning: Something went wrong on our side and nothing was changed. "
-    "Please try again; if it keeps happening, tell whoever runs the hiring bot."
-)
 
-
-def build_app(
-    settings: Settings,
-    session_factory: sessionmaker[Session],
-    client: WebClient,
-    *,
-    clock: Clock | None = None,
-) -> App:
-    services = Services(
-        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
-    )
+def build_app(services: Services, client: WebClient) -> App:
+    settings, session_factory = services.settings, services.session_factory
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
@@ -112,11 +94,4 @@ def _dedupe_events(services: Services) -> Callable[..., Any]:
 
 
 def _handle_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:
-    """Last line of defence: log it, tell the user briefly, never show a traceback."""
-    log.exception("unhandled error in a listener", exc_info=error)
-    message = SORRY_DATABASE if isinstance(error, OperationalError) else SORRY_UNEXPECTED
-    if respond is not None and body.get("response_url"):
-        try:
-            respond(text=message, response_type="ephemeral", replace_original=False)
-        except Exception:  # the user can't be told; the log has it
-            log.warning("could not tell the user about the error", exc_info=True)
+    report_error(error, body, respond)

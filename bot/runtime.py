@@ -27,6 +27,7 @@ class Runtime:
     services: Services
 
     def close(self) -> None:
+        self.services.background.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -34,7 +35,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     client = build_web_client(settings)
-    clock = clock or SystemClock()
-    app = build_app(settings, session_factory, client, clock=clock)
-    services = Services(settings=settings, session_factory=session_factory, clock=clock)
+    services = Services(
+        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
+    )
+    app = build_app(services, client)
     return Runtime(settings, engine, session_factory, client, app, services)

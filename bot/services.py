@@ -6,6 +6,7 @@ Bolt passes custom context keys to listeners as arguments, so a listener that ta
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,3 +20,7 @@ class Services:
     settings: Settings
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
+    background: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")
+    )

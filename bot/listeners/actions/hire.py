@@ -12,6 +12,7 @@ from bot.blocks import hire as hire_blocks
 from bot.blocks.common import decode_value
 from bot.hiring.service import Snapshot
 from bot.listeners import hire_flow
+from bot.listeners.background import after_ack
 from bot.services import Services
 
 
@@ -48,10 +49,10 @@ def _open(
     return ctx, snapshot, value
 
 
+@after_ack
 def answer(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     opened = _open(body, client, context, services, "answer the questions")
     if opened is None:
         return
@@ -65,10 +66,10 @@ def answer(
     hire_flow.apply_answer(ctx, snapshot, step, option)
 
 
+@after_ack
 def back(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     opened = _open(body, client, context, services, "change the answers")
     if opened is None:
         return
@@ -78,10 +79,10 @@ def back(
         hire_flow.go_back(ctx, snapshot, step)
 
 
+@after_ack
 def cancel(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     opened = _open(body, client, context, services, "cancel this conversation")
     if opened is not None:
         hire_flow.cancel(opened[0], opened[1])
@@ -109,29 +110,29 @@ def _in_state(
     return ctx, snapshot
 
 
+@after_ack
 def accept(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
     if found is not None:
         ctx, snapshot = found
         hire_flow.decide(ctx, snapshot, ctx.hiring.recommendation_for(snapshot).outcome, None)
 
 
+@after_ack
 def not_hiring(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     opened = _open(body, client, context, services, "record the decision")
     if opened is not None:
         hire_flow.decide(opened[0], opened[1], "not_hiring", None)
 
 
+@after_ack
 def override(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
     if found is not None:
         ctx, snapshot = found
@@ -142,10 +143,10 @@ def override(
         )
 
 
+@after_ack
 def change(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     found = _in_state(body, client, context, services, "change the decision", "decided")
     if found is not None:
         _, snapshot = found
@@ -161,10 +162,10 @@ def change(
         )
 
 
+@after_ack
 def reopen(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     found = _in_state(body, client, context, services, "reopen the decision", "decided")
     if found is not None:
         _, snapshot = found

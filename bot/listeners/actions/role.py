@@ -10,6 +10,8 @@ from slack_bolt import Ack, App, Respond
 from bot.blocks import role as role_blocks
 from bot.blocks.common import decode_value
 from bot.content.roles import ROLE_KEYS, load_roles
+from bot.listeners.background import after_ack
+from bot.services import Services
 
 
 def register(app: App) -> None:
@@ -33,8 +35,8 @@ def _stale(respond: Respond) -> None:
     )
 
 
-def show_card(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-    ack()
+@after_ack
+def show_card(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
     key = _value(body).get("r")
     if key not in ROLE_KEYS:
         return _stale(respond)
@@ -42,8 +44,8 @@ def show_card(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     respond(replace_original=True, **role_blocks.role_card(book, book.role(key)).as_kwargs())
 
 
-def compare(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-    ack()
+@after_ack
+def compare(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
     value = _value(body)
     first, second = value.get("a"), value.get("b")
     if first not in ROLE_KEYS or second not in ROLE_KEYS or first == second:
@@ -53,9 +55,9 @@ def compare(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     respond(replace_original=True, **message.as_kwargs())
 
 
-def share(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+@after_ack
+def share(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
     """Post the card to the channel as the user's share, then confirm in their ephemeral."""
-    ack()
     value, user = _value(body), body["user"]["id"]
     book = load_roles()
     if value.get("r") in ROLE_KEYS:
@@ -73,13 +75,13 @@ def share(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     respond(replace_original=True, **role_blocks.shared_confirmation(channel).as_kwargs())
 
 
-def fit_start(ack: Ack, respond: Respond) -> None:
-    ack()
+@after_ack
+def fit_start(ack: Ack, respond: Respond, services: Services) -> None:
     respond(replace_original=True, **role_blocks.fit_question(load_roles(), "").as_kwargs())
 
 
-def fit_answer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-    ack()
+@after_ack
+def fit_answer(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
     answers = str(_value(body).get("a") or "")
     book = load_roles()
     total = len(book.self_check.questions)

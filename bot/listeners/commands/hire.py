@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import hire as hire_blocks
 from bot.core.hire_command import Help, Invalid, Start, parse_hire_command
 from bot.listeners import hire_flow
+from bot.listeners.background import run_in_background
 from bot.listeners.commands import hire_log
 from bot.services import Services
 
@@ -52,11 +53,15 @@ def handle_hire(
         ack(response_type="ephemeral", **message.as_kwargs())
         return
     ack()
-    ctx = hire_flow.build_context(services, client, context, command["user_id"])
-    if isinstance(parsed, Start):
-        start(ctx, parsed.title, command["channel_id"], respond)
-        return
-    hire_log.handle(ctx, parsed, command, respond)
+
+    def work() -> None:
+        ctx = hire_flow.build_context(services, client, context, command["user_id"])
+        if isinstance(parsed, Start):
+            start(ctx, parsed.title, command["channel_id"], respond)
+        else:
+            hire_log.handle(ctx, parsed, command, respond)
+
+    run_in_background(services, work, body=command, respond=respond)
 
 
 def _post_root(ctx: hire_flow.Context, channel: str, message: Any) -> str:

@@ -16,6 +16,7 @@ from bot.core.hire_command import Digest, Export, HireCommand, ListConversations
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
 from bot.listeners import hire_flow
+from bot.listeners.background import after_ack
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
     )
 
 
+@after_ack
 def more(
     ack: Ack,
     body: dict[str, Any],
@@ -172,7 +174,6 @@ def more(
     services: Services,
     respond: Respond,
 ) -> None:
-    ack()
     value = decode_value((body.get("actions") or [{}])[0].get("value"))
     filter_ = value.get("f") if value.get("f") in LIST_STATES else "all"
     offset = value.get("o") if isinstance(value.get("o"), int) and value["o"] >= 0 else 0

@@ -17,6 +17,7 @@ from bot.db.models import Decision
 from bot.hiring.digest import DigestStore
 from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
+from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
 
 
@@ -70,6 +71,7 @@ def publish(ctx: hire_flow.Context) -> None:
     ctx.client.views_publish(user_id=ctx.user, view=view)
 
 
+@after_ack
 def publish_home(
     event: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
@@ -78,10 +80,10 @@ def publish_home(
     publish(hire_flow.build_context(services, client, context, event["user"]))
 
 
+@after_ack
 def open_digest_settings(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ack()
     ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
     settings = DigestStore(services.session_factory).settings(ctx.workspace_id)
     try:
@@ -129,16 +131,20 @@ def save_digest_settings(
         return
     ack()
     assert at is not None and weekday is not None
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    DigestStore(services.session_factory).update_settings(
-        ctx.workspace_id,
-        ctx.user,
-        ctx.now,
-        channel_id=_value(values, "channel"),
-        weekday=int(weekday),
-        hour=at[0],
-        minute=at[1],
-        timezone=zone,
-        enabled=_value(values, "enabled") != "off",
-    )
-    publish(ctx)
+
+    def work() -> None:
+        ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+        DigestStore(services.session_factory).update_settings(
+            ctx.workspace_id,
+            ctx.user,
+            ctx.now,
+            channel_id=_value(values, "channel"),
+            weekday=int(weekday),
+            hour=at[0],
+            minute=at[1],
+            timezone=zone,
+            enabled=_value(values, "enabled") != "off",
+        )
+        publish(ctx)
+
+    run_in_background(services, work, body=body)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.content.criteria import match_option
 from bot.listeners import hire_flow
+from bot.listeners.background import after_ack
 from bot.services import Services
 
 IGNORED_SUBTYPES = {
@@ -25,6 +26,7 @@ def register(app: App) -> None:
     app.event("message")(thread_reply)
 
 
+@after_ack
 def thread_reply(
     event: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:

@@ -11,6 +11,7 @@ from bot.blocks import hire as hire_blocks
 from bot.blocks.common import OUTCOME_LABELS, decode_value
 from bot.hiring.service import Snapshot
 from bot.listeners import hire_flow
+from bot.listeners.background import run_in_background
 from bot.services import Services
 
 
@@ -71,15 +72,19 @@ def submit_override(
         ack(response_action="errors", errors=errors)
         return
     ack()
-    found = _conversation(body, view, client, context, services, "record the decision")
-    if found is None:
-        return
-    ctx, snapshot = found
-    assert outcome is not None
-    if changing:
-        hire_flow.change_decision(ctx, snapshot, outcome, reason[:1000])
-    else:
-        hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
+
+    def work() -> None:
+        found = _conversation(body, view, client, context, services, "record the decision")
+        if found is None:
+            return
+        ctx, snapshot = found
+        assert outcome is not None
+        if changing:
+            hire_flow.change_decision(ctx, snapshot, outcome, reason[:1000])
+        else:
+            hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
+
+    run_in_background(services, work, body=body)
 
 
 def submit_reopen(
@@ -100,6 +105,10 @@ def submit_reopen(
         )
         return
     ack()
-    found = _conversation(body, view, client, context, services, "reopen the decision")
-    if found is not None:
-        hire_flow.reopen(found[0], found[1], reason[:1000])
+
+    def work() -> None:
+        found = _conversation(body, view, client, context, services, "reopen the decision")
+        if found is not None:
+            hire_flow.reopen(found[0], found[1], reason[:1000])
+
+    run_in_background(services, work, body=body)
