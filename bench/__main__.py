@@ -208,7 +208,8 @@ def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
             convs, decisions = [], []
             for offset in range(chunk):
                 index = made + offset
-                at = now - timedelta(minutes=(index * 1051) % (730 * 24 * 60))
+                # A multiplicative hash spreads every workspace's decisions over two years.
+                at = now - timedelta(seconds=(index * 2654435761) % (730 * 86400))
                 convs.append(
                     {
                         "id": conv_id + offset,
@@ -262,6 +263,88 @@ def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
     engine.dispose()
 
 
+def fan_out(
+    emulator: EmulatorServer, database_url: str, workdir: Path, workspaces: int, label: str
+) -> None:
+    """Every workspace due at once; Slack answers each call after 50 ms."""
+    import resource
+
+    from sqlalchemy import insert
+
+    from bot.db.migrate import upgrade_to_head
+    from bot.db.models import DigestSettings, Workspace
+    from bot.db.session import make_engine
+
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
+    now = datetime.now(UTC)
+    due = now - timedelta(minutes=1)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Workspace),
+            [
+                {"team_id": f"TF{i:05d}", "enterprise_id": "", "created_at": now}
+                for i in range(workspaces)
+            ],
+        )
+        connection.execute(
+            insert(DigestSettings),
+            [
+                {
+                    "workspace_id": i + 1,
+                    "channel_id": f"CF{i:05d}",
+                    "weekday": due.weekday(),
+                    "hour": due.hour,
+                    "minute": due.minute,
+                    "timezone": "UTC",
+                    "enabled": True,
+                    "post_when_quiet": True,
+                    "updated_at": now - timedelta(days=8),
+                }
+                for i in range(workspaces)
+            ],
+        )
+    engine.dispose()
+    emulator.state.reset()
+    with emulator.state.lock:
+        for i in range(workspaces):
+            emulator.state.channels[f"CF{i:05d}"] = {
+                "id": f"CF{i:05d}",
+                "name": f"hiring-{i}",
+                "is_private": False,
+                "is_im": False,
+                "is_archived": False,
+                "members": {"U0BOT"},
+            }
+    emulator.state.set_global_delay(0.05)
+    bot = BotProcess(
+        database_url=database_url,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        extra_env={"LOG_LEVEL": "WARNING"},
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "digest"], env=bot.env(), cwd=workdir, check=True
+    )
+    elapsed = time.perf_counter() - started
+    emulator.state.set_global_delay(0.0)
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    posts = [c for c in emulator.state.calls_to("chat.postMessage")]
+    per_channel: dict[str, list[float]] = {}
+    for call in posts:
+        per_channel.setdefault(str(call.args.get("channel")), []).append(call.at)
+    busiest = max(len(v) for v in per_channel.values()) if per_channel else 0
+    print(
+        f"\n[{label}] digest fan-out: {workspaces} workspaces due at once, 50 ms per Web API call"
+    )
+    print(
+        f"all posted in {elapsed:.1f} s · {len(posts)} chat.postMessage, {len(emulator.state.calls_to())} "
+        f"Web API calls in all · peak RSS of the digest process {rss_mb:.0f} MB · at most {busiest} "
+        f"message(s) per channel"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--requests", type=int, default=200, help="requests per case")
@@ -278,8 +361,15 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
         workdir = Path(tmp)
-        ack_latency(emulator, f"sqlite:///{workdir / 'ack.db'}", workdir, args.requests, "SQLite")
-        digest_cost(f"sqlite:///{workdir / 'digest.db'}", sizes, "SQLite")
+        run = {args.only} if args.only else {"ack", "digest", "fanout"}
+        if "ack" in run:
+            ack_latency(
+                emulator, f"sqlite:///{workdir / 'ack.db'}", workdir, args.requests, "SQLite"
+            )
+        if "digest" in run:
+            digest_cost(f"sqlite:///{workdir / 'digest.db'}", sizes, "SQLite")
+        if "fanout" in run:
+            fan_out(emulator, f"sqlite:///{workdir / 'fanout.db'}", workdir, 1000, "SQLite")
         if args.postgres:
             from tests.pg import PostgresServer, find_bindir
 

@@ -10,6 +10,7 @@ configured the digest; one workspace's failure never stops the others.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -51,38 +52,49 @@ def deliver(client: WebClient, channel: str, message: Message) -> str:
     return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
 
 
+# Workspaces are independent and mostly wait on Slack, so a few are posted at once.
+PARALLEL_WORKSPACES = 8
+
+
 def post_due_digests(services: Services, client: WebClient, identity: str) -> int:
     store = DigestStore(services.session_factory)
     now = services.clock.now()
     grace = timedelta(seconds=services.settings.digest_grace_seconds)
-    posted = 0
-    link_base: str | None = None
+    due_now = []
     for settings in store.scheduled():
+        due = latest_due(settings.schedule, now)
+        # A schedule only applies from when it was set: no surprise post for last week.
+        if settings.updated_at is not None and due < settings.updated_at:
+            continue
+        key = period_key(settings.schedule, due)
+        if store.has_run(settings.workspace_id, key):
+            continue
+        if now - due > grace:
+            store.claim(settings.workspace_id, key, identity, now, status="missed")
+            log.info(
+                "digest %s for workspace %s was missed (past the grace period)",
+                key,
+                settings.workspace_id,
+            )
+            continue
+        due_now.append((settings, due, key))
+    if not due_now:
+        return 0
+    link_base = workspace_link_base(client) or ""
+
+    def one(item: tuple[SettingsView, datetime, str]) -> int:
+        settings, due, key = item
         try:
-            due = latest_due(settings.schedule, now)
-            # A schedule only applies from when it was set: no surprise post for last week.
-            if settings.updated_at is not None and due < settings.updated_at:
-                continue
-            key = period_key(settings.schedule, due)
-            if store.has_run(settings.workspace_id, key):
-                continue
-            if now - due > grace:
-                store.claim(settings.workspace_id, key, identity, now, status="missed")
-                log.info(
-                    "digest %s for workspace %s was missed (past the grace period)",
-                    key,
-                    settings.workspace_id,
-                )
-                continue
             run_id = store.claim(settings.workspace_id, key, identity, now)
             if run_id is None:
-                continue  # another process got there first
-            if link_base is None:
-                link_base = workspace_link_base(client) or ""
-            posted += _post(store, client, settings, run_id, due, now, link_base)
+                return 0  # another process got there first
+            return _post(store, client, settings, run_id, due, now, link_base)
         except Exception:
             log.exception("digest for workspace %s failed; carrying on", settings.workspace_id)
-    return posted
+            return 0
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_WORKSPACES, thread_name_prefix="digest") as pool:
+        return sum(pool.map(one, due_now))
 
 
 def _post(
