@@ -354,6 +354,7 @@ def main() -> int:
     parser.add_argument(
         "--postgres", action="store_true", help="also run on a throwaway PostgreSQL"
     )
+    parser.add_argument("--only", choices=["ack", "digest", "fanout"], default=None)
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores"
@@ -380,10 +381,18 @@ def main() -> int:
             server = PostgresServer(bindir)
             server.start()
             try:
-                ack_latency(
-                    emulator, server.create_database("ack"), workdir, args.requests, "PostgreSQL"
-                )
-                digest_cost(server.create_database("digest"), sizes, "PostgreSQL")
+                if "ack" in run:
+                    ack_latency(
+                        emulator,
+                        server.create_database("ack"),
+                        workdir,
+                        args.requests,
+                        "PostgreSQL",
+                    )
+                if "digest" in run:
+                    digest_cost(server.create_database("digest"), sizes, "PostgreSQL")
+                if "fanout" in run:
+                    fan_out(emulator, server.create_database("fanout"), workdir, 1000, "PostgreSQL")
             finally:
                 server.stop()
     return 0
