@@ -77,7 +77,8 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
         top = max(count for _, count in digest.trend)
         trend = "\n".join(f"`{label}` {_bar(count, top)} {count}" for label, count in digest.trend)
         blocks.append(context(f"*Decisions per week*\n{trend}"))
-    fallback = f"{title}: {digest.total} decisions, {len(digest.waiting)} waiting for input."
+    plural = "" if digest.total == 1 else "s"
+    fallback = f"{title}: {digest.total} decision{plural}, {len(digest.waiting)} waiting for input."
     return render(blocks, fallback)
 
 
