@@ -54,6 +54,19 @@ def measure(send: Callable[[int], int], count: int, concurrency: int) -> dict[st
     }
 
 
+def quiesce(emulator: EmulatorServer, quiet_for: float = 0.5, limit: float = 60.0) -> None:
+    """Wait until the previous case's after-ack work has finished talking to Slack."""
+    deadline = time.monotonic() + limit
+    last, since = len(emulator.state.calls), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now_count = len(emulator.state.calls)
+        if now_count != last:
+            last, since = now_count, time.monotonic()
+        elif time.monotonic() - since >= quiet_for:
+            return
+
+
 def start_baseline(api_url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "SLACK_API_URL": api_url, "SLACK_SIGNING_SECRET": secret}
@@ -159,7 +172,9 @@ def ack_latency(
                 for name, make in cases:
                     measure(make(bare), 10, 2)  # warm-up
                     measure(make(product), 10, 2)
+                    quiesce(emulator)
                     base = measure(make(bare), count, concurrency)
+                    quiesce(emulator)
                     prod = measure(make(product), count, concurrency)
                     print(
                         f"{name:<28}{concurrency:>5}{prod['p50']:>9.1f}{prod['p95']:>9.1f}{prod['p99']:>9.1f}"
