@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.blocks import role as role_blocks
 from bot.blocks.common import Message
-from bot.content.roles import RoleBook, load_roles
+from bot.content.roles import load_roles
 from bot.core.role_lookup import (
     CompareRoles,
     ListRoles,
@@ -32,24 +32,38 @@ def role_index() -> NameIndex:
     return NameIndex.build((r.key, r.name, r.aliases) for r in book.roles.values())
 
 
-def role_reply(book: RoleBook, text: str, user_id: str) -> tuple[Message, bool]:
+@functools.cache
+def _private(kind: str, first: str = "", second: str = "") -> Message:
+    """Replies that depend only on what was asked are rendered once per process."""
+    book = load_roles()
+    if kind == "list":
+        return role_blocks.role_list(book)
+    if kind == "fit":
+        return role_blocks.fit_question(book, "")
+    if kind == "card":
+        return role_blocks.role_card(book, book.role(first))
+    return role_blocks.comparison(book, book.role(first), book.role(second))
+
+
+def role_reply(text: str, user_id: str) -> tuple[Message, bool]:
     """The message for `/role <text>` and whether it goes to the whole channel."""
+    book = load_roles()
     command = parse_role_command(role_index(), text)
     if isinstance(command, ListRoles):
-        return role_blocks.role_list(book), False
+        return _private("list"), False
     if isinstance(command, SelfCheck):
-        return role_blocks.fit_question(book, ""), False
+        return _private("fit"), False
     if isinstance(command, ShowRole):
-        shared_by = user_id if command.public else None
-        return role_blocks.role_card(
-            book, book.role(command.role), shared_by=shared_by
-        ), command.public
+        if not command.public:
+            return _private("card", command.role), False
+        return role_blocks.role_card(book, book.role(command.role), shared_by=user_id), True
     if isinstance(command, CompareRoles):
-        shared_by = user_id if command.public else None
+        if not command.public:
+            return _private("compare", command.first, command.second), False
         message = role_blocks.comparison(
-            book, book.role(command.first), book.role(command.second), shared_by=shared_by
+            book, book.role(command.first), book.role(command.second), shared_by=user_id
         )
-        return message, command.public
+        return message, True
     assert isinstance(command, Unknown)
     return role_blocks.unknown_role(
         book, command.typed, command.suggestions, command.problem
@@ -57,5 +71,5 @@ def role_reply(book: RoleBook, text: str, user_id: str) -> tuple[Message, bool]:
 
 
 def handle_role(ack: Ack, command: dict[str, Any]) -> None:
-    message, public = role_reply(load_roles(), command.get("text") or "", command["user_id"])
+    message, public = role_reply(command.get("text") or "", command["user_id"])
     ack(response_type="in_channel" if public else "ephemeral", **message.as_kwargs())
