@@ -275,6 +275,16 @@ def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
         print(
             f"{size:>10,}{median:>26.2f}{digest.total:>24}   ({median / first:.2f}x the smallest)"
         )
+    if engine.dialect.name == "postgresql":
+        week = "decided_at >= now() - interval '7 days'"
+        for sql in (
+            f"SELECT * FROM decisions WHERE workspace_id = 1 AND {week}",
+            "SELECT * FROM hiring_conversations WHERE workspace_id = 1 "
+            "AND state IN ('in_progress', 'awaiting_decision') ORDER BY last_activity_at LIMIT 200",
+        ):
+            with engine.connect() as connection:
+                plan = connection.exec_driver_sql(f"EXPLAIN (COSTS OFF) {sql}").scalars().all()
+            print("plan for:", sql, *("    " + line for line in plan), sep="\n")
     engine.dispose()
 
 
