@@ -7,6 +7,7 @@ then `<` and `>`. Nothing else is HTML-encoded.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ELLIPSIS = "…"
@@ -60,3 +61,27 @@ def user_text(text: str, limit: int) -> str:
         shortened = truncate(shortened, max(1, len(shortened) - (len(escaped) - limit) - 1))
         escaped = escape(shortened)
     return escaped
+
+
+_MENTION = re.compile(r"<([@#!])([^<>|]*)(?:\|([^<>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^<>|]*)(?:\|([^<>]*))?>")
+
+
+def from_slack(text: str) -> str:
+    """What a person typed, from the form Slack delivers it in.
+
+    Slack escapes `&`, `<` and `>` in command and message text and turns mentions into
+    control sequences (`<@U123|maya>`, `<#C123|general>`, `<!here>`, `<https://…|label>`).
+    We keep the readable form (`@maya`, `#general`, `@here`, the label) so it can be
+    stored, matched and later escaped once on the way out — never twice.
+    """
+
+    def mention(match: re.Match[str]) -> str:
+        sigil, ident, label = match.group(1), match.group(2), match.group(3)
+        if sigil == "!":
+            return "@" + (label or ident.split("^")[0])
+        return sigil + (label or ident)
+
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _MENTION.sub(mention, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

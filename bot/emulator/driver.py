@@ -7,6 +7,7 @@ same path a real Slack request takes: signed, to POST /slack/events.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,30 @@ import httpx
 from bot.emulator import payloads
 from bot.emulator.signing import sign_request
 from bot.emulator.state import BOT_USER_ID, EmulatorState
+
+SPECIAL_MENTIONS = {"here", "channel", "everyone"}
+
+
+def as_slack_sends(state: EmulatorState, typed: str) -> str:
+    """Text as Slack delivers what a person typed: `& < >` escaped, and `#channel`,
+    `@user` and `@here` turned into control sequences (commands have should_escape on)."""
+    text = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def channel(match: re.Match[str]) -> str:
+        found = state.channel_by_ref(match.group(1))
+        return (
+            f"<#{found['id']}|{found['name']}>" if found and not found["is_im"] else match.group(0)
+        )
+
+    def person(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.lower() in SPECIAL_MENTIONS:
+            return f"<!{name.lower()}>"
+        user = next((u for u in state.users.values() if u["name"] == name.lower()), None)
+        return f"<@{user['id']}|{user['name']}>" if user else match.group(0)
+
+    text = re.sub(r"(?<![\w&])#([a-z0-9_-]+)", channel, text)
+    return re.sub(r"(?<![\w&])@([A-Za-z0-9._-]+)", person, text)
 
 
 class DriverError(Exception):
@@ -106,7 +131,7 @@ class SlackDriver:
             who,
             where,
             command,
-            text,
+            as_slack_sends(self.state, text),
             self._response_url(user, where["id"], None),
             self._trigger(user),
         )
@@ -130,6 +155,7 @@ class SlackDriver:
         """A person posts a message: it appears in the channel and the app gets the event."""
         self._user(user)
         where = self._channel(channel)
+        text = as_slack_sends(self.state, text)  # stored and sent as Slack would
         if ts is None:
             stored = self.state.add_message(
                 channel=where["id"], user=user, text=text, thread_ts=thread_ts

@@ -73,7 +73,7 @@ def runs(bot: BotProcess) -> list[tuple[str, str | None]]:
 
 
 def test_settings_are_validated_and_nothing_changes_on_bad_input(slack: SlackDriver) -> None:
-    assert "posted here" in reply_text(slack, "digest channel <#C0GENERAL|general>")
+    assert "posted here" in reply_text(slack, "digest channel #general")
     assert "Mondays at 09:00 (UTC)" in reply_text(slack, "digest")
     for bad, says in [
         ("digest schedule moonday 09:00", "not a weekday"),
@@ -98,7 +98,7 @@ def test_preview_and_post_now(slack: SlackDriver) -> None:
     preview = reply_text(slack, "digest")
     assert "1 decision this week" in preview and "Preview" in preview
     assert "There's no digest channel" in reply_text(slack, "digest now")
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     assert "Posted this week's digest" in reply_text(slack, "digest now")
     posted = digests_in(slack, "C0GENERAL")
     assert len(posted) == 1 and "Product engineer" in everything(posted[0])
@@ -108,7 +108,7 @@ def test_preview_and_post_now(slack: SlackDriver) -> None:
 def test_a_due_digest_is_posted_once_by_scheduler_and_cron(
     slack: SlackDriver, bot: BotProcess
 ) -> None:
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     start(slack, "Staff engineer")  # waiting for input
     make_due(bot)
     run_cron(bot)
@@ -122,7 +122,7 @@ def test_a_due_digest_is_posted_once_by_scheduler_and_cron(
 def test_a_digest_older_than_the_grace_period_is_recorded_missed(
     slack: SlackDriver, bot: BotProcess
 ) -> None:
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     make_due(bot, minutes_ago=60 * 30)  # 30 hours ago; the grace period is 24 h
     run_cron(bot)
     assert runs(bot) == [("missed", None)]
@@ -132,7 +132,7 @@ def test_a_digest_older_than_the_grace_period_is_recorded_missed(
 def test_rate_limits_are_retried(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     emulator.state.inject_fault(
         "chat.postMessage", "rate_limited", retry_after=1, match={"channel": "C0GENERAL"}
     )
@@ -150,7 +150,7 @@ def test_rate_limits_are_retried(
 def test_not_in_channel_joins_and_retries(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     with emulator.state.lock:  # someone removed the bot from the channel since
         emulator.state.channels["C0GENERAL"]["members"].discard("U0BOT")
     make_due(bot)
@@ -163,7 +163,7 @@ def test_not_in_channel_joins_and_retries(
 def test_a_channel_error_is_recorded_and_the_configurer_told(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, error: str
 ) -> None:
-    reply_text(slack, "digest channel <#C0GENERAL|general>")
+    reply_text(slack, "digest channel #general")
     emulator.state.inject_fault(
         "chat.postMessage", "error", error=error, times=None, match={"channel": "C0GENERAL"}
     )

@@ -370,3 +370,22 @@ def test_an_idle_conversation_gets_exactly_one_nudge(slack: SlackDriver, bot: Bo
     thread.click("U0MANAGER", "Cancel this conversation", nudges[0])
     wait_for(lambda: "Cancelled" in everything(thread.root), message="cancelled from the nudge")
     assert len([m for m in thread.replies() if "still waiting" in everything(m)]) == 1
+
+
+def test_text_slack_escapes_is_shown_once_escaped_not_twice(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    """Slack delivers `R&D <lead>` as `R&amp;D &lt;lead&gt;` and @/# as control sequences."""
+    thread = start(slack, title="R&D <lead> for @maya in #general, cc @channel")
+    root = everything(thread.root)
+    assert "R&amp;D &lt;lead&gt; for @maya in #general, cc @channel" in root
+    assert "&amp;amp;" not in root and "<!channel>" not in root
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(select(HiringConversation.title)).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored == "R&D <lead> for @maya in #general, cc @channel"
+    slack.message("U0MANAGER", CHANNEL, "Startup & early", thread_ts=thread.root_ts)
+    thread.wait_replies(3)  # "&" arrives as &amp; and still answers the question

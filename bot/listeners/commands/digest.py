@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.digest import describe_schedule, digest_message
+from bot.blocks.text import from_slack, user_text
 from bot.core.digest import next_due, parse_time, parse_timezone, parse_weekday
 from bot.core.hire_command import Digest
 from bot.hiring.digest import DigestStore, SettingsView
@@ -18,6 +19,11 @@ from bot.jobs.digest import FIX_HINTS, deliver, workspace_link_base
 from bot.listeners import hire_flow
 
 CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+
+
+def _echo(typed: str) -> str:
+    """What the user typed, safe to echo back."""
+    return user_text(from_slack(typed), 40)
 
 
 def _say(respond: Respond, text: str, hint: str | None = None) -> None:
@@ -99,15 +105,17 @@ def set_schedule(
         return _say(respond, "I need a weekday and a time.", usage)
     weekday, at = parse_weekday(args[0]), parse_time(args[1])
     if weekday is None:
-        return _say(respond, f"“{args[0][:20]}” is not a weekday.", usage)
+        return _say(respond, f"“{_echo(args[0])}” is not a weekday.", usage)
     if at is None:
-        return _say(respond, f"“{args[1][:20]}” is not a time of day (HH:MM, 00:00–23:59).", usage)
+        return _say(
+            respond, f"“{_echo(args[1])}” is not a time of day (HH:MM, 00:00–23:59).", usage
+        )
     current = store.settings(ctx.workspace_id).schedule.timezone
     zone = parse_timezone(args[2]) if len(args) == 3 else current
     if zone is None:
         return _say(
             respond,
-            f"“{args[2][:40]}” is not a time zone I know.",
+            f"“{_echo(args[2])}” is not a time zone I know.",
             "Use an IANA name such as `Europe/London`, `America/New_York` or `UTC`.",
         )
     saved = store.update_settings(
@@ -145,7 +153,7 @@ def set_channel(
     if channel_id is None:
         return _say(
             respond,
-            f"I can't find the channel “{args[0][:40]}”.",
+            f"I can't find the channel “{_echo(args[0])}”.",
             "Pick it with `/hire digest channel #name`; for a private channel, invite me first.",
         )
     try:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
+from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import Help, Invalid, Start, parse_hire_command
 from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
@@ -47,7 +48,7 @@ def handle_hire(
         return
     if isinstance(parsed, Invalid):
         message = hire_blocks.problem_message(
-            f"I didn't understand that: {parsed.problem}.",
+            f"I didn't understand that: {user_text(from_slack(parsed.problem), 200)}.",
             f"Usage: `{parsed.usage}` · `/hire help` for more",
         )
         ack(response_type="ephemeral", **message.as_kwargs())
@@ -57,7 +58,7 @@ def handle_hire(
     def work() -> None:
         ctx = hire_flow.build_context(services, client, context, command["user_id"])
         if isinstance(parsed, Start):
-            start(ctx, parsed.title, command["channel_id"], respond)
+            start(ctx, from_slack(parsed.title), command["channel_id"], respond)
         else:
             hire_log.handle(ctx, parsed, command, respond)
 

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import hire as hire_blocks
 from bot.blocks import log as log_blocks
 from bot.blocks.common import decode_value
+from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import Digest, Export, HireCommand, ListConversations, Show
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
@@ -53,7 +54,8 @@ def handle(
 
 def _bad_date(respond: Respond, text: str) -> None:
     message = hire_blocks.problem_message(
-        f"“{text[:40]}” is not a date I can read.", "Use YYYY-MM-DD, e.g. `since 2026-01-31`."
+        f"“{user_text(from_slack(text), 40)}” is not a date I can read.",
+        "Use YYYY-MM-DD, e.g. `since 2026-01-31`.",
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 

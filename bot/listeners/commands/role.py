@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.blocks import role as role_blocks
 from bot.blocks.common import Message
+from bot.blocks.text import from_slack
 from bot.content.roles import load_roles
 from bot.core.role_lookup import (
     CompareRoles,
@@ -71,5 +72,5 @@ def role_reply(text: str, user_id: str) -> tuple[Message, bool]:
 
 
 def handle_role(ack: Ack, command: dict[str, Any]) -> None:
-    message, public = role_reply(command.get("text") or "", command["user_id"])
+    message, public = role_reply(from_slack(command.get("text") or ""), command["user_id"])
     ack(response_type="in_channel" if public else "ephemeral", **message.as_kwargs())

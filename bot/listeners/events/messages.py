@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.blocks.text import from_slack
 from bot.content.criteria import match_option
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack
@@ -39,7 +40,7 @@ def thread_reply(
     snapshot = ctx.hiring.find_by_thread(ctx.workspace_id, event.get("channel", ""), thread_ts)
     if snapshot is None:
         return
-    text = event.get("text") or ""
+    text = from_slack(event.get("text") or "")
     question = (
         ctx.hiring.question_at(snapshot.current_step) if snapshot.state == "in_progress" else None
     )
