@@ -316,6 +316,7 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
+        self.state.close()
         if self.emulator.driver is not None:
             self.emulator.driver.close()
         self._server.stop()

@@ -86,7 +86,9 @@ class EmulatorState:
     # -- lifecycle --------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
-            self.seq = 0
+            # seq only grows, so a page waiting for "changes since N" sees the reset.
+            self.seq = getattr(self, "seq", 0)
+            self.closing = False
             self.users = {u["id"]: dict(u) for u in copy.deepcopy(DEFAULT_USERS)}
             self.channels: dict[str, dict[str, Any]] = {}
             for channel in copy.deepcopy(DEFAULT_CHANNELS):
@@ -119,6 +121,12 @@ class EmulatorState:
     def _bump(self) -> None:
         self.seq += 1
         self.changed.notify_all()
+
+    def close(self) -> None:
+        """Release every long-poll so the server can stop at once."""
+        with self.lock:
+            self.closing = True
+            self.changed.notify_all()
 
     def touch(self) -> None:
         with self.lock:
@@ -187,7 +195,8 @@ class EmulatorState:
             }
             self.messages.append(message)
             thread_ts = message.get("thread_ts")
-            if thread_ts and thread_ts != message["ts"]:
+            # Slack's reply count leaves out ephemeral replies.
+            if thread_ts and thread_ts != message["ts"] and not message.get("ephemeral_for"):
                 parent = self.find_message(message["channel"], thread_ts)
                 if parent is not None:
                     parent["reply_count"] = parent.get("reply_count", 0) + 1
@@ -299,7 +308,7 @@ class EmulatorState:
     def wait_for_change(self, since: int, timeout: float) -> int:
         deadline = time.monotonic() + timeout
         with self.changed:
-            while self.seq <= since:
+            while self.seq <= since and not self.closing:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break

@@ -390,8 +390,8 @@ function renderSidebar() {
   const switcher = $("user-switcher");
   if (!switcher.options.length) {
     for (const user of ui.state.users) {
-      const role = user.is_admin ? "workspace admin" : user.id === "U0MANAGER" ? "hiring manager" : "teammate";
-      switcher.append(el("option", { value: user.id }, `${user.real_name} — ${role}`));
+      const role = user.is_admin ? "admin" : user.id === "U0MANAGER" ? "manager" : "teammate";
+      switcher.append(el("option", { value: user.id }, `${user.real_name} (${role})`));
     }
   }
   switcher.value = ui.user;
