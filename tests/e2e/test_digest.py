@@ -233,3 +233,18 @@ def test_fifty_workspaces_two_servers_and_cron_post_exactly_fifty(
             process.stop()
     assert len(digests_in(slack, "C0GENERAL")) == 50
     assert len(runs(bot)) == 50
+
+
+def test_a_revoked_token_is_recorded_and_the_scheduler_carries_on(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    reply_text(slack, "digest channel #general")
+    make_due(bot)
+    emulator.state.revoke_token()
+    try:
+        run_cron(bot)  # exits 0: one workspace's failure never stops the job
+        wait_for(lambda: runs(bot) and runs(bot)[0][0] == "failed", message="a failed run")
+        assert runs(bot) == [("failed", "token_revoked")]
+        assert digests_in(slack, "C0GENERAL") == []
+    finally:
+        emulator.state.token_revoked = False
