@@ -197,3 +197,70 @@ def test_export_from_the_command_line(slack: SlackDriver, bot) -> None:  # type:
         timeout=60,
     )
     assert missing.returncode == 1 and "no workspace T0NOPE" in missing.stderr
+
+
+def test_pagination_across_fifty_decisions(slack: SlackDriver, bot) -> None:  # type: ignore[no-untyped-def]
+    """Fifty decided conversations (written straight to the log), paged 10 at a time with More."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert, select
+
+    from bot.db.models import Decision, HiringConversation, Workspace
+    from bot.db.session import make_engine
+
+    start(slack, "Warm-up role")  # creates the workspace row through Slack
+    engine = make_engine(bot.database_url)
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as connection:
+            workspace_id = connection.execute(select(Workspace.id)).scalar_one()
+            for index in range(50):
+                at = now - timedelta(hours=index + 1)
+                conversation_id = connection.execute(
+                    insert(HiringConversation)
+                    .values(
+                        workspace_id=workspace_id,
+                        title=f"Decided role {index:02d}",
+                        started_by="U0MANAGER",
+                        channel_id=CHANNEL,
+                        root_ts=f"1700000000.{index:06d}",
+                        state="decided",
+                        current_step=6,
+                        version=1,
+                        created_at=at,
+                        updated_at=at,
+                        last_activity_at=at,
+                    )
+                    .returning(HiringConversation.id)
+                ).scalar_one()
+                connection.execute(
+                    insert(Decision).values(
+                        workspace_id=workspace_id,
+                        conversation_id=conversation_id,
+                        recommendation="product_engineer",
+                        confidence=0.5,
+                        recommendation_reasons=[],
+                        answers_snapshot={},
+                        final_outcome="software_engineer",
+                        decided_by="U0MANAGER",
+                        decided_at=at,
+                    )
+                )
+    finally:
+        engine.dispose()
+    page = last_reply(slack, "list decided")
+    seen = [
+        f"Decided role {i:02d}" for i in range(50) if f"Decided role {i:02d}" in everything(page)
+    ]
+    assert seen == [f"Decided role {i:02d}" for i in range(10)]  # newest first
+    ts = page["ts"]
+
+    def current() -> dict:
+        return slack.state.find_message(CHANNEL, ts) or {"text": "", "blocks": []}
+
+    for page_number in range(1, 5):
+        slack.click("U0MANAGER", ts, buttons(page)["More"], channel=CHANNEL)
+        expected = f"Decided role {page_number * 10:02d}"
+        wait_for(lambda e=expected: e in everything(current()), message=f"page {page_number + 1}")
+        page = current()
+    assert "Decided role 49" in everything(page) and "More" not in buttons(page)
