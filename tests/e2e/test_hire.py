@@ -73,12 +73,19 @@ class Thread:
 def start(
     slack: SlackDriver, title: str = "Senior engineer, checkout team", user: str = "U0MANAGER"
 ) -> Thread:
+    def roots() -> list[dict[str, Any]]:
+        return [
+            m
+            for m in slack.state.messages_in(CHANNEL, include_ephemeral=False)
+            if m["text"].startswith("Hiring decision #")
+        ]
+
+    before = len(roots())
     result = slack.command(user, CHANNEL, "/hire", title)
     assert result.status == 200
-    root = wait_for(
-        lambda: slack.state.messages_in(CHANNEL, include_ephemeral=False), message="root message"
-    )
-    thread = Thread(slack, root[0]["ts"])
+    # This command's root message (the work after the ack runs in the background).
+    new_roots = wait_for(lambda: roots()[before:], message="root message")
+    thread = Thread(slack, new_roots[0]["ts"])
     thread.wait_replies(1)
     return thread
 
