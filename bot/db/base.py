@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
@@ -19,13 +18,18 @@ NAMING_CONVENTION = {
 }
 
 
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime, the only kind the database stores."""
+    return datetime.now(UTC)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC; always gives back timezone-aware datetimes, SQLite included."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -33,7 +37,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         converted = value.astimezone(UTC)
         return converted.replace(tzinfo=None) if dialect.name == "sqlite" else converted
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -42,4 +46,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
+    """Every model and slack_sdk's OAuth tables share this metadata, which Alembic owns."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -25,6 +25,7 @@ from bot.db.base import Base, UTCDateTime
 
 CONVERSATION_STATES = ("in_progress", "awaiting_decision", "decided", "cancelled")
 OUTCOMES = ("product_engineer", "software_engineer", "growth_engineer", "both", "not_hiring")
+DECISION_EVENT_KINDS = ("recorded", "changed", "reopened", "cancelled")
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
 
 
@@ -52,6 +53,8 @@ class HiringConversation(Base):
             "ix_conversations_workspace_state_activity", "workspace_id", "state", "last_activity_at"
         ),
         Index("ix_conversations_workspace_created", "workspace_id", "created_at"),
+        # The reminder job scans idle open conversations across workspaces.
+        Index("ix_conversations_state_activity", "state", "last_activity_at"),
         Index("ix_conversations_thread", "workspace_id", "channel_id", "root_ts", unique=True),
     )
 
@@ -118,7 +121,10 @@ class DecisionEvent(Base):
     """Append-only history of a decision: recorded, changed, reopened, cancelled."""
 
     __tablename__ = "decision_events"
-    __table_args__ = (Index("ix_decision_events_conversation", "conversation_id", "created_at"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", DECISION_EVENT_KINDS), name="kind"),
+        Index("ix_decision_events_conversation", "conversation_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

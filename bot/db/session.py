@@ -1,4 +1,7 @@
-"""Engines and sessions for SQLite (embedded default) and PostgreSQL (production)."""
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL (production).
+
+Use one session per request or job, as a transaction: `with session_factory.begin() as s:`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+# Seconds a new PostgreSQL connection may take; /healthz must answer before a load
+# balancer gives up on it, so an unreachable database has to fail fast.
+CONNECT_TIMEOUT_SECONDS = 3
+# Milliseconds a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def normalise_url(url: str) -> str:
@@ -19,55 +29,80 @@ def normalise_url(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    """The URL with its password replaced by ***, safe for logs and error messages."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`: SQLite in WAL mode with foreign keys, or PostgreSQL via psycopg 3."""
     url = normalise_url(url)
-    if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            **kwargs,
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin_immediate(connection: Any) -> None:
-            # Take the write lock at BEGIN so concurrent writers queue instead of failing
-            # with "database is locked" when a read transaction tries to upgrade.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        # pysqlite's own transaction handling would fight BEGIN IMMEDIATE; turn it off.
-        @event.listens_for(engine, "connect")
-        def _sqlite_autocommit_off(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
-        return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if make_url(url).get_backend_name() == "sqlite":
+        return _make_sqlite_engine(url, **kwargs)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+    # 20 connections per process: enough for the ack path plus the scheduler's jobs.
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("connect_args", {"connect_timeout": 5})
-    return create_engine(url, **kwargs)
+    return create_engine(url, connect_args=connect_args, **kwargs)
+
+
+def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    connect_args = {
+        "check_same_thread": False,
+        "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        **kwargs.pop("connect_args", {}),
+    }
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would fight the BEGIN below; turn it off.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock at BEGIN so concurrent writers queue (busy_timeout) instead
+        # of failing with "database is locked" when a read transaction tries to upgrade.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (rendered after the transaction)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def check_database(engine: Engine) -> tuple[bool, str]:
-    """For /healthz: (True, 'ok') or (False, a short reason without credentials)."""
+    """For /healthz: (True, 'ok') or (False, a short reason), never raising.
+
+    The reason names the error and its first line, with the password masked; an
+    unreachable PostgreSQL fails within CONNECT_TIMEOUT_SECONDS.
+    """
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # any driver error means "not reachable" to a load balancer
-        return False, type(error).__name__
+        return False, _describe(error, engine)
     return True, "ok"
+
+
+def _describe(error: Exception, engine: Engine) -> str:
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    message = f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__
+    password = engine.url.password
+    if password:
+        message = message.replace(str(password), "***")
+    return message[:300]

@@ -2,49 +2,162 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from bot.db import migrate
 from bot.db.base import Base
-from bot.db.migrate import current_revision, downgrade_to_base, head_revision, upgrade_to_head
+from bot.db.migrate import (
+    REPO_ROOT,
+    alembic_config,
+    current_revision,
+    downgrade_to_base,
+    head_revision,
+    is_at_head,
+    upgrade_to_head,
+)
 from bot.db.session import make_engine
+
+TABLES = {
+    "workspaces",
+    "hiring_conversations",
+    "answers",
+    "decisions",
+    "decision_events",
+    "notes",
+    "digest_settings",
+    "digest_runs",
+    "nudges",
+    "processed_events",
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
+}
+
+
+def _schema_diff(url: str) -> list[object]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, Base.metadata))
+    finally:
+        engine.dispose()
+
+
+def _table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     url = empty_database_url
+    assert not is_at_head(url)
     upgrade_to_head(url)
     assert current_revision(url) == head_revision(url)
-    engine = make_engine(url)
-    try:
-        tables = set(inspect(engine).get_table_names())
-        assert {
-            "workspaces",
-            "hiring_conversations",
-            "answers",
-            "decisions",
-            "decision_events",
-            "notes",
-            "digest_settings",
-            "digest_runs",
-            "nudges",
-            "processed_events",
-            "slack_installations",
-            "slack_bots",
-            "slack_oauth_states",
-        } <= tables
-        with engine.connect() as connection:
-            diff = compare_metadata(
-                MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
-            )
-        assert diff == []
-    finally:
-        engine.dispose()
+    assert _table_names(url) >= TABLES
+    assert _schema_diff(url) == []
+
     downgrade_to_base(url)
-    engine = make_engine(url)
+    assert _table_names(url) <= {"alembic_version"}
+    assert current_revision(url) is None
+
+    upgrade_to_head(url)
+    assert is_at_head(url)
+    assert _schema_diff(url) == []
+
+
+def test_every_revision_steps_down_and_up(empty_database_url: str) -> None:
+    """Each revision's downgrade undoes exactly its upgrade (walk the chain one by one)."""
+    from alembic import command
+
+    url = empty_database_url
+    config = alembic_config(url)
+    revisions = [r.revision for r in ScriptDirectory.from_config(config).walk_revisions()]
+    upgrade_to_head(url)
+    for revision in revisions:  # newest first
+        assert current_revision(url) == revision
+        command.downgrade(config, "-1")
+    assert current_revision(url) is None
+    for _ in revisions:
+        command.upgrade(config, "+1")
+    assert _schema_diff(url) == []
+
+
+def test_constraint_names_follow_the_naming_convention(database_url: str) -> None:
+    """Alembic can only alter what it can name: the database must use our names."""
+    engine = make_engine(database_url)
     try:
-        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        inspector = inspect(engine)
+        for table in Base.metadata.sorted_tables:
+            expected_uniques = {
+                c.name for c in table.constraints if c.__class__.__name__ == "UniqueConstraint"
+            }
+            actual_uniques = {u["name"] for u in inspector.get_unique_constraints(table.name)}
+            assert actual_uniques == expected_uniques, table.name
+            expected_fks = {fk.name for fk in table.foreign_key_constraints}
+            actual_fks = {fk["name"] for fk in inspector.get_foreign_keys(table.name)}
+            assert actual_fks == expected_fks, table.name
+            expected_indexes = {i.name for i in table.indexes}
+            actual_indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+            assert expected_indexes <= actual_indexes, table.name
+            checks = {c["name"] for c in inspector.get_check_constraints(table.name)}
+            assert all(name.startswith(f"ck_{table.name}_") for name in checks), checks
     finally:
         engine.dispose()
+
+
+def test_migrators_in_several_processes_at_once_upgrade_once(empty_database_url: str) -> None:
+    """Several replicas may run `hiring-bot migrate` together; the schema ends up at head.
+
+    Separate processes, as replicas are (Alembic's `context` is process-global, so
+    threads in one process would not be a faithful model).
+    """
+    code = "import sys; from bot.db.migrate import upgrade_to_head; upgrade_to_head(sys.argv[1])"
+    migrators = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, empty_database_url],
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(3)
+    ]
+    for migrator in migrators:
+        output, _ = migrator.communicate(timeout=120)
+        assert migrator.returncode == 0, output.decode(errors="replace")
+    assert is_at_head(empty_database_url)
+    assert _schema_diff(empty_database_url) == []
+
+
+def test_missing_migrations_folder_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(migrate, "MIGRATIONS", tmp_path / "nowhere")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(migrate.MIGRATIONS_ENV, raising=False)
+    with pytest.raises(FileNotFoundError, match="migrations not found"):
+        upgrade_to_head(f"sqlite:///{tmp_path / 'bot.db'}")
+
+
+def test_migrations_folder_can_be_given_explicitly(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = migrate.MIGRATIONS
+    monkeypatch.setattr(migrate, "MIGRATIONS", tmp_path / "nowhere")
+    monkeypatch.setenv(migrate.MIGRATIONS_ENV, str(real))
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade_to_head(url)
-    assert current_revision(url) == head_revision(url)
+    assert is_at_head(url)

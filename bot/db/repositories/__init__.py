@@ -1,0 +1,27 @@
+"""Repositories: the only code that writes SQL. No Slack here.
+
+Every method takes the Session of the caller's transaction (`with factory.begin() as s:`)
+and never commits; every query on domain rows takes the workspace it is scoped to, so a
+row of workspace A is invisible through workspace B's calls. Races are settled by the
+database (see `_writes`), identically on SQLite and PostgreSQL.
+"""
+
+from bot.db.repositories._writes import guarded_update, insert_if_absent, insert_or_lose
+from bot.db.repositories.conversations import OPEN_STATES, ConversationRepository
+from bot.db.repositories.decisions import DecisionRepository, NoteRepository
+from bot.db.repositories.digests import UNSET, DigestRepository
+from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
+
+__all__ = [
+    "OPEN_STATES",
+    "UNSET",
+    "ConversationRepository",
+    "DecisionRepository",
+    "DigestRepository",
+    "EventDedupe",
+    "NoteRepository",
+    "WorkspaceRepository",
+    "guarded_update",
+    "insert_if_absent",
+    "insert_or_lose",
+]

@@ -1,0 +1,245 @@
+"""Decisions (one current decision per conversation), their history, and thread notes."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.base import utcnow
+from bot.db.models import Decision, DecisionEvent, HiringConversation, Note
+from bot.db.repositories._writes import guarded_update, insert_if_absent
+
+Conv = HiringConversation
+
+
+class DecisionRepository:
+    @staticmethod
+    def record(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        recommendation: str,
+        confidence: float,
+        recommendation_reasons: builtins.list[dict[str, Any]],
+        answers_snapshot: dict[str, str],
+        final_outcome: str,
+        decided_by: str,
+        reason: str | None = None,
+        from_states: tuple[str, ...] = ("awaiting_decision",),
+        now: datetime | None = None,
+    ) -> Decision | None:
+        """Record the final call and mark the conversation decided; None when another
+        click already decided it, or it is not in `from_states` (e.g. cancelled).
+
+        The guarded state change picks the winner; the unique conversation_id on
+        `decisions` is the backstop. Adds a `recorded` event to the history.
+        """
+        now = now or utcnow()
+        with session.begin_nested() as savepoint:
+            decided = guarded_update(
+                session,
+                Conv,
+                [
+                    Conv.id == conversation_id,
+                    Conv.workspace_id == workspace_id,
+                    Conv.state.in_(from_states),
+                ],
+                {
+                    "state": "decided",
+                    "version": Conv.version + 1,
+                    "updated_at": now,
+                    "last_activity_at": now,
+                },
+            )
+            if not decided:
+                return None
+            decision_id = insert_if_absent(
+                session,
+                Decision,
+                {
+                    "workspace_id": workspace_id,
+                    "conversation_id": conversation_id,
+                    "recommendation": recommendation,
+                    "confidence": confidence,
+                    "recommendation_reasons": recommendation_reasons,
+                    "answers_snapshot": answers_snapshot,
+                    "final_outcome": final_outcome,
+                    "reason": reason,
+                    "decided_by": decided_by,
+                    "decided_at": now,
+                },
+                ["conversation_id"],
+            )
+            if decision_id is None:  # a decision survived a reopen: undo our state change
+                savepoint.rollback()
+                return None
+            DecisionRepository.add_event(
+                session,
+                workspace_id,
+                conversation_id,
+                kind="recorded",
+                actor=decided_by,
+                to_outcome=final_outcome,
+                reason=reason,
+                now=now,
+            )
+        return session.get(Decision, decision_id)
+
+    @staticmethod
+    def get(session: Session, workspace_id: int, conversation_id: int) -> Decision | None:
+        return session.scalar(
+            select(Decision).where(
+                Decision.workspace_id == workspace_id, Decision.conversation_id == conversation_id
+            )
+        )
+
+    @staticmethod
+    def change(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        expected_outcome: str,
+        to_outcome: str,
+        actor: str,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Change the final outcome, if it is still `expected_outcome`; adds a `changed` event."""
+        now = now or utcnow()
+        changed = guarded_update(
+            session,
+            Decision,
+            [
+                Decision.workspace_id == workspace_id,
+                Decision.conversation_id == conversation_id,
+                Decision.final_outcome == expected_outcome,
+            ],
+            {"final_outcome": to_outcome, "reason": reason, "decided_by": actor, "decided_at": now},
+        )
+        if changed:
+            DecisionRepository.add_event(
+                session,
+                workspace_id,
+                conversation_id,
+                kind="changed",
+                actor=actor,
+                from_outcome=expected_outcome,
+                to_outcome=to_outcome,
+                reason=reason,
+                now=now,
+            )
+        return changed
+
+    @staticmethod
+    def add_event(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        kind: str,
+        actor: str,
+        from_outcome: str | None = None,
+        to_outcome: str | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> DecisionEvent:
+        """Append to the decision's history (recorded | changed | reopened | cancelled)."""
+        event = DecisionEvent(
+            workspace_id=workspace_id,
+            conversation_id=conversation_id,
+            kind=kind,
+            from_outcome=from_outcome,
+            to_outcome=to_outcome,
+            reason=reason,
+            actor=actor,
+            created_at=now or utcnow(),
+        )
+        session.add(event)
+        session.flush()
+        return event
+
+    @staticmethod
+    def events(
+        session: Session, workspace_id: int, conversation_id: int
+    ) -> builtins.list[DecisionEvent]:
+        """The history, oldest first."""
+        return builtins.list(
+            session.scalars(
+                select(DecisionEvent)
+                .where(
+                    DecisionEvent.workspace_id == workspace_id,
+                    DecisionEvent.conversation_id == conversation_id,
+                )
+                .order_by(DecisionEvent.created_at, DecisionEvent.id)
+            )
+        )
+
+    @staticmethod
+    def decided_between(
+        session: Session, workspace_id: int, start: datetime, end: datetime
+    ) -> builtins.list[Decision]:
+        """Decisions with start <= decided_at < end, oldest first (index-backed: costs what
+        the period holds, not the table)."""
+        return builtins.list(
+            session.scalars(
+                select(Decision)
+                .where(
+                    Decision.workspace_id == workspace_id,
+                    Decision.decided_at >= start,
+                    Decision.decided_at < end,
+                )
+                .order_by(Decision.decided_at, Decision.id)
+            )
+        )
+
+
+class NoteRepository:
+    @staticmethod
+    def add(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        user_id: str,
+        text: str,
+        message_ts: str,
+        now: datetime | None = None,
+    ) -> bool:
+        """Keep a thread message with the conversation; False if this message is already
+        kept (Slack retried the event) or the conversation is not in this workspace."""
+        owner = session.scalar(
+            select(Conv.id).where(Conv.id == conversation_id, Conv.workspace_id == workspace_id)
+        )
+        if owner is None:
+            return False
+        note_id = insert_if_absent(
+            session,
+            Note,
+            {
+                "workspace_id": workspace_id,
+                "conversation_id": conversation_id,
+                "user_id": user_id,
+                "text": text,
+                "message_ts": message_ts,
+                "created_at": now or utcnow(),
+            },
+            ["conversation_id", "message_ts"],
+        )
+        return note_id is not None
+
+    @staticmethod
+    def list(session: Session, workspace_id: int, conversation_id: int) -> builtins.list[Note]:
+        """Notes in the order they were written in the thread."""
+        return builtins.list(
+            session.scalars(
+                select(Note)
+                .where(Note.workspace_id == workspace_id, Note.conversation_id == conversation_id)
+                .order_by(Note.created_at, Note.id)
+            )
+        )

@@ -1,0 +1,73 @@
+"""Workspaces (the scope of every other row) and Events API dedupe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.base import utcnow
+from bot.db.models import ProcessedEvent, Workspace
+from bot.db.repositories._writes import insert_if_absent
+
+
+class WorkspaceRepository:
+    @staticmethod
+    def get(session: Session, team_id: str, enterprise_id: str | None = None) -> Workspace | None:
+        return session.scalar(
+            select(Workspace).where(
+                Workspace.team_id == team_id, Workspace.enterprise_id == (enterprise_id or "")
+            )
+        )
+
+    @staticmethod
+    def by_id(session: Session, workspace_id: int) -> Workspace | None:
+        return session.get(Workspace, workspace_id)
+
+    @classmethod
+    def get_or_create(
+        cls,
+        session: Session,
+        team_id: str,
+        enterprise_id: str | None = None,
+        now: datetime | None = None,
+        *,
+        name: str | None = None,
+    ) -> Workspace:
+        """The workspace for (team, enterprise); created once even when two processes race."""
+        existing = cls.get(session, team_id, enterprise_id)
+        if existing is None:
+            insert_if_absent(
+                session,
+                Workspace,
+                {
+                    "team_id": team_id,
+                    "enterprise_id": enterprise_id or "",
+                    "name": name,
+                    "created_at": now or utcnow(),
+                },
+                ["enterprise_id", "team_id"],
+            )
+            existing = cls.get(session, team_id, enterprise_id)
+            # Either our row or the committed row of the process that beat us.
+            assert existing is not None
+        if name and existing.name != name:
+            existing.name = name
+        return existing
+
+
+class EventDedupe:
+    """Slack retries events; `event_id` is unique across Slack, so it alone is the key.
+
+    Keyed by the payload's team id string rather than a workspace row because the check
+    runs before (and must not depend on) the workspace lookup.
+    """
+
+    @staticmethod
+    def first_time(
+        session: Session, event_id: str, team_id: str, now: datetime | None = None
+    ) -> bool:
+        """True exactly once per event_id, however many retries arrive at once."""
+        values = {"event_id": event_id, "team_id": team_id, "received_at": now or utcnow()}
+        return insert_if_absent(session, ProcessedEvent, values, ["event_id"]) is not None

@@ -1,0 +1,149 @@
+"""Engines, URLs, timestamps and the health check, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import Workspace
+from bot.db.session import (
+    check_database,
+    make_engine,
+    make_session_factory,
+    normalise_url,
+    redact_url,
+)
+from tests.pg import PostgresServer, find_bindir
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///bot.db", "sqlite:///bot.db"),
+    ],
+)
+def test_urls_people_paste_use_psycopg(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected
+
+
+def test_redact_url_hides_the_password() -> None:
+    redacted = redact_url("postgres://bot:s3cr3t-pw@db.internal:5432/hiring")
+    assert "s3cr3t-pw" not in redacted
+    assert redacted == "postgresql+psycopg://bot:***@db.internal:5432/hiring"
+    assert redact_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert redact_url("::not a url::") == "<unparseable database URL>"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        engine.dispose()
+
+
+def test_foreign_keys_are_enforced(session_factory: sessionmaker[Session]) -> None:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), session_factory.begin() as session:
+        session.execute(
+            text(
+                "INSERT INTO digest_runs (workspace_id, period_key, status, claimed_by, claimed_at)"
+                " VALUES (999, '2026-11-16', 'claimed', 'x', CURRENT_TIMESTAMP)"
+            )
+        )
+
+
+def test_timestamps_come_back_aware_and_in_utc(session_factory: sessionmaker[Session]) -> None:
+    paris = timezone(timedelta(hours=1))
+    stored = datetime(2026, 11, 18, 11, 30, 15, 123456, tzinfo=paris)
+    with session_factory.begin() as session:
+        session.add(Workspace(team_id="T1", enterprise_id="", created_at=stored))
+    with session_factory() as session:
+        loaded = session.scalars(select(Workspace.created_at)).one()
+    assert loaded.tzinfo is not None
+    assert loaded.utcoffset() == timedelta(0)
+    assert loaded == stored
+    assert loaded == datetime(2026, 11, 18, 10, 30, 15, 123456, tzinfo=UTC)
+
+
+def test_naive_datetimes_are_refused(session_factory: sessionmaker[Session]) -> None:
+    with pytest.raises(StatementError, match="naive"), session_factory.begin() as session:
+        session.add(Workspace(team_id="T1", enterprise_id="", created_at=datetime(2026, 1, 1)))
+        session.flush()
+
+
+def test_check_database_when_up(engine: Engine) -> None:
+    assert check_database(engine) == (True, "ok")
+
+
+def test_sessions_keep_objects_readable_after_commit(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory.begin() as session:
+        workspace = Workspace(team_id="T1", enterprise_id="", created_at=datetime.now(UTC))
+        session.add(workspace)
+    assert workspace.team_id == "T1"  # no DetachedInstanceError: expire_on_commit=False
+    assert make_session_factory(session_factory.kw["bind"]).kw["expire_on_commit"] is False
+
+
+def test_check_database_when_sqlite_cannot_open(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'bot.db'}")
+    try:
+        ok, reason = check_database(engine)
+    finally:
+        engine.dispose()
+    assert not ok
+    assert "unable to open database file" in reason
+
+
+def test_check_database_on_a_stopped_postgres_server_is_quick_and_hides_the_password() -> None:
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found")
+    server = PostgresServer(bindir).start()
+    password = "pw-that-must-not-leak"
+    url = server.url().replace("postgres@", f"postgres:{password}@")
+    engine = make_engine(url)
+    try:
+        assert check_database(engine) == (True, "ok")  # trust auth ignores the password
+        server.stop()  # the pool now holds a dead connection; pre-ping must notice
+        started = time.monotonic()
+        ok, reason = check_database(engine)
+        elapsed = time.monotonic() - started
+    finally:
+        engine.dispose()
+        server.stop()
+    assert not ok
+    assert elapsed < 5
+    assert password not in reason
+    assert reason.startswith("OperationalError")
+
+
+def test_check_database_gives_up_on_a_silent_server() -> None:
+    """A host that accepts TCP but never answers must not hang /healthz."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        engine = make_engine(f"postgresql://bot:secret-pw@127.0.0.1:{port}/hiring")
+        try:
+            started = time.monotonic()
+            ok, reason = check_database(engine)
+            elapsed = time.monotonic() - started
+        finally:
+            engine.dispose()
+    assert not ok
+    assert elapsed < 10
+    assert "secret-pw" not in reason
