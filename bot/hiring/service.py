@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria, Question
 from bot.core.recommendation import Recommendation, recommend
-from bot.db.models import Answer, Decision, DecisionEvent, HiringConversation, Note, Nudge
-from bot.db.repositories import WorkspaceRepository, insert_or_lose
+from bot.db.models import Answer, Decision, HiringConversation, Note, Nudge
+from bot.db.repositories import (
+    ConversationRepository,
+    DecisionRepository,
+    WorkspaceRepository,
+    insert_or_lose,
+)
 
 OPEN_STATES = ("in_progress", "awaiting_decision")
 
@@ -142,30 +147,14 @@ class HiringService:
             notes_count=len(notes),
         )
 
-    def _load(
-        self, session: Session, workspace_id: int, conversation_id: int
-    ) -> HiringConversation | None:
-        return session.scalar(
-            select(HiringConversation).where(
-                HiringConversation.id == conversation_id,
-                HiringConversation.workspace_id == workspace_id,
-            )
-        )
-
     def get(self, workspace_id: int, conversation_id: int) -> Snapshot | None:
         with self.sessions() as session:
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             return None if conv is None else self._snapshot(session, conv)
 
     def find_by_thread(self, workspace_id: int, channel_id: str, root_ts: str) -> Snapshot | None:
         with self.sessions() as session:
-            conv = session.scalar(
-                select(HiringConversation).where(
-                    HiringConversation.workspace_id == workspace_id,
-                    HiringConversation.channel_id == channel_id,
-                    HiringConversation.root_ts == root_ts,
-                )
-            )
+            conv = ConversationRepository.get_by_thread(session, workspace_id, channel_id, root_ts)
             return None if conv is None else self._snapshot(session, conv)
 
     def workspace_id(self, team_id: str, enterprise_id: str | None, now: datetime) -> int:
@@ -184,20 +173,9 @@ class HiringService:
         self, workspace_id: int, title: str, user: str, channel: str, now: datetime
     ) -> Snapshot:
         with self.sessions.begin() as session:
-            conv = HiringConversation(
-                workspace_id=workspace_id,
-                title=title,
-                started_by=user,
-                channel_id=channel,
-                state="in_progress",
-                current_step=0,
-                version=0,
-                created_at=now,
-                updated_at=now,
-                last_activity_at=now,
+            conv = ConversationRepository.create(
+                session, workspace_id, title=title, started_by=user, channel_id=channel, now=now
             )
-            session.add(conv)
-            session.flush()
             return self._snapshot(session, conv)
 
     def abandon(self, workspace_id: int, conversation_id: int) -> None:
@@ -280,11 +258,11 @@ class HiringService:
                 now=now,
             )
             if not won:
-                conv = self._load(session, workspace_id, conversation_id)
+                conv = ConversationRepository.get(session, workspace_id, conversation_id)
                 return Stale(
                     None if conv is None else self._snapshot(session, conv), "already_answered"
                 )
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             assert conv is not None
             session.execute(
                 delete(Answer).where(
@@ -315,7 +293,7 @@ class HiringService:
         """From question `from_step` (or from the recommendation: -1) to the one before."""
         total = len(self.criteria)
         with self.sessions.begin() as session:
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             if conv is None:
                 return Stale(None, "not_found")
             if from_step == -1:
@@ -358,12 +336,12 @@ class HiringService:
                 values={"state": "cancelled", "cancelled_by": user},
                 now=now,
             ):
-                conv = self._load(session, workspace_id, conversation_id)
+                conv = ConversationRepository.get(session, workspace_id, conversation_id)
                 return Stale(None if conv is None else self._snapshot(session, conv), "not_open")
-            self._history(
+            DecisionRepository.add_event(
                 session, workspace_id, conversation_id, kind="cancelled", actor=user, now=now
             )
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             assert conv is not None
             return Changed(self._snapshot(session, conv))
 
@@ -377,7 +355,7 @@ class HiringService:
         now: datetime,
     ) -> Changed | Stale:
         with self.sessions.begin() as session:
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             if conv is None:
                 return Stale(None, "not_found")
             snapshot = self._snapshot(session, conv)
@@ -416,7 +394,7 @@ class HiringService:
                     decided_at=now,
                 )
             )
-            self._history(
+            DecisionRepository.add_event(
                 session,
                 workspace_id,
                 conversation_id,
@@ -442,7 +420,7 @@ class HiringService:
     ) -> Changed | Stale:
         """A recorded decision gets a new outcome; the history keeps the old one and why."""
         with self.sessions.begin() as session:
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             decision = session.scalar(
                 select(Decision).where(
                     Decision.conversation_id == conversation_id,
@@ -464,7 +442,7 @@ class HiringService:
             previous = decision.final_outcome
             decision.final_outcome, decision.reason = final_outcome, reason
             decision.decided_by, decision.decided_at = user, now
-            self._history(
+            DecisionRepository.add_event(
                 session,
                 workspace_id,
                 conversation_id,
@@ -491,7 +469,7 @@ class HiringService:
     ) -> Changed | Stale:
         """Back to "waiting for the decision"; the old decision lives on in the history."""
         with self.sessions.begin() as session:
-            conv = self._load(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             decision = session.scalar(
                 select(Decision).where(
                     Decision.conversation_id == conversation_id,
@@ -510,7 +488,7 @@ class HiringService:
                 now=now,
             ):
                 return Stale(self._snapshot(session, conv), "not_decided")
-            self._history(
+            DecisionRepository.add_event(
                 session,
                 workspace_id,
                 conversation_id,
@@ -525,33 +503,6 @@ class HiringService:
             session.flush()
             session.refresh(conv)
             return Changed(self._snapshot(session, conv))
-
-    @staticmethod
-    def _history(
-        session: Session,
-        workspace_id: int,
-        conversation_id: int,
-        *,
-        kind: str,
-        actor: str,
-        now: datetime,
-        from_outcome: str | None = None,
-        to_outcome: str | None = None,
-        reason: str | None = None,
-    ) -> None:
-        """Append to the decision's history; rows are never updated or deleted."""
-        session.add(
-            DecisionEvent(
-                workspace_id=workspace_id,
-                conversation_id=conversation_id,
-                kind=kind,
-                from_outcome=from_outcome,
-                to_outcome=to_outcome,
-                reason=reason,
-                actor=actor,
-                created_at=now,
-            )
-        )
 
     def add_note(
         self,
