@@ -7,6 +7,7 @@ its baseline, on this machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -15,16 +16,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
+from bot.emulator.driver import DriverResult
 from tests.e2e.harness import BotProcess, free_port
 
 HERE = Path(__file__).resolve().parent
+
+
+WARMUP = 10
+Case = tuple[str, Callable[[SlackDriver, int], object]]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -32,29 +37,62 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(send: Callable[[int], int], count: int, concurrency: int) -> dict[str, float]:
-    latencies: list[float] = []
+class CapturingDriver(SlackDriver):
+    """Builds exactly the requests Slack would send, and keeps them instead of sending them.
 
-    def one(index: int) -> None:
-        started = time.perf_counter()
-        status = send(index)
-        latencies.append((time.perf_counter() - started) * 1000)
-        if status != 200:
-            raise RuntimeError(f"status {status}")
+    `bench/load.py` sends them from a process of its own (see its docstring for why).
+    """
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, range(count)))
-    elapsed = time.perf_counter() - started
+    def __init__(self, emulator: EmulatorServer) -> None:
+        super().__init__(emulator.state, "http://127.0.0.1:9", "", emulator.url)
+        self.captured: list[list[str]] = []
+
+    def post_signed(
+        self,
+        body: str,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> DriverResult:
+        self.captured.append([content_type, body])
+        return DriverResult(200, "")
+
+
+def prepare(emulator: EmulatorServer, case: Case, indexes: range) -> list[list[str]]:
+    capture = CapturingDriver(emulator)
+    for index in indexes:
+        case[1](capture, index)
+    capture.close()
+    return capture.captured
+
+
+def send_load(
+    url: str, secret: str, concurrency: int, requests: list[list[str]]
+) -> dict[str, float]:
+    job = {"url": url, "secret": secret, "concurrency": concurrency, "requests": requests}
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.load"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
+    )
+    result = json.loads(finished.stdout)
+    latencies = result["latencies_ms"]
+    failed = {status: n for status, n in result["statuses"].items() if status != "200"}
+    if failed:
+        print(f"    !! {url}: non-200 answers {failed}")
     return {
         "p50": percentile(latencies, 0.50),
         "p95": percentile(latencies, 0.95),
         "p99": percentile(latencies, 0.99),
-        "rps": count / elapsed,
+        "rps": len(latencies) / result["elapsed_s"],
     }
 
 
-def quiesce(emulator: EmulatorServer, quiet_for: float = 0.5, limit: float = 60.0) -> None:
+def quiesce(emulator: EmulatorServer, quiet_for: float = 0.5, limit: float = 120.0) -> None:
     """Wait until the previous case's after-ack work has finished talking to Slack."""
     deadline = time.monotonic() + limit
     last, since = len(emulator.state.calls), time.monotonic()
@@ -83,105 +121,117 @@ def _up(url: str) -> bool:
         return False
 
 
+def open_conversations(
+    emulator: EmulatorServer, product: SlackDriver, count: int, used: set[str]
+) -> list[dict[str, object]]:
+    """`count` live conversations waiting at question 1, none of them clicked before."""
+
+    def fresh() -> list[dict[str, object]]:
+        return [
+            m
+            for m in emulator.state.messages_in("C0HIRING", include_ephemeral=False)
+            if "Question 1 of 6" in m["text"] and m["ts"] not in used
+        ]
+
+    for index in range(max(0, count - len(fresh()))):
+        product.command("U0MANAGER", "C0HIRING", "/hire", f"Bench opening {len(used)}-{index}")
+    wait_for(lambda: len(fresh()) >= count, timeout=180, message="questions posted")
+    questions = fresh()[:count]
+    used.update(str(q["ts"]) for q in questions)
+    return questions
+
+
+ROW = "{:<28}{:>5}{:>9.1f}{:>9.1f}{:>9.1f}{:>8.0f}{:>10.1f}{:>10.1f}{:>7.2f}{:>7.2f}{:>9}"
+
+
 def ack_latency(
-    emulator: EmulatorServer, database_url: str, workdir: Path, count: int, label: str
+    emulator: EmulatorServer,
+    database_url: str,
+    workdir: Path,
+    count: int,
+    label: str,
+    concurrencies: list[int],
+    case_names: set[str],
+    bot_env: dict[str, str],
 ) -> None:
     bot = BotProcess(
         database_url=database_url,
         api_url=emulator.api_url,
         workdir=workdir,
-        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_TICK_SECONDS": "60"},
+        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_TICK_SECONDS": "60", **bot_env},
     )
     bot.migrate()
     bot.start()
     baseline, baseline_url = start_baseline(emulator.api_url, bot.signing_secret)
     product = SlackDriver(emulator.state, bot.url, bot.signing_secret, emulator.url)
-    bare = SlackDriver(emulator.state, baseline_url, bot.signing_secret, emulator.url)
     emulator.emulator.driver = product
+    used: set[str] = set()
+    instant: dict[tuple[str, int], float] = {}
     try:
         for delay in (0.0, 2.0):
-            emulator.state.set_global_delay(0.0)
-            # Live conversations to click: each click answers a different conversation's question 1.
-            emulator.state.reset()
-            conversations = max(count, 64)
-            for index in range(conversations):
-                product.command("U0MANAGER", "C0HIRING", "/hire", f"Bench role {index}")
-            wait_for(
-                lambda: (
-                    len(
-                        [
-                            m
-                            for m in emulator.state.messages_in("C0HIRING", include_ephemeral=False)
-                            if "Question 1 of 6" in m["text"]
-                        ]
-                    )
-                    >= conversations
-                ),
-                timeout=120,
-                message="questions posted",
-            )
-            questions = [
-                m
-                for m in emulator.state.messages_in("C0HIRING", include_ephemeral=False)
-                if "Question 1 of 6" in m["text"]
-            ]
-            emulator.state.set_global_delay(delay)
             print(f"\n[{label}] Slack answers every Web API call after {delay:.0f} s")
             print(
                 f"{'request':<28}{'conc':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
-                f"{'base p50':>10}{'base p99':>10}{'x p50':>7}{'x p99':>7}"
+                f"{'base p50':>10}{'base p99':>10}{'x p50':>7}{'x p99':>7}{'Δp99 ms':>9}"
             )
-            for concurrency in (1, 8, 32):
-                cases: list[tuple[str, Callable[[SlackDriver], Callable[[int], int]]]] = [
+            for concurrency in concurrencies:
+                emulator.state.set_global_delay(0.0)
+                # Each measured click answers question 1 of a conversation nobody clicked yet.
+                questions = open_conversations(emulator, product, WARMUP + count, used)
+                emulator.state.set_global_delay(delay)
+                cases: list[Case] = [
                     (
                         "/role product engineer",
-                        lambda d: (
-                            lambda i: (
-                                d.command(
-                                    "U0MANAGER", "C0HIRING", "/role", "product engineer"
-                                ).status
-                            )
+                        lambda d, i: d.command(
+                            "U0MANAGER", "C0HIRING", "/role", "product engineer"
                         ),
                     ),
                     (
                         "/hire <title>",
-                        lambda d: (
-                            lambda i: (
-                                d.command("U0MANAGER", "C0HIRING", "/hire", f"Role {i}").status
-                            )
+                        lambda d, i: d.command("U0MANAGER", "C0HIRING", "/hire", f"Role {i}"),
+                    ),
+                    (
+                        "answer click (DB write)",
+                        lambda d, i: d.click(
+                            "U0MANAGER",
+                            str(questions[i]["ts"]),
+                            "hire_answer:startup",
+                            channel="C0HIRING",
+                            stale_copy=questions[i],
                         ),
                     ),
                 ]
-                if delay == 0.0:
-                    cases.append(
-                        (
-                            "answer click (DB write)",
-                            lambda d: (
-                                lambda i: (
-                                    d.click(
-                                        "U0MANAGER",
-                                        questions[i % len(questions)]["ts"],
-                                        "hire_answer:startup",
-                                        channel="C0HIRING",
-                                        stale_copy=questions[i % len(questions)],
-                                    ).status
-                                )
-                            ),
-                        )
-                    )
-                for name, make in cases:
-                    measure(make(bare), 10, 2)  # warm-up
-                    measure(make(product), 10, 2)
-                    quiesce(emulator)
-                    base = measure(make(bare), count, concurrency)
-                    quiesce(emulator)
-                    prod = measure(make(product), count, concurrency)
+                for case in [c for c in cases if c[0].split()[0].strip("/") in case_names]:
+                    warm_up = prepare(emulator, case, range(WARMUP))
+                    measured = prepare(emulator, case, range(WARMUP, WARMUP + count))
+                    send_load(baseline_url, bot.signing_secret, 2, warm_up)
+                    send_load(bot.url, bot.signing_secret, 2, warm_up)
+                    quiesce(emulator, quiet_for=delay + 0.5)
+                    base = send_load(baseline_url, bot.signing_secret, concurrency, measured)
+                    prod = send_load(bot.url, bot.signing_secret, concurrency, measured)
+                    quiesce(emulator, quiet_for=delay + 0.5)
+                    name = case[0]
+                    if delay == 0.0:
+                        instant[(name, concurrency)] = prod["p99"]
+                        slower = "—"
+                    else:
+                        slower = f"{prod['p99'] - instant[(name, concurrency)]:+.1f}"
                     print(
-                        f"{name:<28}{concurrency:>5}{prod['p50']:>9.1f}{prod['p95']:>9.1f}{prod['p99']:>9.1f}"
-                        f"{prod['rps']:>8.0f}{base['p50']:>10.1f}{base['p99']:>10.1f}"
-                        f"{prod['p50'] / base['p50']:>7.2f}{prod['p99'] / base['p99']:>7.2f}"
+                        ROW.format(
+                            name,
+                            concurrency,
+                            prod["p50"],
+                            prod["p95"],
+                            prod["p99"],
+                            prod["rps"],
+                            base["p50"],
+                            base["p99"],
+                            prod["p50"] / base["p50"],
+                            prod["p99"] / base["p99"],
+                            slower,
+                        ),
+                        flush=True,
                     )
-            emulator.state.set_global_delay(0.0)
     finally:
         emulator.state.set_global_delay(0.0)
         baseline.terminate()
@@ -372,54 +422,69 @@ def fan_out(
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
-    parser.add_argument("--requests", type=int, default=200, help="requests per case")
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per case")
+    parser.add_argument("--concurrency", default="1,8,32", help="concurrency levels for acks")
+    parser.add_argument("--cases", default="role,hire,answer", help="ack cases to measure")
     parser.add_argument(
-        "--sizes", default="10000,100000", help="decision counts for the digest cost"
-    )
-    parser.add_argument(
-        "--postgres", action="store_true", help="also run on a throwaway PostgreSQL"
+        "--sizes", default="10000,100000,1000000", help="decision counts for the digest cost"
     )
     parser.add_argument("--only", choices=["ack", "digest", "fanout"], default=None)
+    parser.add_argument(
+        "--sqlite-only", action="store_true", help="skip the runs on a throwaway PostgreSQL"
+    )
+    parser.add_argument(
+        "--bot-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the measured bot, e.g. BACKGROUND_WORKERS=32 for a before/after",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores"
     )
     sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
-        workdir = Path(tmp)
-        run = {args.only} if args.only else {"ack", "digest", "fanout"}
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    case_names = set(args.cases.split(","))
+    bot_env = dict(item.split("=", 1) for item in args.bot_env)
+    if bot_env:
+        print(f"bot settings: {bot_env}")
+    run = {args.only} if args.only else {"ack", "digest", "fanout"}
+
+    def run_on(database: Callable[[str], str], label: str) -> None:
         if "ack" in run:
             ack_latency(
-                emulator, f"sqlite:///{workdir / 'ack.db'}", workdir, args.requests, "SQLite"
+                emulator,
+                database("ack"),
+                workdir,
+                args.requests,
+                label,
+                concurrencies,
+                case_names,
+                bot_env,
             )
         if "digest" in run:
-            digest_cost(f"sqlite:///{workdir / 'digest.db'}", sizes, "SQLite")
+            digest_cost(database("digest"), sizes, label)
         if "fanout" in run:
-            fan_out(emulator, f"sqlite:///{workdir / 'fanout.db'}", workdir, 1000, "SQLite")
-        if args.postgres:
-            from tests.pg import PostgresServer, find_bindir
+            fan_out(emulator, database("fanout"), workdir, 1000, label)
 
-            bindir = find_bindir()
-            if bindir is None:
-                print("PostgreSQL binaries not found; skipping the PostgreSQL runs")
-                return 0
-            server = PostgresServer(bindir)
-            server.start()
-            try:
-                if "ack" in run:
-                    ack_latency(
-                        emulator,
-                        server.create_database("ack"),
-                        workdir,
-                        args.requests,
-                        "PostgreSQL",
-                    )
-                if "digest" in run:
-                    digest_cost(server.create_database("digest"), sizes, "PostgreSQL")
-                if "fanout" in run:
-                    fan_out(emulator, server.create_database("fanout"), workdir, 1000, "PostgreSQL")
-            finally:
-                server.stop()
+    with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
+        workdir = Path(tmp)
+        run_on(lambda name: f"sqlite:///{workdir / name}.db", "SQLite")
+        if args.sqlite_only:
+            return 0
+        from tests.pg import PostgresServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            print("PostgreSQL server binaries not found (Debian package postgresql): not measured")
+            return 1
+        server = PostgresServer(bindir)
+        server.start()
+        try:
+            run_on(server.create_database, "PostgreSQL")
+        finally:
+            server.stop()
     return 0
 
 

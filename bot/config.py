@@ -47,6 +47,8 @@ class Settings:
     digest_grace_seconds: int = 24 * 3600
     scheduler_enabled: bool = True
     scheduler_tick_seconds: int = 60
+    # Threads that do the work after an ack. Few on purpose: see bot/services.py.
+    background_workers: int = 4
     oauth_scopes: tuple[str, ...] = ()
 
     @property
@@ -202,6 +204,7 @@ def load_settings(
         scheduler_tick_seconds=_parse_int(
             "SCHEDULER_TICK_SECONDS", get("SCHEDULER_TICK_SECONDS"), 60, 1, 3600
         ),
+        background_workers=_parse_int("BACKGROUND_WORKERS", get("BACKGROUND_WORKERS"), 4, 1, 64),
         oauth_scopes=scopes,
     )
     for requirement in require:

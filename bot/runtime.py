@@ -13,7 +13,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.db.session import make_engine, make_session_factory
-from bot.services import Services
+from bot.services import Services, make_background_pool
 from bot.slack_client import build_web_client
 
 
@@ -36,7 +36,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     session_factory = make_session_factory(engine)
     client = build_web_client(settings)
     services = Services(
-        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock or SystemClock(),
+        background=make_background_pool(settings.background_workers),
     )
     app = build_app(services, client)
     return Runtime(settings, engine, session_factory, client, app, services)

@@ -14,6 +14,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 
+DEFAULT_BACKGROUND_WORKERS = 4
+
+
+def make_background_pool(workers: int = DEFAULT_BACKGROUND_WORKERS) -> ThreadPoolExecutor:
+    """The pool for work after an ack (database writes, Web API calls).
+
+    Deliberately small. Every thread here that has work competes with the ack path for
+    the GIL and the CPU; with 32 of them busy, acks on two cores took 5-10x a bare Bolt
+    app's time (bench/README.md). A few threads keep acks close to the baseline, and the
+    work queues in order, which on a busy CPU finishes the average request sooner than
+    sharing the CPU between all of them at once. Raise BACKGROUND_WORKERS when the Web API
+    is slow and the CPU idle.
+    """
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-ack")
+
 
 @dataclass(frozen=True)
 class Services:
@@ -21,6 +36,4 @@ class Services:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
-    background: Executor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=32, thread_name_prefix="after-ack")
-    )
+    background: Executor = field(default_factory=make_background_pool)

@@ -111,6 +111,11 @@ def test_full_walk_with_buttons_records_the_decision(slack: SlackDriver, bot: Bo
     assert "<@U0MANAGER>" in everything(thread.root)
     assert "Question 1 of 6" in everything(thread.last())
     answer_all(thread, STARTUP_ANSWERS)
+    # Each question is rewritten as a record after the click, in the background: wait for it.
+    wait_for(
+        lambda: all("answered by" in everything(r) for r in thread.replies()[:6]),
+        message="every question marked answered",
+    )
     replies = thread.replies()
     # Every answered question now reads as a record: the choice and who made it.
     for reply, label in zip(replies[:6], STARTUP_ANSWERS, strict=True):
