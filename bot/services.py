@@ -14,10 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 
-DEFAULT_BACKGROUND_WORKERS = 4
 
-
-def make_background_pool(workers: int = DEFAULT_BACKGROUND_WORKERS) -> ThreadPoolExecutor:
+def make_background_pool(workers: int = Settings.background_workers) -> ThreadPoolExecutor:
     """The pool for work after an ack (database writes, Web API calls).
 
     Deliberately small. Every thread here that has work competes with the ack path for
