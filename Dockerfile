@@ -1,7 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 RUN pip install --no-cache-dir uv
-COPY pyproject.toml uv.lock README.md ./
+COPY pyproject.toml setup.py uv.lock README.md ./
 COPY bot ./bot
 COPY migrations ./migrations
 COPY alembic.ini ./

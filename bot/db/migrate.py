@@ -1,49 +1,70 @@
-"""Run Alembic from Python: `hiring-bot migrate`, the sandbox, and the test fixtures.
+"""Run Alembic from Python: `hiring-bot migrate`, `serve`/`sandbox` on SQLite, the test fixtures.
 
-The migration scripts live in the repository's top-level `migrations/` folder (next to
-`alembic.ini`), not inside the package, so they are found relative to the repository:
-this works from a checkout, an editable install and the Docker image (which copies
-`migrations/` and `alembic.ini` next to `bot/`). `HIRING_BOT_MIGRATIONS` overrides it.
+The migration scripts are written in the repository's top-level `migrations/` folder and
+installed inside the package as `bot._migrations` (setup.py maps the folder there), so an
+installed wheel migrates from any directory; an editable install maps `bot._migrations` to the
+checkout's folder. `HIRING_BOT_MIGRATIONS` overrides both. No alembic.ini is read: a checkout
+and an installed wheel run the migrations the same way.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+# Alembic (>= 1.18) logs "setup plugin …" at INFO for each of its built-in plugins as soon as
+# it is imported, which here is after logging is configured: seven lines at every start.
+# This must run before the first alembic import; "Running upgrade …" lines still show.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-from bot.db.session import make_engine
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
 
+from bot.db.session import make_engine  # noqa: E402
+
+# Installed (wheel or editable): the package carries them.
+PACKAGED_MIGRATIONS = "bot._migrations"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Where they are written: for `bot` imported straight from a checkout, not installed.
 MIGRATIONS = REPO_ROOT / "migrations"
 MIGRATIONS_ENV = "HIRING_BOT_MIGRATIONS"
 
 
+def _packaged_migrations() -> Path | None:
+    try:
+        folder = resources.files(PACKAGED_MIGRATIONS)
+    except ModuleNotFoundError:
+        return None
+    # Alembic needs a real folder; pip and uv always install wheels unzipped.
+    return folder if isinstance(folder, Path) else None
+
+
 def migrations_dir() -> Path:
     """The Alembic script directory; a clear error naming where it looked when it is missing."""
-    candidates = [Path(p) for p in [os.environ.get(MIGRATIONS_ENV)] if p]
-    candidates += [MIGRATIONS, Path.cwd() / "migrations"]
-    for candidate in candidates:
-        if (candidate / "env.py").is_file():
+    explicit = os.environ.get(MIGRATIONS_ENV)
+    candidates: dict[str, Path | None] = (
+        {explicit: Path(explicit)}
+        if explicit
+        else {PACKAGED_MIGRATIONS: _packaged_migrations(), str(MIGRATIONS): MIGRATIONS}
+    )
+    for candidate in candidates.values():
+        if candidate is not None and (candidate / "env.py").is_file():
             return candidate.resolve()
-    tried = ", ".join(str(c) for c in candidates)
     raise FileNotFoundError(
-        f"Alembic migrations not found (looked in {tried}); run from the repository "
-        f"or set {MIGRATIONS_ENV} to the migrations folder"
+        f"Alembic migrations not found (looked in {', '.join(candidates)}); the installation "
+        f"is incomplete: reinstall hiring-bot, or set {MIGRATIONS_ENV} to a migrations folder"
     )
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic config for `url` that needs no alembic.ini and no DATABASE_URL."""
-    scripts = migrations_dir()
-    ini = scripts.parent / "alembic.ini"
-    config = Config(str(ini)) if ini.is_file() else Config()
-    config.set_main_option("script_location", str(scripts))
-    # env.py prefers this over DATABASE_URL; kept out of the ini so it is never logged.
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    # env.py prefers this over DATABASE_URL; kept out of the config options so it is never logged.
     config.attributes["database_url"] = url
     return config
 

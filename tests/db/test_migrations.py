@@ -146,9 +146,13 @@ def test_missing_migrations_folder_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(migrate, "MIGRATIONS", tmp_path / "nowhere")
+    monkeypatch.setattr(migrate, "PACKAGED_MIGRATIONS", "bot._no_migrations_here")
+    # A `migrations` folder in the working directory is some other project's, never ours.
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "env.py").write_text("raise SystemExit('not ours')\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(migrate.MIGRATIONS_ENV, raising=False)
-    with pytest.raises(FileNotFoundError, match="migrations not found"):
+    with pytest.raises(FileNotFoundError, match=r"migrations not found.*reinstall hiring-bot"):
         upgrade_to_head(f"sqlite:///{tmp_path / 'bot.db'}")
 
 

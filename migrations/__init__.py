@@ -1,0 +1,1 @@
+"""The Alembic migrations; installed as `bot._migrations` (see setup.py)."""
