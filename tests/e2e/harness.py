@@ -1,4 +1,8 @@
-"""Runs the real `hiring-bot serve` as a subprocess against the in-process Slack emulator."""
+"""Runs the real `hiring-bot serve` as a subprocess against the in-process Slack emulator.
+
+By default the bot is this checkout's code in the test interpreter; the install tests give the
+`hiring-bot` program of another environment instead (the Dockerfile's install, a wheel).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ class BotProcess:
     database_url: str
     api_url: str
     workdir: Path
+    # How to run `hiring-bot`; the subcommand is appended.
+    command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "bot.cli"])
     extra_env: Mapping[str, str] = field(default_factory=dict)
     signing_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     port: int = field(default_factory=free_port)
@@ -43,10 +49,13 @@ class BotProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
+        # No PYTHONPATH/PYTHONHOME: the bot must import the code of the environment under test,
+        # never whatever the caller had on its path.
         env = {
             k: v
             for k, v in os.environ.items()
             if not k.startswith(("SLACK_", "DATABASE_", "NUDGE_", "DIGEST_", "SCHEDULER_"))
+            and k not in {"PYTHONPATH", "PYTHONHOME"}
         }
         env.update(
             {
@@ -64,21 +73,27 @@ class BotProcess:
         env.update(self.extra_env)
         return env
 
-    def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "migrate"],
+    def migrate(self) -> str:
+        """Run `hiring-bot migrate`; its log, or an error that carries it."""
+        result = subprocess.run(
+            [*self.command, "migrate"],
             env=self.env(),
             cwd=self.workdir,
-            check=True,
-            capture_output=True,
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             timeout=120,
         )
+        if result.returncode != 0:
+            raise RuntimeError(f"hiring-bot migrate exited {result.returncode}:\n{result.stdout}")
+        return result.stdout
 
     def start(self) -> None:
         self.log_path = self.workdir / f"bot-{self.port}.log"
         log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
+            [*self.command, "serve"],
             env=self.env(),
             cwd=self.workdir,
             stdout=log_file,
