@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,11 +18,15 @@ from bot.config import Settings
 from bot.db.repositories import EventDedupe
 from bot.listeners.background import report_error
 from bot.services import Services
+from bot.slack_client import InstallationStore
 
 log = logging.getLogger(__name__)
 
 
-def build_app(services: Services, client: WebClient) -> App:
+def build_app(
+    services: Services, client: WebClient, *, installation_store: InstallationStore | None
+) -> App:
+    """`installation_store` is set in multi-workspace (OAuth) mode, None with one bot token."""
     settings, session_factory = services.settings, services.session_factory
     app = App(
         client=client,
@@ -31,8 +34,8 @@ def build_app(services: Services, client: WebClient) -> App:
         # Socket Mode has no HTTP signatures; HTTP mode always verifies them.
         request_verification_enabled=bool(settings.signing_secret),
         token_verification_enabled=False,
-        oauth_settings=_oauth_settings(settings, session_factory)
-        if settings.oauth_enabled
+        oauth_settings=_oauth_settings(settings, session_factory, installation_store)
+        if installation_store is not None
         else None,
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
@@ -41,23 +44,29 @@ def build_app(services: Services, client: WebClient) -> App:
     app.use(_inject(services))
     app.use(_dedupe_events(services))
     listeners.register(app)
+    if installation_store is not None:
+        # Bolt's own listeners: app_uninstalled deletes the workspace's installation and
+        # tokens_revoked its bot token. Its decisions and settings stay; jobs find no token and
+        # skip it, and a reinstall picks up where it left off.
+        app.enable_token_revocation_listeners()
     app.error(_handle_error)
     return app
 
 
-def _oauth_settings(settings: Settings, session_factory: sessionmaker[Session]) -> OAuthSettings:
+def _oauth_settings(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    installation_store: InstallationStore,
+) -> OAuthSettings:
     engine = session_factory.kw["bind"]
     assert settings.client_id is not None and settings.client_secret is not None
     return OAuthSettings(
         client_id=settings.client_id,
         client_secret=settings.client_secret,
         scopes=list(settings.oauth_scopes),
-        installation_store=SQLAlchemyInstallationStore(
-            client_id=settings.client_id,
-            engine=engine,
-            installations_table_name="slack_installations",
-            bots_table_name="slack_bots",
-        ),
+        # Listeners get a client with the bot token of the workspace a request comes from
+        # (Bolt's authorize reads it here); jobs read the same store (bot.slack_client).
+        installation_store=installation_store,
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=600, engine=engine, table_name="slack_oauth_states"
         ),

@@ -138,7 +138,7 @@ def _socket(settings: Settings) -> int:
     _ensure_schema(settings)
     runtime = build_runtime(settings)
     scheduler = (
-        start_scheduler(runtime.services, runtime.client) if settings.scheduler_enabled else None
+        start_scheduler(runtime.services, runtime.clients) if settings.scheduler_enabled else None
     )
     handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
     stopped = threading.Event()
@@ -166,7 +166,7 @@ def _digest(settings: Settings) -> int:
     _ensure_schema(settings)
     runtime = build_runtime(settings)
     try:
-        run_jobs_once(runtime.services, runtime.client)
+        run_jobs_once(runtime.services, runtime.clients)
     finally:
         runtime.close()
     return 0

@@ -1,4 +1,4 @@
-"""Assembles the real product from settings: engine, sessions, Web API client, Bolt app."""
+"""Assembles the real product from settings: engine, sessions, Web API clients, Bolt app."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.db.session import make_engine, make_session_factory
 from bot.services import Services, make_background_pool
-from bot.slack_client import build_web_client
+from bot.slack_client import WorkspaceClients, build_installation_store, build_web_client
 
 
 @dataclass
@@ -22,9 +22,12 @@ class Runtime:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    # Bolt's client: the template of each request's own client, and the OAuth flow's.
     client: WebClient
     app: App
     services: Services
+    # What jobs post with: each workspace's own bot token (see WorkspaceClients).
+    clients: WorkspaceClients
 
     def close(self) -> None:
         self.services.background.shutdown(wait=True)
@@ -41,5 +44,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         clock=clock or SystemClock(),
         background=make_background_pool(settings.background_workers),
     )
-    app = build_app(services, client)
-    return Runtime(settings, engine, session_factory, client, app, services)
+    store = build_installation_store(settings, engine) if settings.oauth_enabled else None
+    app = build_app(services, client, installation_store=store)
+    clients = WorkspaceClients(settings, session_factory, store)
+    return Runtime(settings, engine, session_factory, client, app, services, clients)

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_sdk import WebClient
 
 from bot.services import Services
+from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[Services, WebClient, str], object]
+# A job posts to each workspace with that workspace's own client (clients.for_workspace).
+Job = Callable[[Services, WorkspaceClients, str], object]
 
 
 def process_identity() -> str:
@@ -34,23 +35,23 @@ def scheduled_jobs() -> list[tuple[str, Job]]:
     return list(JOBS)
 
 
-def run_jobs_once(services: Services, client: WebClient) -> None:
+def run_jobs_once(services: Services, clients: WorkspaceClients) -> None:
     """One tick: every job once. A failing job is logged and never stops the others."""
     identity = process_identity()
     for name, job in scheduled_jobs():
         try:
-            job(services, client, identity)
+            job(services, clients, identity)
         except Exception:
             log.exception("scheduled job %s failed; it will run again next tick", name)
 
 
-def build_scheduler(services: Services, client: WebClient) -> BackgroundScheduler:
+def build_scheduler(services: Services, clients: WorkspaceClients) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         run_jobs_once,
         "interval",
         seconds=services.settings.scheduler_tick_seconds,
-        args=(services, client),
+        args=(services, clients),
         id="tick",
         coalesce=True,
         max_instances=1,
@@ -60,8 +61,8 @@ def build_scheduler(services: Services, client: WebClient) -> BackgroundSchedule
     return scheduler
 
 
-def start_scheduler(services: Services, client: WebClient) -> BackgroundScheduler:
-    scheduler = build_scheduler(services, client)
+def start_scheduler(services: Services, clients: WorkspaceClients) -> BackgroundScheduler:
+    scheduler = build_scheduler(services, clients)
     scheduler.start()
     # First tick soon after start: a digest due while we were down is caught up promptly.
     scheduler.modify_job("tick", next_run_time=datetime.now(UTC) + timedelta(seconds=1))

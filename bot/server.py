@@ -55,7 +55,7 @@ def build_asgi_app(runtime: Runtime, *, with_scheduler: bool | None = None) -> S
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        scheduler = start_scheduler(runtime.services, runtime.client) if run_scheduler else None
+        scheduler = start_scheduler(runtime.services, runtime.clients) if run_scheduler else None
         log.info("hiring bot ready (database: %s)", runtime.engine.dialect.name)
         try:
             yield

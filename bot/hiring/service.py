@@ -529,7 +529,17 @@ class HiringService:
 
     # -- reminders --------------------------------------------------------------------------
     def idle_conversations(self, idle_since: datetime, limit: int = 100) -> list[Snapshot]:
-        """Open conversations with no activity since `idle_since`, across workspaces (a job)."""
+        """Open conversations with no activity since `idle_since` and no reminder yet for this
+        idle spell, across workspaces (a job). Those already reminded are left out in the
+        query, so however many there are, in whichever workspace, newer ones still come up."""
+        reminded = (
+            select(Nudge.id)
+            .where(
+                Nudge.conversation_id == HiringConversation.id,
+                Nudge.due_for == HiringConversation.last_activity_at,
+            )
+            .exists()
+        )
         with self.sessions() as session:
             rows = session.scalars(
                 select(HiringConversation)
@@ -537,26 +547,12 @@ class HiringService:
                     HiringConversation.state.in_(OPEN_STATES),
                     HiringConversation.root_ts.is_not(None),
                     HiringConversation.last_activity_at <= idle_since,
+                    ~reminded,
                 )
                 .order_by(HiringConversation.last_activity_at)
                 .limit(limit)
             ).all()
-            already = (
-                set(
-                    session.execute(
-                        select(Nudge.conversation_id, Nudge.due_for).where(
-                            Nudge.conversation_id.in_([r.id for r in rows])
-                        )
-                    ).all()
-                )
-                if rows
-                else set()
-            )
-            return [
-                self._snapshot(session, r)
-                for r in rows
-                if (r.id, r.last_activity_at) not in already
-            ]
+            return [self._snapshot(session, r) for r in rows]
 
     def claim_nudge(self, snapshot: Snapshot, now: datetime) -> int | None:
         """One reminder per idle spell, whichever process gets here first."""

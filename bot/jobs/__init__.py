@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_sdk import WebClient
-
 from bot.jobs.digest import post_due_digests
 from bot.jobs.nudges import send_due_nudges
 from bot.services import Services
+from bot.slack_client import WorkspaceClients
 
-JOBS: list[tuple[str, Callable[[Services, WebClient, str], object]]] = [
+JOBS: list[tuple[str, Callable[[Services, WorkspaceClients, str], object]]] = [
     ("digests", post_due_digests),
     ("nudges", send_due_nudges),
 ]

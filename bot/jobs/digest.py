@@ -21,6 +21,7 @@ from bot.blocks.digest import digest_message
 from bot.core.digest import latest_due, period_bounds, period_key
 from bot.hiring.digest import DigestStore, SettingsView
 from bot.services import Services
+from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ FIX_HINTS = {
 
 
 def workspace_link_base(client: WebClient) -> str | None:
+    """The workspace's own address (https://<domain>.slack.com/), asked with its token."""
     try:
         return str(client.auth_test()["url"])
     except SlackApiError:
@@ -56,7 +58,7 @@ def deliver(client: WebClient, channel: str, message: Message) -> str:
 PARALLEL_WORKSPACES = 8
 
 
-def post_due_digests(services: Services, client: WebClient, identity: str) -> int:
+def post_due_digests(services: Services, clients: WorkspaceClients, identity: str) -> int:
     store = DigestStore(services.session_factory)
     now = services.clock.now()
     grace = timedelta(seconds=services.settings.digest_grace_seconds)
@@ -80,15 +82,19 @@ def post_due_digests(services: Services, client: WebClient, identity: str) -> in
         due_now.append((settings, due, key))
     if not due_now:
         return 0
-    link_base = workspace_link_base(client) or ""
 
     def one(item: tuple[SettingsView, datetime, str]) -> int:
         settings, due, key = item
         try:
+            client = clients.for_workspace(settings.workspace_id)
+            if client is None:
+                # Uninstalled: nothing is claimed, so a reinstall within the grace period
+                # still gets this week's digest.
+                return 0
             run_id = store.claim(settings.workspace_id, key, identity, now)
             if run_id is None:
                 return 0  # another process got there first
-            return _post(store, client, settings, run_id, due, now, link_base)
+            return _post(store, clients, client, settings, run_id, due, now)
         except Exception:
             log.exception("digest for workspace %s failed; carrying on", settings.workspace_id)
             return 0
@@ -99,16 +105,16 @@ def post_due_digests(services: Services, client: WebClient, identity: str) -> in
 
 def _post(
     store: DigestStore,
+    clients: WorkspaceClients,
     client: WebClient,
     settings: SettingsView,
     run_id: int,
     due: datetime,
     now: datetime,
-    link_base: str,
 ) -> int:
     assert settings.channel_id is not None
     start, end = period_bounds(settings.schedule, due)
-    digest = store.build(settings.workspace_id, start, end, link_base or None)
+    digest = store.build(settings.workspace_id, start, end, workspace_link_base(client))
     if digest.quiet and not settings.post_when_quiet:
         store.complete(run_id, "posted", now, error="quiet week: not posted")
         return 0
@@ -118,6 +124,7 @@ def _post(
         code = str(error.response.get("error"))
         store.complete(run_id, "failed", now, channel_id=settings.channel_id, error=code)
         store.record_error(settings.workspace_id, code, now)
+        clients.token_refused(settings.workspace_id, client, code)
         tell_configurer(client, settings, code)
         return 0
     store.complete(run_id, "posted", now, channel_id=settings.channel_id, message_ts=ts)
@@ -127,7 +134,7 @@ def _post(
 
 
 def tell_configurer(client: WebClient, settings: SettingsView, code: str) -> None:
-    if not settings.configured_by or code in {"token_revoked", "invalid_auth", "account_inactive"}:
+    if not settings.configured_by or code in DEAD_TOKEN_ERRORS:
         log.warning(
             "digest for workspace %s failed with %s and nobody can be told in Slack",
             settings.workspace_id,
