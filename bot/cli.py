@@ -23,6 +23,9 @@ from bot.config import (
 
 log = logging.getLogger("bot.cli")
 
+# Connections (and requests in flight) one `serve` process accepts before answering 503.
+SERVER_CONNECTION_LIMIT = 500
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -70,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     }.get(args.command, ())
     settings = load_settings(require=requirements)
     configure_logging(settings)
+    _require_database(settings)
     if args.command == "migrate":
         return _migrate(settings)
     if args.command == "serve":
@@ -81,6 +85,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "export":
         return _export(settings, args)
     raise AssertionError(args.command)
+
+
+def _require_database(settings: Settings) -> None:
+    """Every command needs the database: an unreachable one is a configuration error,
+    said in one line at start, not a traceback from the first query."""
+    from bot.db.session import check_database, make_engine, redact_url
+
+    engine = make_engine(settings.database_url)
+    try:
+        reachable, detail = check_database(engine)
+    finally:
+        engine.dispose()
+    if not reachable:
+        raise ConfigError(
+            f"DATABASE_URL cannot be used ({redact_url(settings.database_url)}): {detail}"
+        )
 
 
 def _migrate(settings: Settings) -> int:
@@ -125,6 +145,10 @@ def _serve(settings: Settings) -> int:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        # Idle keep-alive connections close after 5 s; past 500 open connections new ones
+        # get 503 at once. Bodies that stall are cut off by the app (bot/edge.py, 10 s).
+        timeout_keep_alive=5,
+        limit_concurrency=SERVER_CONNECTION_LIMIT,
     )
     return 0
 

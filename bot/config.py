@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///hiring_bot.db"
@@ -133,12 +135,42 @@ _DATABASE_SCHEMES = re.compile(r"^(sqlite|postgresql|postgres)(\+\w+)?://")
 def _parse_database_url(raw: str | None) -> str:
     if raw is None:
         return DEFAULT_DATABASE_URL
+    malformed = ConfigError(
+        "DATABASE_URL is malformed: expected sqlite:///path.db or "
+        "postgresql://user:password@host:5432/dbname"
+    )
     if not _DATABASE_SCHEMES.match(raw):
+        raise malformed
+    try:
+        url = make_url(raw)
+        url.port  # noqa: B018 - parsing the port is the check ("host:abc" fails here)
+    except (ArgumentError, ValueError):
+        raise malformed from None
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite_path(url.database)
+    elif not url.host or not url.database:
         raise ConfigError(
-            "DATABASE_URL is malformed: expected sqlite:///path.db or "
-            "postgresql://user:password@host:5432/dbname"
+            "DATABASE_URL is incomplete: expected postgresql://user:password@host:5432/dbname"
         )
     return raw
+
+
+def _check_sqlite_path(database: str | None) -> None:
+    if (
+        not database
+        or database == ":memory:"
+        or "mode=memory" in database
+        or (database.startswith("file::memory:"))
+    ):
+        raise ConfigError(
+            "DATABASE_URL is an in-memory SQLite database, which forgets everything and is not "
+            "shared between connections: use a file, e.g. sqlite:///hiring_bot.db"
+        )
+    folder = Path(database.removeprefix("file:").split("?", 1)[0]).expanduser().parent
+    if not folder.is_dir():
+        raise ConfigError(
+            f"DATABASE_URL points at a SQLite file in a folder that does not exist: {folder}"
+        )
 
 
 def load_settings(

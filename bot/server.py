@@ -2,34 +2,75 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.db.session import check_database
+from bot.edge import (
+    BODY_READ_TIMEOUT_SECONDS,
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    Rejection,
+    body_problem,
+    declared_too_large,
+    read_capped,
+    signature_problem,
+)
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse anything absurd.
+
+def _reject(rejection: Rejection, size: int) -> Response:
+    """Refuse without a trace of the body: the reason and the size are all the log needs."""
+    log.info("refused a request to /slack/events: %s (%d bytes)", rejection.reason, size)
+    return Response(rejection.reason, status_code=rejection.status, media_type="text/plain")
 
 
 def build_asgi_app(runtime: Runtime, *, with_scheduler: bool | None = None) -> Starlette:
     bolt_app = runtime.app
     run_scheduler = runtime.settings.scheduler_enabled if with_scheduler is None else with_scheduler
 
+    signing_secret = runtime.settings.signing_secret
+    if not signing_secret:
+        raise ValueError("HTTP mode verifies every request: it needs SLACK_SIGNING_SECRET")
+
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return Response("payload too large", status_code=413)
+        if declared_too_large(request.headers.get("content-length")):
+            return _reject(Rejection(413, "declared body over the size limit"), 0)
+        try:
+            body = await asyncio.wait_for(
+                read_capped(request.stream()), timeout=BODY_READ_TIMEOUT_SECONDS
+            )
+        except BodyTooLarge:
+            return _reject(Rejection(413, "body over the size limit"), MAX_BODY_BYTES + 1)
+        except TimeoutError:
+            return _reject(Rejection(408, "body not received in time"), 0)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        problem = signature_problem(
+            signing_secret,
+            request.headers.get("x-slack-request-timestamp"),
+            request.headers.get("x-slack-signature"),
+            body,
+            time.time(),
+        )
+        if problem is not None:
+            return _reject(Rejection(401, problem), len(body))
+        problem = body_problem(body, request.headers.get("content-type", ""))
+        if problem is not None:
+            return _reject(Rejection(400, problem), len(body))
         # Bolt's dispatch blocks until ack(); run it off the event loop.
         bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)

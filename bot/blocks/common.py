@@ -114,12 +114,36 @@ def encode_value(value: Mapping[str, Any]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def decode_value(raw: str | None) -> dict[str, Any]:
-    """Parse a button value; anything malformed (a forged or ancient payload) gives {}."""
-    if not raw:
+# Button values hold ids, steps and option keys the bot drew; the bounds below are far past
+# any real one and inside every database column (PostgreSQL INTEGER is 32-bit).
+MAX_VALUE_CHARS = 2000
+MAX_VALUE_INT = 2**31 - 1
+MAX_VALUE_TEXT = 255
+
+
+def decode_value(raw: object) -> dict[str, Any]:
+    """Parse a button value or private_metadata into typed, bounded fields.
+
+    Anything malformed (an ancient or hand-made payload) gives {}; a field out of bounds is
+    dropped, so a handler sees it as missing and answers "this button is out of date"
+    rather than passing 10**30 to the database.
+    """
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_VALUE_CHARS:
         return {}
     try:
         decoded = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
-    return decoded if isinstance(decoded, dict) else {}
+    if not isinstance(decoded, dict):
+        return {}
+    return {key: value for key, value in decoded.items() if _in_bounds(value)}
+
+
+def _in_bounds(value: object) -> bool:
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -MAX_VALUE_INT <= value <= MAX_VALUE_INT
+    if isinstance(value, str):
+        return len(value) <= MAX_VALUE_TEXT and "\x00" not in value
+    return False

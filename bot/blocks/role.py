@@ -147,6 +147,8 @@ def unknown_role(book: RoleBook, typed: str, suggestions: Sequence[str], problem
         text = f":thinking_face: I need two different roles to compare, and I found fewer in “{shown}”."
     elif problem == "same_role":
         text = f":thinking_face: “{shown}” names the same role twice; pick two different roles."
+    elif problem == "too_long":
+        text = ":thinking_face: That's longer than any role name. Try a name such as `product engineer`."
     elif shown:
         text = f":thinking_face: I don't know a role called “{shown}”."
     else:

@@ -63,6 +63,19 @@ def user_text(text: str, limit: int) -> str:
     return escaped
 
 
+# C0/C1 control characters (NUL breaks PostgreSQL text) and lone surrogates (which cannot
+# be encoded as UTF-8 for either database); newlines and tabs are kept.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text a person typed (in a modal, say) without the characters no database keeps.
+
+    They are invisible anyway, so stripping them loses nothing a reader could see.
+    """
+    return _UNSTORABLE.sub("", text)
+
+
 _MENTION = re.compile(r"<([@#!])([^<>|]*)(?:\|([^<>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^<>|]*)(?:\|([^<>]*))?>")
 
@@ -82,6 +95,6 @@ def from_slack(text: str) -> str:
             return "@" + (label or ident.split("^")[0])
         return sigil + (label or ident)
 
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), storable(text))
     text = _MENTION.sub(mention, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -7,6 +7,8 @@ date, so a run is claimed once per (workspace, key) however many processes look.
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,12 +48,26 @@ def parse_time(text: str) -> tuple[int, int] | None:
     return None
 
 
+@functools.cache
+def _zone_keys() -> dict[str, str]:
+    """Every IANA zone name this system knows, by its lower-case form."""
+    return {key.lower(): key for key in zoneinfo.available_timezones()}
+
+
 def parse_timezone(text: str) -> str | None:
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    """The IANA zone key `text` names (any case), or None.
+
+    Checked against the list of keys rather than by loading the name, so a folder such as
+    `America`, a path, or a 300-character string is simply not a zone.
+    """
+    key = _zone_keys().get(text.strip().lower()) if len(text) <= 64 else None
+    if key is None:
         return None
-    return text
+    try:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return key
 
 
 def _local_due(schedule: Schedule, day: date) -> datetime:

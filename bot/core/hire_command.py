@@ -1,10 +1,19 @@
-"""Parsing the text of `/hire …` into what the user asked for. Pure, never raises."""
+"""Parsing the text of `/hire …` into what the user asked for. Pure, never raises.
+
+Every path is linear in the text and the text is capped, so no input can make the work
+before the ack expensive.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 TITLE_MAX = 4000  # Slack itself caps command text at 4000 characters
+COMMAND_MAX = 4000  # longer text did not come from Slack's command box
+# Decision numbers are ASCII digits (str.isdigit() accepts "²" and "⑴", which int() refuses)
+# and fit a 32-bit column with room to spare.
+_DECISION_ID = re.compile(r"[0-9]{1,9}")
 
 RESERVED = ("start", "list", "show", "export", "digest", "help")
 LIST_FILTERS = ("open", "decided", "cancelled", "all")
@@ -54,7 +63,17 @@ class Invalid:
 HireCommand = Help | Start | ListConversations | Show | Export | Digest | Invalid
 
 
+def parse_decision_id(text: str) -> int | None:
+    """A decision number as people type it (`12`, `#12`), or None."""
+    ident = text.strip().removeprefix("#")
+    return int(ident) if _DECISION_ID.fullmatch(ident) else None
+
+
 def parse_hire_command(text: str | None) -> HireCommand:
+    if len(text or "") > COMMAND_MAX:
+        return Invalid(
+            f"that is longer than Slack's {COMMAND_MAX:,} characters", "/hire <position title>"
+        )
     text = " ".join((text or "").split())
     if not text:
         return Help()
@@ -69,15 +88,15 @@ def parse_hire_command(text: str | None) -> HireCommand:
             return Invalid("a title is missing", "/hire start <position title>")
         return Start(title=rest[:TITLE_MAX])
     if keyword == "show":
-        ident = rest.strip().lstrip("#")
-        if not ident.isdigit() or len(ident) > 12:
+        conversation_id = parse_decision_id(rest)
+        if conversation_id is None:
             return Invalid(
                 f"“{rest[:40]}” is not a decision number"
                 if rest
                 else "a decision number is missing",
                 "/hire show <id>, e.g. /hire show 12",
             )
-        return Show(conversation_id=int(ident))
+        return Show(conversation_id=conversation_id)
     if keyword == "list":
         return _parse_list(rest)
     if keyword == "export":

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 TYPO_CUTOFF = 0.78
 SUGGESTION_CUTOFF = 0.45
 MAX_NAME_CHARS = 80
+# The longest role name people type is three or four words; more is not a name. This
+# caps the "try every split" search of `/role compare a b` so it stays linear and cheap.
+MAX_NAME_WORDS = 6
+# Slack caps command text at 4,000 characters; anything longer did not come from Slack.
+MAX_COMMAND_CHARS = 4000
 
 
 def normalise(text: str) -> str:
@@ -102,13 +107,15 @@ class Unknown:
 
     typed: str
     suggestions: tuple[str, ...]
-    problem: str = "unknown_role"  # unknown_role | compare_needs_two | same_role
+    problem: str = "unknown_role"  # unknown_role | compare_needs_two | same_role | too_long
 
 
 RoleCommand = ListRoles | ShowRole | CompareRoles | SelfCheck | Unknown
 
 
 def parse_role_command(index: NameIndex, text: str | None) -> RoleCommand:
+    if len(text or "") > MAX_COMMAND_CHARS:
+        return Unknown("", _all_roles(index), problem="too_long")
     raw = " ".join((text or "").split())
     if not raw or raw.lower() in {"help", "list", "roles", "all"}:
         return ListRoles()
@@ -137,6 +144,8 @@ def _parse_compare(index: NameIndex, words: list[str], public: bool) -> RoleComm
             at = lowered.index(separator)
             return _pair(index, " ".join(words[:at]), " ".join(words[at + 1 :]), public)
     # "compare product engineer software engineer": try every split, keep one that names two roles.
+    if len(words) > 2 * MAX_NAME_WORDS:
+        return Unknown(" ".join(words), _all_roles(index), problem="compare_needs_two")
     best: tuple[str, str] | None = None
     for at in range(1, len(words)):
         first = find_role(index, " ".join(words[:at]))

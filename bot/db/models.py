@@ -229,6 +229,20 @@ class ProcessedEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class HousekeepingRun(Base):
+    """A clean-up claimed for (job, period): the unique key makes it run once across replicas."""
+
+    __tablename__ = "housekeeping_runs"
+    __table_args__ = (UniqueConstraint("job", "period_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period_key: Mapped[str] = mapped_column(String(32))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed: Mapped[int | None] = mapped_column(Integer)
+
+
 # slack_sdk's OAuth tables join our metadata so Alembic creates and migrates them.
 slack_installations = SQLAlchemyInstallationStore.build_installations_table(
     Base.metadata, "slack_installations"

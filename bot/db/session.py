@@ -5,6 +5,7 @@ Use one session per request or job, as a transaction: `with session_factory.begi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -104,5 +105,7 @@ def _describe(error: Exception, engine: Engine) -> str:
     message = f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__
     password = engine.url.password
     if password:
-        message = message.replace(str(password), "***")
+        # As a whole word only, so a short password can't mangle the words around it.
+        alone = rf"(?<![A-Za-z0-9]){re.escape(str(password))}(?![A-Za-z0-9])"
+        message = re.sub(alone, "***", message)
     return message[:300]

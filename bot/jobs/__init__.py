@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.jobs.digest import post_due_digests
+from bot.jobs.housekeeping import prune_expired_rows
 from bot.jobs.nudges import send_due_nudges
 from bot.services import Services
 from bot.slack_client import WorkspaceClients
@@ -12,4 +13,5 @@ from bot.slack_client import WorkspaceClients
 JOBS: list[tuple[str, Callable[[Services, WorkspaceClients, str], object]]] = [
     ("digests", post_due_digests),
     ("nudges", send_due_nudges),
+    ("housekeeping", prune_expired_rows),
 ]

@@ -60,9 +60,16 @@ def test_bad_details_say_what_was_not_understood(text: str) -> None:
     assert result.problem and result.usage.startswith("/hire")
 
 
-def test_huge_title_is_capped() -> None:
-    result = parse_hire_command("x" * 10_000)
-    assert isinstance(result, Start) and len(result.title) == 4000
+def test_text_longer_than_slack_allows_is_refused_politely() -> None:
+    result = parse_hire_command("x" * 4001)
+    assert isinstance(result, Invalid) and "4,000" in result.problem
+    at_the_limit = parse_hire_command("x" * 4000)
+    assert isinstance(at_the_limit, Start) and len(at_the_limit.title) == 4000
+
+
+@pytest.mark.parametrize("text", ["show ²", "show ⑴", "show ٣", "show 1234567890", "show -1"])
+def test_decision_numbers_are_ascii_digits_that_fit_a_column(text: str) -> None:
+    assert isinstance(parse_hire_command(text), Invalid)
 
 
 @given(st.text(max_size=5000))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core.digest import parse_timezone
 from bot.db.base import utcnow
 from bot.db.models import DigestRun, DigestSettings
 from bot.db.repositories._writes import guarded_update, insert_if_absent
@@ -179,8 +179,5 @@ def _validate(changes: dict[str, Any]) -> None:
     for key, (low, high) in bounds.items():
         if key in changes and not low <= changes[key] <= high:
             raise ValueError(f"{key} must be between {low} and {high}, not {changes[key]}")
-    if "timezone" in changes:
-        try:
-            ZoneInfo(changes["timezone"])
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {changes['timezone']!r}") from error
+    if "timezone" in changes and parse_timezone(changes["timezone"]) != changes["timezone"]:
+        raise ValueError(f"unknown time zone {changes['timezone']!r}")

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 
 from bot.blocks import home as home_blocks
+from bot.blocks.text import storable
 from bot.core.digest import parse_time, parse_timezone
 from bot.db.models import Decision
 from bot.hiring.digest import DigestStore
@@ -99,10 +100,11 @@ def open_digest_settings(
 
 
 def _value(values: dict[str, Any], block: str) -> str | None:
+    """A field of the submitted modal as text, or None; never longer than any field allows."""
     entry = values.get(block, {}).get("value", {})
-    if entry.get("selected_option"):
-        return str(entry["selected_option"]["value"])
-    return entry.get("value")
+    selected = entry.get("selected_option")
+    raw = selected.get("value") if isinstance(selected, dict) else entry.get("value")
+    return storable(raw)[:255] if isinstance(raw, str) else None
 
 
 def save_digest_settings(

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import OUTCOME_LABELS, decode_value
+from bot.blocks.text import storable
 from bot.hiring.service import Snapshot
 from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
@@ -26,7 +27,7 @@ def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
     outcome_entry = values.get(hire_blocks.OVERRIDE_OUTCOME_BLOCK, {}).get("value", {})
     reason_entry = values.get(hire_blocks.OVERRIDE_REASON_BLOCK, {}).get("value", {})
     outcome = (outcome_entry.get("selected_option") or {}).get("value")
-    return outcome, " ".join(str(reason_entry.get("value") or "").split())
+    return outcome, " ".join(storable(str(reason_entry.get("value") or "")).split())
 
 
 def _conversation(

@@ -1,0 +1,89 @@
+"""The work done before an ack is bounded whatever the text: a CPU-time budget, measured.
+
+Each case measures the CPU time of this thread (not wall-clock time, so a busy machine does
+not make it flaky) for everything a request does before its ack: decoding Slack's text,
+parsing the grammar and rendering the reply. Before the caps, `/role compare a a a …` at
+4,000 characters took 12.9 s of CPU; the budget here is a few milliseconds with headroom.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.blocks.common import decode_value
+from bot.blocks.text import from_slack
+from bot.content.criteria import load_criteria, match_option
+from bot.core.digest import parse_timezone
+from bot.core.hire_command import parse_hire_command
+from bot.edge import body_problem
+from bot.listeners.commands.role import role_reply
+
+CPU_BUDGET_SECONDS = 0.05
+SLACK_TEXT_LIMIT = 4000
+
+# Words that make the grammars branch: role names, separators, mentions, escapes.
+VOCABULARY = [
+    "a", "compare", "vs", "vs.", "versus", "and", "with", "product", "engineer", "software",
+    "growth", "pe", "swe", "full-stack", "public", "share", "fit", "<@U1|maya>", "<#C1|x>",
+    "&amp;", "&lt;", "show", "list", "digest", "schedule", "since", "#12", "²", "⑴", "-",
+]  # fmt: skip
+ADVERSARIAL = st.lists(st.sampled_from(VOCABULARY), max_size=1500).map(" ".join)
+ANY_TEXT = st.one_of(
+    ADVERSARIAL, st.text(max_size=SLACK_TEXT_LIMIT), st.just("compare " + "a " * 1996)
+)
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    started = time.thread_time()
+    work()
+    return time.thread_time() - started
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_caches() -> None:
+    """Content and rendered cards load once per process, before the first request."""
+    role_reply("", "U1")
+    role_reply("pe", "U1")
+    parse_timezone("UTC")
+    load_criteria()
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_TEXT)
+def test_role_before_its_ack(text: str) -> None:
+    text = text[: SLACK_TEXT_LIMIT + 10]
+    assert cpu_seconds(lambda: role_reply(from_slack(text), "U1")) < CPU_BUDGET_SECONDS
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_TEXT)
+def test_hire_before_its_ack(text: str) -> None:
+    assert cpu_seconds(lambda: parse_hire_command(from_slack(text))) < CPU_BUDGET_SECONDS
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANY_TEXT)
+def test_a_typed_reply_is_matched_in_bounded_time(text: str) -> None:
+    questions = load_criteria().questions
+    assert (
+        cpu_seconds(lambda: [match_option(q, from_slack(text)) for q in questions])
+        < CPU_BUDGET_SECONDS
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(ANY_TEXT, st.text(max_size=300)))
+def test_values_and_zones_are_read_in_bounded_time(text: str) -> None:
+    assert cpu_seconds(lambda: (decode_value(text), parse_timezone(text))) < CPU_BUDGET_SECONDS
+
+
+def test_the_biggest_body_allowed_is_checked_in_bounded_time() -> None:
+    nested = b'{"type": "x", "a": ' + b"[" * 400 + b"]" * 400 + b"}"
+    padded = b'{"type": "event_callback", "pad": "' + b"a" * 999_900 + b'"}'
+    for body in (nested, padded, b"payload=" + b"%7B" * 300_000):
+        assert cpu_seconds(lambda body=body: body_problem(body, "")) < 4 * CPU_BUDGET_SECONDS
