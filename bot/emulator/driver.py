@@ -6,28 +6,31 @@ same path a real Slack request takes: signed, to POST /slack/events.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
 from bot.emulator import payloads
 from bot.emulator.signing import sign_request
-from bot.emulator.state import BOT_USER_ID, EmulatorState
+from bot.emulator.state import EmulatorState
 
 SPECIAL_MENTIONS = {"here", "channel", "everyone"}
 
 
-def as_slack_sends(state: EmulatorState, typed: str) -> str:
+def as_slack_sends(state: EmulatorState, typed: str, team: str | None = None) -> str:
     """Text as Slack delivers what a person typed: `& < >` escaped, and `#channel`,
-    `@user` and `@here` turned into control sequences (commands have should_escape on)."""
+    `@user` and `@here` turned into control sequences (commands have should_escape on);
+    names are looked up in the typist's `team`."""
     text = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def channel(match: re.Match[str]) -> str:
-        found = state.channel_by_ref(match.group(1))
+        found = state.channel_by_ref(match.group(1), team)
         return (
             f"<#{found['id']}|{found['name']}>" if found and not found["is_im"] else match.group(0)
         )
@@ -36,7 +39,14 @@ def as_slack_sends(state: EmulatorState, typed: str) -> str:
         name = match.group(1)
         if name.lower() in SPECIAL_MENTIONS:
             return f"<!{name.lower()}>"
-        user = next((u for u in state.users.values() if u["name"] == name.lower()), None)
+        user = next(
+            (
+                u
+                for u in state.users.values()
+                if u["name"] == name.lower() and team in (None, u.get("team"))
+            ),
+            None,
+        )
         return f"<@{user['id']}|{user['name']}>" if user else match.group(0)
 
     text = re.sub(r"(?<![\w&])#([a-z0-9_-]+)", channel, text)
@@ -131,7 +141,7 @@ class SlackDriver:
             who,
             where,
             command,
-            as_slack_sends(self.state, text),
+            as_slack_sends(self.state, text, who.get("team")),
             self._response_url(user, where["id"], None),
             self._trigger(user),
         )
@@ -153,9 +163,9 @@ class SlackDriver:
         ts: str | None = None,
     ) -> DriverResult:
         """A person posts a message: it appears in the channel and the app gets the event."""
-        self._user(user)
+        who = self._user(user)
         where = self._channel(channel)
-        text = as_slack_sends(self.state, text)  # stored and sent as Slack would
+        text = as_slack_sends(self.state, text, who.get("team"))  # stored and sent as Slack would
         if ts is None:
             stored = self.state.add_message(
                 channel=where["id"], user=user, text=text, thread_ts=thread_ts
@@ -175,7 +185,9 @@ class SlackDriver:
         headers = {}
         if retry_num:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        body = payloads.event_callback(event, event_id or f"Ev{secrets.token_hex(6).upper()}")
+        body = payloads.event_callback(
+            event, event_id or f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
+        )
         result = self.post_signed(body, "application/json", headers)
         result.created = {"ts": ts, "channel": where["id"], "event_body": body}
         return result
@@ -299,7 +311,7 @@ class SlackDriver:
         return DriverResult(200, "")
 
     def open_home(self, user: str) -> DriverResult:
-        self._user(user)
+        who = self._user(user)
         dm = self.state.open_dm(user)
         event = {
             "type": "app_home_opened",
@@ -308,7 +320,53 @@ class SlackDriver:
             "tab": "home",
             "event_ts": self.state.next_ts(),
         }
-        body = payloads.event_callback(event, f"Ev{secrets.token_hex(6).upper()}")
+        body = payloads.event_callback(
+            event, f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
+        )
+        return self.post_signed(body, "application/json")
+
+    # -- installing (OAuth) -------------------------------------------------------------------
+    def install(self, team_id: str, user: str | None = None) -> DriverResult:
+        """Someone in `team_id` installs the app: opens the app's /slack/install, approves on
+        Slack's authorize page (played here: a code for that team), and Slack sends the
+        browser back to the app's /slack/oauth_redirect with the code, the state and the
+        app's state cookie. Returns the page the app shows at the end."""
+        team = self.state.teams[team_id]
+        installer = user or next(u["id"] for u in team.users if u["is_admin"])
+        page = self.http.get(f"{self.app_url}/slack/install", follow_redirects=False)
+        found = re.search(r"https://[^\s\"'<>]+/oauth/v2/authorize\?[^\s\"'<>]+", page.text)
+        authorize_url = page.headers.get("location") or (html.unescape(found[0]) if found else "")
+        if not authorize_url:
+            raise DriverError(f"no authorize link on the install page ({page.status_code})")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(authorize_url).query).items()}
+        try:
+            code = self.state.authorize(
+                team_id, installer, query.get("client_id", ""), query.get("scope", "")
+            )
+        except ValueError as error:
+            raise DriverError(str(error)) from None
+        # The cookie is Secure, so an HTTP client keeps it to itself; a browser sends it back.
+        cookie = page.headers.get("set-cookie", "").split(";", 1)[0]
+        back = query.get("redirect_uri") or f"{self.app_url}/slack/oauth_redirect"
+        answer = self.http.get(
+            f"{back}?{urlencode({'code': code, 'state': query.get('state', '')})}",
+            headers={"Cookie": cookie} if cookie else {},
+            follow_redirects=False,
+        )
+        return DriverResult(answer.status_code, answer.text)
+
+    def uninstall(self, team_id: str) -> DriverResult:
+        """The workspace removes the app: its tokens stop working and the app is told."""
+        team = self.state.teams[team_id]
+        self.state.revoke_team_tokens(team_id)
+        body = payloads.app_uninstalled(team, f"Ev{secrets.token_hex(6).upper()}")
+        return self.post_signed(body, "application/json")
+
+    def revoke_tokens(self, team_id: str) -> DriverResult:
+        """The workspace's bot token is revoked (the app stays) and the app is told."""
+        team = self.state.teams[team_id]
+        self.state.revoke_team_tokens(team_id)
+        body = payloads.tokens_revoked(team, f"Ev{secrets.token_hex(6).upper()}")
         return self.post_signed(body, "application/json")
 
     def close(self) -> None:
@@ -369,18 +427,19 @@ def apply_response(
         if original is not None:
             state.update_message(original, **fields)
             return original
+    team = state.team_of(state.channels.get(channel) or {})
     if body.get("response_type") == "in_channel":
         return state.add_message(
             channel=channel,
-            user=BOT_USER_ID,
-            bot_id="B0BOT",
+            user=team.bot_user_id,
+            bot_id=team.bot_id,
             thread_ts=body.get("thread_ts") or thread_ts,
             **fields,
         )
     return state.add_message(
         channel=channel,
-        user=BOT_USER_ID,
-        bot_id="B0BOT",
+        user=team.bot_user_id,
+        bot_id=team.bot_id,
         ephemeral_for=user,
         thread_ts=thread_ts,
         **fields,

@@ -1,4 +1,6 @@
-"""Request bodies as Slack sends them to an app: slash commands, interactivity, events."""
+"""Request bodies as Slack sends them to an app: slash commands, interactivity, events.
+
+Each carries the team of the person acting (their user record's `team`)."""
 
 from __future__ import annotations
 
@@ -7,17 +9,26 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.emulator.state import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+from bot.emulator.state import APP_ID, DEFAULT_TEAM, Team
 
 VERIFICATION_TOKEN = "emulator-verification-token"  # noqa: S105 - legacy field, unused
 
 
-def _team() -> dict[str, str]:
-    return {"id": TEAM_ID, "domain": TEAM_DOMAIN}
+def _team_id(user: dict[str, Any]) -> str:
+    return str(user.get("team", DEFAULT_TEAM.id))
+
+
+def _team(user: dict[str, Any]) -> dict[str, str]:
+    return {"id": _team_id(user), "domain": user.get("team_domain", DEFAULT_TEAM.domain)}
 
 
 def _user(user: dict[str, Any]) -> dict[str, str]:
-    return {"id": user["id"], "username": user["name"], "name": user["name"], "team_id": TEAM_ID}
+    return {
+        "id": user["id"],
+        "username": user["name"],
+        "name": user["name"],
+        "team_id": _team_id(user),
+    }
 
 
 def slash_command(
@@ -31,8 +42,8 @@ def slash_command(
     return urlencode(
         {
             "token": VERIFICATION_TOKEN,
-            "team_id": TEAM_ID,
-            "team_domain": TEAM_DOMAIN,
+            "team_id": _team_id(user),
+            "team_domain": _team(user)["domain"],
             "channel_id": channel["id"],
             "channel_name": channel["name"],
             "user_id": user["id"],
@@ -58,7 +69,7 @@ def block_actions(
     ephemeral = bool(message.get("ephemeral_for"))
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "team": _team(),
+        "team": _team(user),
         "user": _user(user),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
@@ -87,7 +98,7 @@ def view_block_actions(
     """A click inside a view (the Home tab or a modal): no channel, no response_url."""
     payload = {
         "type": "block_actions",
-        "team": _team(),
+        "team": _team(user),
         "user": _user(user),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
@@ -104,7 +115,7 @@ def view_block_actions(
 def view_submission(user: dict[str, Any], view: dict[str, Any]) -> str:
     payload = {
         "type": "view_submission",
-        "team": _team(),
+        "team": _team(user),
         "user": _user(user),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
@@ -119,7 +130,7 @@ def view_submission(user: dict[str, Any], view: dict[str, Any]) -> str:
 def view_closed(user: dict[str, Any], view: dict[str, Any]) -> str:
     payload = {
         "type": "view_closed",
-        "team": _team(),
+        "team": _team(user),
         "user": _user(user),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
@@ -129,11 +140,11 @@ def view_closed(user: dict[str, Any], view: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def event_callback(event: dict[str, Any], event_id: str) -> str:
+def event_callback(event: dict[str, Any], event_id: str, team: Team = DEFAULT_TEAM) -> str:
     return json.dumps(
         {
             "token": VERIFICATION_TOKEN,
-            "team_id": TEAM_ID,
+            "team_id": team.id,
             "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
@@ -143,8 +154,8 @@ def event_callback(event: dict[str, Any], event_id: str) -> str:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": TEAM_ID,
-                    "user_id": BOT_USER_ID,
+                    "team_id": team.id,
+                    "user_id": team.bot_user_id,
                     "is_bot": True,
                     "is_enterprise_install": False,
                 }
@@ -157,3 +168,14 @@ def url_verification(challenge: str) -> str:
     return json.dumps(
         {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
     )
+
+
+def app_uninstalled(team: Team, event_id: str) -> str:
+    """Someone removed the app from the workspace (Slack has revoked its tokens)."""
+    return event_callback({"type": "app_uninstalled"}, event_id, team)
+
+
+def tokens_revoked(team: Team, event_id: str) -> str:
+    """The workspace's bot token was revoked (the app itself stays)."""
+    event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [team.bot_user_id]}}
+    return event_callback(event, event_id, team)

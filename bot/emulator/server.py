@@ -39,7 +39,8 @@ class EmulatorApp:
         auth = request.headers.get("authorization", "")
         token = auth.removeprefix("Bearer ").strip() or str(args.pop("token", "") or "")
         started = time.monotonic()
-        call = Call(method=method, args=args, at=time.time())
+        team = self.state.team_for_token(token)  # each call is answered for its token's team
+        call = Call(method=method, args=args, at=time.time(), team=team.id if team else None)
         self.state.record(call)
         delay = self.state.global_delay
         fault = self.state.take_fault(method, args)
@@ -55,16 +56,19 @@ class EmulatorApp:
         if fault is not None and fault.kind == "http_500":
             call.status, call.response = 500, {"ok": False, "error": "internal_error"}
             return JSONResponse(call.response, status_code=500)
-        if not token:
-            result: dict[str, Any] = {"ok": False, "error": "not_authed"}
-        elif self.state.token_revoked:
+        if method == "oauth.v2.access":  # the app's client id and secret stand for a token
+            result, code_team = self.api.oauth_v2_access(args, auth)
+            call.team = code_team.id if code_team else None
+        elif not token:
+            result = {"ok": False, "error": "not_authed"}
+        elif self.state.is_revoked(token):
             result = {"ok": False, "error": "token_revoked"}
         elif not token.startswith("xoxb-"):
             result = {"ok": False, "error": "invalid_auth"}
         elif fault is not None and fault.kind == "error":
             result = {"ok": False, "error": fault.error}
         else:
-            result = await run_in_threadpool(self.api.call, method, args)
+            result = await run_in_threadpool(self.api.call, method, args, team)
         call.response = result
         call.args["_elapsed"] = round(time.monotonic() - started, 4)
         return JSONResponse(result)
@@ -124,6 +128,7 @@ class EmulatorApp:
                 "at": c.at,
                 "status": c.status,
                 "response": c.response,
+                "team": c.team,
             }
             for c in self.state.calls_to(method)
         ]
@@ -180,6 +185,9 @@ class EmulatorApp:
             ),
             "close_view": lambda: driver.close_view(body["user"], body["view_id"]),
             "open_home": lambda: driver.open_home(body["user"]),
+            "install": lambda: driver.install(body["team"], body.get("user")),
+            "uninstall": lambda: driver.uninstall(body["team"]),
+            "revoke_tokens": lambda: driver.revoke_tokens(body["team"]),
         }
         handler = handlers.get(name)
         if handler is None:

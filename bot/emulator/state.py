@@ -1,4 +1,8 @@
-"""The emulated workspace: users, channels, messages, views, files, and a record of every call.
+"""The emulated Slack: workspaces (teams) with their users and channels, messages, views,
+files, the app's bot tokens, and a record of every call.
+
+One team by default (what the sandbox and most tests use); `add_team(SECOND_TEAM)` adds
+another for multi-workspace tests. Each Web API call is answered for the team of its token.
 
 Thread-safe: the Web API, the driver and tests touch it from different threads. Every
 change bumps `seq`, so a page can long-poll for "anything new since N".
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +61,71 @@ DEFAULT_CHANNELS: list[dict[str, Any]] = [
 ]
 
 
+@dataclass(frozen=True)
+class Team:
+    """A workspace: its own bot user, people and channels (ids unique across teams)."""
+
+    id: str
+    name: str
+    domain: str
+    bot_user_id: str
+    bot_id: str
+    users: tuple[dict[str, Any], ...]
+    channels: tuple[dict[str, Any], ...]
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.domain}.slack.com/"
+
+
+DEFAULT_TEAM = Team(
+    TEAM_ID,
+    TEAM_NAME,
+    TEAM_DOMAIN,
+    BOT_USER_ID,
+    BOT_ID,
+    tuple(DEFAULT_USERS),
+    tuple(DEFAULT_CHANNELS),
+)
+SECOND_TEAM = Team(
+    "T0SECOND",
+    "Globex",
+    "globex",
+    "U2BOT",
+    "B2BOT",
+    (
+        {
+            "id": "U2MANAGER",
+            "name": "sam",
+            "real_name": "Sam Rivera",
+            "is_admin": False,
+            "is_owner": False,
+            "title": "Head of engineering",
+        },
+        {
+            "id": "U2ADMIN",
+            "name": "lee",
+            "real_name": "Lee Chen",
+            "is_admin": True,
+            "is_owner": True,
+            "title": "CEO",
+        },
+    ),
+    (
+        {"id": "C2HIRING", "name": "hiring", "is_private": False, "bot_member": True},
+        {"id": "C2GENERAL", "name": "general", "is_private": False, "bot_member": True},
+    ),
+)
+
+
+@dataclass(frozen=True)
+class OAuthApp:
+    """The app's credentials as Slack knows them, for oauth.v2.access."""
+
+    client_id: str
+    client_secret: str
+
+
 @dataclass
 class Fault:
     method: str
@@ -74,6 +144,7 @@ class Call:
     at: float
     response: dict[str, Any] | None = None
     status: int = 200
+    team: str | None = None  # whose token made the call (None: no token Slack knows)
 
 
 class EmulatorState:
@@ -89,19 +160,16 @@ class EmulatorState:
             # seq only grows, so a page waiting for "changes since N" sees the reset.
             self.seq = getattr(self, "seq", 0)
             self.closing = False
-            self.users = {u["id"]: dict(u) for u in copy.deepcopy(DEFAULT_USERS)}
+            self.teams: dict[str, Team] = {}
+            self.users: dict[str, dict[str, Any]] = {}
             self.channels: dict[str, dict[str, Any]] = {}
-            for channel in copy.deepcopy(DEFAULT_CHANNELS):
-                self.channels[channel["id"]] = {
-                    "id": channel["id"],
-                    "name": channel["name"],
-                    "is_private": channel["is_private"],
-                    "is_im": False,
-                    "is_archived": False,
-                    "members": {BOT_USER_ID, *self.users}
-                    if channel["bot_member"]
-                    else set(self.users),
-                }
+            self.add_team(DEFAULT_TEAM)
+            # Bot tokens Slack issued through OAuth, to their team; any other xoxb- token is
+            # the default team's (the single-workspace setup, SLACK_BOT_TOKEN).
+            self.tokens: dict[str, str] = {}
+            self.revoked_tokens: set[str] = set()
+            self.oauth_app: OAuthApp | None = None
+            self.oauth_codes: dict[str, dict[str, str]] = {}
             self.messages: list[dict[str, Any]] = []
             self.calls: list[Call] = []
             self.faults: list[Fault] = []
@@ -121,6 +189,27 @@ class EmulatorState:
     def _bump(self) -> None:
         self.seq += 1
         self.changed.notify_all()
+
+    def add_team(self, team: Team) -> None:
+        """Another workspace with its own people and channels (the bot is in those marked)."""
+        with self.lock:
+            self.teams[team.id] = team
+            users = {
+                u["id"]: {**u, "team": team.id, "team_domain": team.domain}
+                for u in copy.deepcopy(team.users)
+            }
+            self.users.update(users)
+            for channel in team.channels:
+                self.channels[channel["id"]] = {
+                    "id": channel["id"],
+                    "name": channel["name"],
+                    "team": team.id,
+                    "is_private": channel["is_private"],
+                    "is_im": False,
+                    "is_archived": False,
+                    "members": {team.bot_user_id, *users} if channel["bot_member"] else set(users),
+                }
+            self._bump()
 
     def close(self) -> None:
         """Release every long-poll so the server can stop at once."""
@@ -152,28 +241,44 @@ class EmulatorState:
     def user(self, user_id: str) -> dict[str, Any] | None:
         return self.users.get(user_id)
 
-    def channel_by_ref(self, ref: str) -> dict[str, Any] | None:
-        """A channel id, a `#name`, a bare name, or a user id (→ the bot's DM with that user)."""
+    def team_of(self, user_or_channel: dict[str, Any]) -> Team:
+        return self.teams[user_or_channel.get("team", TEAM_ID)]
+
+    def channel_by_ref(self, ref: str, team: str | None = None) -> dict[str, Any] | None:
+        """A channel id, a `#name`, a bare name, or a user id (→ the bot's DM with that user);
+        with `team`, only that team's (a token never reaches another workspace's channels)."""
         with self.lock:
-            if ref in self.channels:
-                return self.channels[ref]
-            if ref in self.users:
-                return self.open_dm(ref)
-            name = ref.lstrip("#")
-            return next((c for c in self.channels.values() if c["name"] == name), None)
+            found = self.channels.get(ref)
+            if found is None and ref in self.users:
+                found = self.open_dm(ref)
+            if found is None:
+                name = ref.lstrip("#")
+                found = next(
+                    (
+                        c
+                        for c in self.channels.values()
+                        if c["name"] == name and team in (None, c.get("team", TEAM_ID))
+                    ),
+                    None,
+                )
+            if found is not None and team is not None and found.get("team", TEAM_ID) != team:
+                return None
+            return found
 
     def open_dm(self, user_id: str) -> dict[str, Any]:
         with self.lock:
             dm_id = "D" + user_id[1:]
             if dm_id not in self.channels:
+                user = self.users[user_id]
                 self.channels[dm_id] = {
                     "id": dm_id,
-                    "name": f"dm-{self.users[user_id]['name']}",
+                    "name": f"dm-{user['name']}",
+                    "team": user.get("team", TEAM_ID),
                     "is_private": True,
                     "is_im": True,
                     "is_archived": False,
                     "user": user_id,
-                    "members": {BOT_USER_ID, user_id},
+                    "members": {self.team_of(user).bot_user_id, user_id},
                 }
                 self._bump()
             return self.channels[dm_id]
@@ -249,7 +354,53 @@ class EmulatorState:
         self.global_delay = seconds
 
     def revoke_token(self) -> None:
+        """Every token is refused from now on (`token_revoked`)."""
         self.token_revoked = True
+
+    # -- tokens and OAuth -------------------------------------------------------------------
+    def team_for_token(self, token: str) -> Team | None:
+        with self.lock:
+            if token in self.tokens:
+                return self.teams[self.tokens[token]]
+            return self.teams[TEAM_ID] if token.startswith("xoxb-") else None
+
+    def is_revoked(self, token: str) -> bool:
+        return self.token_revoked or token in self.revoked_tokens
+
+    def revoke_team_tokens(self, team_id: str) -> list[str]:
+        """What Slack does when a workspace uninstalls the app: its tokens stop working."""
+        with self.lock:
+            revoked = [t for t, team in self.tokens.items() if team == team_id]
+            self.revoked_tokens.update(revoked)
+            return revoked
+
+    def configure_oauth(self, client_id: str, client_secret: str) -> None:
+        with self.lock:
+            self.oauth_app = OAuthApp(client_id, client_secret)
+
+    def authorize(self, team_id: str, user_id: str, client_id: str, scope: str) -> str:
+        """Slack's authorize page, approved by `user_id`: a one-use code for that team."""
+        with self.lock:
+            if self.oauth_app is None or client_id != self.oauth_app.client_id:
+                raise ValueError(f"no app with client_id {client_id!r}")
+            if self.users[user_id]["team"] != team_id:
+                raise ValueError(f"{user_id} is not in {team_id}")
+            code = f"{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+            self.oauth_codes[code] = {"team": team_id, "user": user_id, "scope": scope}
+            return code
+
+    def exchange_code(self, code: str) -> tuple[Team, dict[str, str], str]:
+        """oauth.v2.access: the code's team, who approved, and a new bot token for that team."""
+        with self.lock:
+            grant = self.oauth_codes.pop(code, None)
+            if grant is None:
+                raise KeyError("invalid_code")
+            team = self.teams[grant["team"]]
+            # Shaped like Slack's: xoxb-<team number>-<bot number>-<secret>.
+            numbers = f"{secrets.randbelow(10**12)}-{secrets.randbelow(10**12)}"
+            token = f"xoxb-{numbers}-{secrets.token_hex(12)}"
+            self.tokens[token] = team.id
+            return team, grant, token
 
     # -- queries for tests and the page -----------------------------------------------------
     def messages_in(

@@ -1,22 +1,21 @@
-"""The Slack Web API methods the bot calls, answered the way Slack answers them."""
+"""The Slack Web API methods the bot calls, answered the way Slack answers them: for the
+team whose token made the call, which sees only its own people and channels."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
-from bot.emulator.state import (
-    APP_ID,
-    BOT_ID,
-    BOT_USER_ID,
-    TEAM_DOMAIN,
-    TEAM_ID,
-    TEAM_NAME,
-    EmulatorState,
-)
+from bot.emulator.state import APP_ID, TEAM_ID, EmulatorState, Team
 
 Result = dict[str, Any]
+
+# The team of the token whose call is being answered (set by WebApi.call in its thread).
+_caller: ContextVar[Team] = ContextVar("caller")
 
 
 class SlackError(Exception):
@@ -84,45 +83,88 @@ class WebApi:
             "files.completeUploadExternal": self.files_complete_upload,
         }
 
-    def call(self, method: str, args: dict[str, Any]) -> Result:
+    def call(self, method: str, args: dict[str, Any], team: Team | None = None) -> Result:
         handler = self.methods.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
+        caller = _caller.set(team or self.state.teams[TEAM_ID])
         try:
             result = handler(args)
         except SlackError as error:
             return {"ok": False, "error": error.error}
+        finally:
+            _caller.reset(caller)
         return {"ok": True, **result}
+
+    @property
+    def team(self) -> Team:
+        """The team whose token made the call being answered."""
+        return _caller.get()
 
     # -- identity ---------------------------------------------------------------------------
     def auth_test(self, args: dict[str, Any]) -> Result:
+        team = self.team
         return {
-            "url": f"https://{TEAM_DOMAIN}.slack.com/",
-            "team": TEAM_NAME,
+            "url": team.url,
+            "team": team.name,
             "user": "hiring-bot",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
+            "team_id": team.id,
+            "user_id": team.bot_user_id,
+            "bot_id": team.bot_id,
             "app_id": APP_ID,
             "is_enterprise_install": False,
         }
 
     def team_info(self, args: dict[str, Any]) -> Result:
-        return {"team": {"id": TEAM_ID, "name": TEAM_NAME, "domain": TEAM_DOMAIN}}
+        team = self.team
+        return {"team": {"id": team.id, "name": team.name, "domain": team.domain}}
+
+    def oauth_v2_access(
+        self, args: dict[str, Any], authorization: str
+    ) -> tuple[Result, Team | None]:
+        """Exchanges an authorize code for the team's bot token; the app proves itself with
+        its client id and secret (HTTP Basic, or in the body). Answered with its team."""
+        client_id, client_secret = args.get("client_id"), args.get("client_secret")
+        if authorization.startswith("Basic "):
+            try:
+                decoded = base64.b64decode(authorization.removeprefix("Basic ")).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                return {"ok": False, "error": "invalid_client"}, None
+            client_id, _, client_secret = decoded.partition(":")
+        app = self.state.oauth_app
+        if app is None or client_id != app.client_id:
+            return {"ok": False, "error": "invalid_client_id"}, None
+        if client_secret != app.client_secret:
+            return {"ok": False, "error": "bad_client_secret"}, None
+        try:
+            team, grant, token = self.state.exchange_code(str(args.get("code") or ""))
+        except KeyError:
+            return {"ok": False, "error": "invalid_code"}, None
+        return {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": grant["scope"],
+            "bot_user_id": team.bot_user_id,
+            "app_id": APP_ID,
+            "team": {"id": team.id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": grant["user"]},
+        }, team
 
     # -- channels ---------------------------------------------------------------------------
     def _channel(self, ref: Any, *, must_be_member: bool = True) -> dict[str, Any]:
-        channel = self.state.channel_by_ref(str(ref or ""))
+        channel = self.state.channel_by_ref(str(ref or ""), self.team.id)
         if channel is None:
             raise SlackError("channel_not_found")
         if channel["is_archived"]:
             raise SlackError("is_archived")
-        if must_be_member and BOT_USER_ID not in channel["members"]:
+        if must_be_member and self.team.bot_user_id not in channel["members"]:
             raise SlackError("not_in_channel")
         return channel
 
-    @staticmethod
-    def _channel_json(channel: dict[str, Any]) -> dict[str, Any]:
+    def _channel_json(self, channel: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": channel["id"],
             "name": channel["name"],
@@ -130,32 +172,41 @@ class WebApi:
             "is_private": channel["is_private"],
             "is_im": channel["is_im"],
             "is_archived": channel["is_archived"],
-            "is_member": BOT_USER_ID in channel["members"],
+            "is_member": self.team.bot_user_id in channel["members"],
         }
+
+    def _user_of_team(self, user_id: str) -> dict[str, Any]:
+        user = self.state.user(user_id)
+        if user is None or user.get("team") != self.team.id:
+            raise SlackError("user_not_found")
+        return user
 
     def conversations_join(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"), must_be_member=False)
         if channel["is_private"]:
             raise SlackError("method_not_supported_for_channel_type")
         with self.state.lock:
-            channel["members"].add(BOT_USER_ID)
+            channel["members"].add(self.team.bot_user_id)
             self.state.touch()
         return {"channel": self._channel_json(channel)}
 
     def conversations_info(self, args: dict[str, Any]) -> Result:
-        channel = self.state.channel_by_ref(str(args.get("channel") or ""))
+        channel = self.state.channel_by_ref(str(args.get("channel") or ""), self.team.id)
         if channel is None:
             raise SlackError("channel_not_found")
         return {"channel": self._channel_json(channel)}
 
     def conversations_open(self, args: dict[str, Any]) -> Result:
         users = str(args.get("users") or "").split(",")
-        if not users[0] or users[0] not in self.state.users:
-            raise SlackError("user_not_found")
-        return {"channel": self._channel_json(self.state.open_dm(users[0]))}
+        user = self._user_of_team(users[0])
+        return {"channel": self._channel_json(self.state.open_dm(user["id"]))}
 
     def conversations_list(self, args: dict[str, Any]) -> Result:
-        channels = [self._channel_json(c) for c in self.state.channels.values() if not c["is_im"]]
+        channels = [
+            self._channel_json(c)
+            for c in self.state.channels.values()
+            if not c["is_im"] and c.get("team", TEAM_ID) == self.team.id
+        ]
         return {"channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def conversations_history(self, args: dict[str, Any]) -> Result:
@@ -186,8 +237,8 @@ class WebApi:
             raise SlackError("thread_not_found")
         message = self.state.add_message(
             channel=channel["id"],
-            user=BOT_USER_ID,
-            bot_id=BOT_ID,
+            user=self.team.bot_user_id,
+            bot_id=self.team.bot_id,
             text=text,
             blocks=blocks,
             thread_ts=thread_ts,
@@ -198,17 +249,15 @@ class WebApi:
 
     def chat_post_ephemeral(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"), must_be_member=False)
-        user = str(args.get("user") or "")
-        if user not in self.state.users:
-            raise SlackError("user_not_found")
+        user = self._user_of_team(str(args.get("user") or ""))["id"]
         blocks = _check_blocks(args.get("blocks"))
         text = str(args.get("text") or "")
         if not text and not blocks:
             raise SlackError("no_text")
         message = self.state.add_message(
             channel=channel["id"],
-            user=BOT_USER_ID,
-            bot_id=BOT_ID,
+            user=self.team.bot_user_id,
+            bot_id=self.team.bot_id,
             text=text,
             blocks=blocks,
             thread_ts=args.get("thread_ts") or None,
@@ -221,7 +270,7 @@ class WebApi:
         message = self.state.find_message(channel["id"], str(args.get("ts") or ""))
         if message is None:
             raise SlackError("message_not_found")
-        if message.get("user") != BOT_USER_ID:
+        if message.get("user") != self.team.bot_user_id:
             raise SlackError("cant_update_message")
         fields: dict[str, Any] = {}
         if "text" in args:
@@ -244,7 +293,7 @@ class WebApi:
         message = self.state.find_message(channel["id"], str(args.get("message_ts") or ""))
         if message is None:
             raise SlackError("message_not_found")
-        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{channel['id']}/p{message['ts'].replace('.', '')}"
+        link = f"{self.team.url}archives/{channel['id']}/p{message['ts'].replace('.', '')}"
         if message.get("thread_ts") and message["thread_ts"] != message["ts"]:
             link += f"?thread_ts={message['thread_ts']}&cid={channel['id']}"
         return {"channel": channel["id"], "permalink": link}
@@ -254,7 +303,7 @@ class WebApi:
     def _user_json(user: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": user["id"],
-            "team_id": TEAM_ID,
+            "team_id": user.get("team", TEAM_ID),
             "name": user["name"],
             "real_name": user["real_name"],
             "is_admin": user["is_admin"],
@@ -270,13 +319,12 @@ class WebApi:
         }
 
     def users_info(self, args: dict[str, Any]) -> Result:
-        user = self.state.user(str(args.get("user") or ""))
-        if user is None:
-            raise SlackError("user_not_found")
-        return {"user": self._user_json(user)}
+        return {"user": self._user_json(self._user_of_team(str(args.get("user") or "")))}
 
     def users_list(self, args: dict[str, Any]) -> Result:
-        members = [self._user_json(u) for u in self.state.users.values()]
+        members = [
+            self._user_json(u) for u in self.state.users.values() if u["team"] == self.team.id
+        ]
         return {"members": members, "response_metadata": {"next_cursor": ""}}
 
     # -- views ------------------------------------------------------------------------------
@@ -290,9 +338,9 @@ class WebApi:
         return {
             **view,
             "id": view_id or self.state.new_id("V"),
-            "team_id": TEAM_ID,
+            "team_id": self.team.id,
             "app_id": APP_ID,
-            "bot_id": BOT_ID,
+            "bot_id": self.team.bot_id,
             "user": user,
             "hash": self.state.new_id("h"),
             "state": {"values": {}},
@@ -332,9 +380,7 @@ class WebApi:
         raise SlackError("not_found")
 
     def views_publish(self, args: dict[str, Any]) -> Result:
-        user = str(args.get("user_id") or "")
-        if user not in self.state.users:
-            raise SlackError("user_not_found")
+        user = self._user_of_team(str(args.get("user_id") or ""))["id"]
         view = self._view(args.get("view"), user)
         if view["type"] != "home":
             raise SlackError("invalid_arguments")
@@ -376,8 +422,8 @@ class WebApi:
                 channel = self._channel(channel_id, must_be_member=False)
                 self.state.add_message(
                     channel=channel["id"],
-                    user=BOT_USER_ID,
-                    bot_id=BOT_ID,
+                    user=self.team.bot_user_id,
+                    bot_id=self.team.bot_id,
                     text=str(args.get("initial_comment") or ""),
                     blocks=[],
                     files=[
