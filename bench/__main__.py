@@ -420,6 +420,54 @@ def fan_out(
     )
 
 
+# The texts that cost the most before the caps (a 4,000-character /role compare took 12.9 s
+# of CPU before its ack); each is timed against an ordinary /role in the same run.
+WORST_ROLE_TEXTS = {
+    "compare a a a … (4,000 chars)": "compare " + "a " * 1996,
+    "compare product engineer … ×235": "compare " + "product engineer " * 235,
+    "4,000 × ʼ": "ʼ" * 4000,
+}
+
+
+def worst_input(emulator: EmulatorServer, database_url: str, workdir: Path, count: int) -> None:
+    """Ack time of the most expensive /role texts next to an ordinary /role, one at a time."""
+    bot = BotProcess(
+        database_url=database_url,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_ENABLED": "false"},
+    )
+    bot.migrate()
+    bot.start()
+    product = SlackDriver(emulator.state, bot.url, bot.signing_secret, emulator.url)
+    emulator.emulator.driver = product
+
+    def timed(text: str) -> tuple[list[float], set[int]]:
+        times, statuses = [], set()
+        for _ in range(count):
+            started = time.perf_counter()
+            result = product.command("U0MANAGER", "C0HIRING", "/role", text)
+            times.append((time.perf_counter() - started) * 1000)
+            statuses.add(result.status)
+        return times, statuses
+
+    try:
+        timed("product engineer")  # warm-up: content and cards load once per process
+        base, _ = timed("product engineer")
+        print(f"\nWorst /role texts, {count} sequential requests each (ack time)")
+        print(f"{'text':<34}{'p50 ms':>9}{'max ms':>9}{'x p50':>7}  HTTP")
+        print(f"{'/role product engineer':<34}{statistics.median(base):>9.1f}{max(base):>9.1f}")
+        for name, text in WORST_ROLE_TEXTS.items():
+            worst, statuses = timed(text)
+            ratio = statistics.median(worst) / statistics.median(base)
+            codes = ",".join(str(s) for s in sorted(statuses))
+            print(
+                f"{name:<34}{statistics.median(worst):>9.1f}{max(worst):>9.1f}{ratio:>7.1f}  {codes}"
+            )
+    finally:
+        bot.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--requests", type=int, default=100, help="measured requests per case")
@@ -428,7 +476,7 @@ def main() -> int:
     parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="decision counts for the digest cost"
     )
-    parser.add_argument("--only", choices=["ack", "digest", "fanout"], default=None)
+    parser.add_argument("--only", choices=["ack", "digest", "fanout", "worst-input"], default=None)
     parser.add_argument(
         "--sqlite-only", action="store_true", help="skip the runs on a throwaway PostgreSQL"
     )
@@ -449,7 +497,7 @@ def main() -> int:
     bot_env = dict(item.split("=", 1) for item in args.bot_env)
     if bot_env:
         print(f"bot settings: {bot_env}")
-    run = {args.only} if args.only else {"ack", "digest", "fanout"}
+    run = {args.only} if args.only else {"ack", "digest", "fanout", "worst-input"}
 
     def run_on(database: Callable[[str], str], label: str) -> None:
         if "ack" in run:
@@ -467,6 +515,8 @@ def main() -> int:
             digest_cost(database("digest"), sizes, label)
         if "fanout" in run:
             fan_out(emulator, database("fanout"), workdir, 1000, label)
+        if "worst-input" in run:
+            worst_input(emulator, database("worst"), workdir, args.requests)
 
     with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
         workdir = Path(tmp)
