@@ -1,0 +1,236 @@
+"""The hiring conversation as a state machine: states, events and their guards. Pure.
+
+A conversation asks `total` questions one at a time (`step` is the question being asked),
+then waits for the decision, which can later be changed or reopened. Every move that
+changes what the buttons in Slack mean bumps `version`, and every button carries the
+version it was drawn for. So a stale button (drawn before someone went back, answered or
+decided) is refused here, and the database applies a move with one guarded UPDATE whose
+WHERE clause is exactly the state this function saw (state, step, version): of two clicks
+drawn on the same state, one wins and the other is re-judged against the new state.
+
+Nothing here knows Slack or SQL; `bot.hiring` loads the state, asks `decide_move`, and
+applies the answer in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+
+class State(StrEnum):
+    IN_PROGRESS = "in_progress"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATES = frozenset({State.IN_PROGRESS, State.AWAITING_DECISION})
+
+
+@dataclass(frozen=True)
+class Position:
+    """What a move is judged against: the conversation as stored."""
+
+    state: State
+    step: int
+    version: int
+    total: int  # how many questions
+
+
+# -- events: what a person (or the scheduler) asked for ------------------------------------
+# `drawn_version` is the version the button or modal was drawn for; None for a typed word,
+# which always means "the conversation as it is now".
+
+
+@dataclass(frozen=True)
+class Answer:
+    step: int
+    option: str
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Back:
+    """Re-ask an earlier question: `to_step` (the one before `step` by default)."""
+
+    step: int  # the step the button was drawn at (== total: from the recommendation)
+    to_step: int | None = None
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Decide:
+    outcome: str
+    reason: str | None
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    outcome: str
+    reason: str
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    reason: str
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """The scheduler's reminder for an idle conversation."""
+
+
+Event = Answer | Back | Cancel | Decide | Change | Reopen | Note | Nudge
+
+# Events only the starter (or a workspace admin) may make.
+OWNER_ONLY: tuple[type, ...] = (Answer, Back, Cancel, Decide, Change, Reopen)
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """Apply to the stored conversation, guarded by `source` (state, step and version)."""
+
+    source: Position
+    to_state: State
+    to_step: int
+    bumps_version: bool
+    # Answers to keep: those before this step survive; None leaves every answer as it is.
+    keep_answers_before: int | None = None
+    record_answer: tuple[int, str] | None = None  # (step, option)
+    restarts_idle_clock: bool = True
+
+    @property
+    def target(self) -> Position:
+        version = self.source.version + (1 if self.bumps_version else 0)
+        return Position(self.to_state, self.to_step, version, self.source.total)
+
+
+RefusalReason = Literal[
+    "not_allowed",  # only the starter or an admin may do this
+    "stale",  # the button was drawn for an earlier state of the conversation
+    "already_answered",
+    "already_moved",
+    "not_open",
+    "not_awaiting_decision",
+    "already_decided",
+    "not_decided",
+    "unknown_step",
+]
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: RefusalReason
+
+
+Outcome = Move | Refused
+
+
+def decide_move(position: Position, event: Event, *, by_owner: bool) -> Outcome:
+    """What `event` does to a conversation at `position`; never raises."""
+    if isinstance(event, OWNER_ONLY) and not by_owner:
+        return Refused("not_allowed")
+    drawn = getattr(event, "drawn_version", None)
+    if drawn is not None and drawn != position.version:
+        return Refused(_why_stale(position, event))
+    if isinstance(event, Answer):
+        return _answer(position, event)
+    if isinstance(event, Back):
+        return _back(position, event)
+    if isinstance(event, Cancel):
+        if position.state not in OPEN_STATES:
+            return Refused("not_open")
+        return Move(position, State.CANCELLED, position.step, bumps_version=True)
+    if isinstance(event, Decide):
+        if position.state is State.DECIDED:
+            return Refused("already_decided")
+        if position.state is not State.AWAITING_DECISION:
+            return Refused("not_awaiting_decision")
+        return Move(position, State.DECIDED, position.step, bumps_version=True)
+    if isinstance(event, Change):
+        if position.state is not State.DECIDED:
+            return Refused("not_decided")
+        return Move(position, State.DECIDED, position.step, bumps_version=True)
+    if isinstance(event, Reopen):
+        if position.state is not State.DECIDED:
+            return Refused("not_decided")
+        return Move(position, State.AWAITING_DECISION, position.step, bumps_version=True)
+    if isinstance(event, Note):
+        # A note never invalidates a button; it only says someone is still at it.
+        return Move(
+            position,
+            position.state,
+            position.step,
+            bumps_version=False,
+            restarts_idle_clock=position.state in OPEN_STATES,
+        )
+    # Nudge: only an open conversation is reminded, and the reminder is not activity.
+    if position.state not in OPEN_STATES:
+        return Refused("not_open")
+    return Move(
+        position, position.state, position.step, bumps_version=False, restarts_idle_clock=False
+    )
+
+
+def _answer(position: Position, event: Answer) -> Outcome:
+    if not 0 <= event.step < position.total:
+        return Refused("unknown_step")
+    if position.state is not State.IN_PROGRESS:
+        return Refused("already_answered" if position.state in OPEN_STATES else "not_open")
+    if event.step != position.step:
+        return Refused("already_answered" if event.step < position.step else "unknown_step")
+    last = event.step + 1 == position.total
+    return Move(
+        position,
+        State.AWAITING_DECISION if last else State.IN_PROGRESS,
+        event.step + 1,
+        bumps_version=True,
+        keep_answers_before=event.step,
+        record_answer=(event.step, event.option),
+    )
+
+
+def _back(position: Position, event: Back) -> Outcome:
+    if position.state not in OPEN_STATES:
+        return Refused("not_open")
+    if event.step != position.step:
+        return Refused("already_moved")
+    to_step = event.step - 1 if event.to_step is None else event.to_step
+    if not 0 <= to_step < min(event.step, position.total):
+        return Refused("unknown_step")
+    return Move(
+        position,
+        State.IN_PROGRESS,
+        to_step,
+        bumps_version=True,
+        keep_answers_before=to_step,
+    )
+
+
+def _why_stale(position: Position, event: Event) -> RefusalReason:
+    """The most helpful word for a button drawn for an earlier state."""
+    if position.state is State.CANCELLED:
+        return "not_open"
+    if isinstance(event, Answer) and position.state is not State.IN_PROGRESS:
+        return "already_answered"
+    if isinstance(event, Decide) and position.state is State.DECIDED:
+        return "already_decided"
+    return "stale"
