@@ -114,12 +114,15 @@ class TwoWorkspaces:
         messages = self.slack.state.messages_in(side.general, include_ephemeral=False)
         return [m for m in messages if "Hiring digest" in everything(m)]
 
-    def root(self, side: Side) -> dict[str, Any]:
+    def root(self, side: Side) -> dict[str, Any] | None:
+        """The root message of the side's hiring conversation, once posted."""
         messages = self.slack.state.messages_in(side.hiring, include_ephemeral=False)
-        return next(m for m in messages if m["text"].startswith("Hiring decision #"))
+        return next((m for m in messages if m["text"].startswith("Hiring decision #")), None)
 
     def nudges(self, side: Side) -> list[dict[str, Any]]:
-        thread = self.slack.state.thread(side.hiring, self.root(side)["ts"])
+        root = self.root(side)
+        assert root is not None
+        thread = self.slack.state.thread(side.hiring, root["ts"])
         return [m for m in thread if "still waiting" in everything(m)]
 
     def reply(self, side: Side, text: str) -> str:
@@ -277,3 +280,50 @@ def test_two_workspaces_each_with_its_own_token_until_one_uninstalls(
         if (c.response or {}).get("error") in {"channel_not_found", "not_authed", "user_not_found"}
     ]
     assert CLIENT_SECRET not in world.bot.logs()
+
+
+def test_a_revoked_token_stops_its_workspace_alone_and_is_not_retried(
+    two_workspaces: TwoWorkspaces,
+) -> None:
+    world, slack = two_workspaces, two_workspaces.slack
+    for side in (ACME, GLOBEX):
+        assert slack.install(side.team).status == 200
+        assert "posted here" in world.reply(side, "digest channel #general")
+        slack.command(side.manager, side.hiring, "/hire", f"Platform engineer at {side.title}")
+        wait_for(lambda s=side: world.root(s), message="root")
+
+    # Globex's token dies and the app is not told (its event was lost while it was down).
+    world.emulator.state.revoke_team_tokens(GLOBEX.team)
+    mark = len(world.emulator.state.calls)
+    world.make_due(timedelta(minutes=5))
+    world.idle_since(timedelta(hours=2))
+    world.run_cron()
+    wait_for(lambda: world.digests(ACME) and world.nudges(ACME), message="Acme's posts")
+    failed = select(DigestRun.status, DigestRun.error).where(DigestRun.status == "failed")
+    wait_for(lambda: world.database(failed), message="Globex's run recorded as failed")
+    assert world.database(failed) == [("failed", "token_revoked")]
+    wait_for(lambda: set(world.bot_tokens()) == {ACME.team}, message="the dead token dropped")
+    globex_nudge = select(Nudge.status).join(Workspace).where(Workspace.team_id == GLOBEX.team)
+    # Passed over once the token is gone, or tried once if the server's scheduler got to it
+    # while the cron run was still on the digest.
+    wait_for(
+        lambda: world.database(globex_nudge) in ([("skipped",)], [("failed",)]),
+        message="Globex's reminder done with",
+    )
+    # Each piece of Globex's work was tried with the dead token at most once.
+    refused = [c for c in world.calls_since(mark) if c.team == GLOBEX.team]
+    assert {c.response["error"] for c in refused} == {"token_revoked"}
+    posts = [c.args["channel"] for c in refused if c.method == "chat.postMessage"]
+    assert sorted(posts) in (["C2GENERAL"], ["C2GENERAL", "C2HIRING"])
+    world.run_cron()
+    assert len([c for c in world.calls_since(mark) if c.team == GLOBEX.team]) == len(refused)
+    assert world.digests(GLOBEX) == [] and world.nudges(GLOBEX) == []
+
+    # Acme's bot token is revoked and the app told (tokens_revoked): it stops too.
+    assert slack.revoke_tokens(ACME.team).status == 200
+    wait_for(lambda: world.bot_tokens() == {}, message="Acme's bot token deleted")
+    mark = len(world.emulator.state.calls)
+    world.idle_since(timedelta(hours=3))
+    world.run_cron()
+    assert world.calls_since(mark) == []
+    assert len(world.nudges(ACME)) == 1

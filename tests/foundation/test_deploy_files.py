@@ -20,7 +20,7 @@ def test_manifest_declares_both_commands_events_and_home() -> None:
     settings = manifest["settings"]
     assert settings["interactivity"]["request_url"].endswith("/slack/events")
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
-    assert {"app_home_opened", "message.channels"} <= set(
+    assert {"app_home_opened", "message.channels", "app_uninstalled", "tokens_revoked"} <= set(
         settings["event_subscriptions"]["bot_events"]
     )
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
