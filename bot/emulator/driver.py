@@ -10,8 +10,9 @@ import html
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -71,6 +72,15 @@ class DriverResult:
             return None
 
 
+class Transport(Protocol):
+    """How requests reach an app that is not behind a public URL (Socket Mode): the body and
+    content type the driver would POST, delivered another way; the app's ack comes back."""
+
+    def send(
+        self, body: str, content_type: str, headers: Mapping[str, str] | None = None
+    ) -> DriverResult: ...
+
+
 class SlackDriver:
     def __init__(
         self,
@@ -79,14 +89,25 @@ class SlackDriver:
         signing_secret: str,
         emulator_url: str,
         timeout: float = 15.0,
+        transport: Transport | None = None,
     ) -> None:
         self.state = state
         self.app_url = app_url.rstrip("/")
         self.signing_secret = signing_secret
         self.emulator_url = emulator_url.rstrip("/")
         self.http = httpx.Client(timeout=timeout)
+        # None: signed HTTP POSTs to {app_url}/slack/events, as Slack does for HTTP apps.
+        self.transport = transport
 
     # -- transport --------------------------------------------------------------------------
+    def deliver(
+        self, body: str, content_type: str, headers: dict[str, str] | None = None
+    ) -> DriverResult:
+        """Send a request as Slack would to this app: over its socket, or signed over HTTP."""
+        if self.transport is not None:
+            return self.transport.send(body, content_type, headers)
+        return self.post_signed(body, content_type, headers)
+
     def post_signed(
         self,
         body: str,
@@ -101,7 +122,7 @@ class SlackDriver:
         return DriverResult(response.status_code, response.text)
 
     def _form(self, body: str) -> DriverResult:
-        return self.post_signed(body, "application/x-www-form-urlencoded")
+        return self.deliver(body, "application/x-www-form-urlencoded")
 
     def _user(self, user_id: str) -> dict[str, Any]:
         user = self.state.user(user_id)
@@ -188,14 +209,14 @@ class SlackDriver:
         body = payloads.event_callback(
             event, event_id or f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
         )
-        result = self.post_signed(body, "application/json", headers)
+        result = self.deliver(body, "application/json", headers)
         result.created = {"ts": ts, "channel": where["id"], "event_body": body}
         return result
 
     def resend_event(self, body: str, retry_num: int) -> DriverResult:
         """Slack's retry of an event it thinks we missed: same body, same event_id."""
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return self.post_signed(body, "application/json", headers)
+        return self.deliver(body, "application/json", headers)
 
     def click(
         self,
@@ -323,7 +344,7 @@ class SlackDriver:
         body = payloads.event_callback(
             event, f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
         )
-        return self.post_signed(body, "application/json")
+        return self.deliver(body, "application/json")
 
     # -- installing (OAuth) -------------------------------------------------------------------
     def install(self, team_id: str, user: str | None = None) -> DriverResult:
@@ -360,14 +381,14 @@ class SlackDriver:
         team = self.state.teams[team_id]
         self.state.revoke_team_tokens(team_id)
         body = payloads.app_uninstalled(team, f"Ev{secrets.token_hex(6).upper()}")
-        return self.post_signed(body, "application/json")
+        return self.deliver(body, "application/json")
 
     def revoke_tokens(self, team_id: str) -> DriverResult:
         """The workspace's bot token is revoked (the app stays) and the app is told."""
         team = self.state.teams[team_id]
         self.state.revoke_team_tokens(team_id)
         body = payloads.tokens_revoked(team, f"Ev{secrets.token_hex(6).upper()}")
-        return self.post_signed(body, "application/json")
+        return self.deliver(body, "application/json")
 
     def close(self) -> None:
         self.http.close()

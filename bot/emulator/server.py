@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.emulator.driver import DriverError, SlackDriver, apply_response
+from bot.emulator.socket_mode import AppDidNotAnswer, SocketModeHub
 from bot.emulator.state import Call, EmulatorState
 from bot.emulator.webapi import WebApi
 
@@ -29,6 +30,8 @@ class EmulatorApp:
         self.state = state
         self.api = WebApi(state, base_url)
         self.driver: SlackDriver | None = None
+        self.socket_mode = SocketModeHub()
+        self.api.methods["apps.connections.open"] = self.socket_mode.connections_open
 
     # -- Web API ----------------------------------------------------------------------------
     async def web_api(self, request: Request) -> Response:
@@ -63,8 +66,11 @@ class EmulatorApp:
             result = {"ok": False, "error": "not_authed"}
         elif self.state.is_revoked(token):
             result = {"ok": False, "error": "token_revoked"}
-        elif not token.startswith("xoxb-"):
+        elif not token.startswith(("xoxb-", "xapp-")):
             result = {"ok": False, "error": "invalid_auth"}
+        elif token.startswith("xapp-") != (method == "apps.connections.open"):
+            # An app-level token opens Socket Mode connections and does nothing else.
+            result = {"ok": False, "error": "not_allowed_token_type"}
         elif fault is not None and fault.kind == "error":
             result = {"ok": False, "error": fault.error}
         else:
@@ -196,7 +202,7 @@ class EmulatorApp:
             result = await run_in_threadpool(handler)
         except (DriverError, KeyError) as error:
             return JSONResponse({"ok": False, "error": str(error)}, status_code=400)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, AppDidNotAnswer) as error:
             return JSONResponse(
                 {"ok": False, "error": f"the app did not answer: {error}"}, status_code=502
             )
@@ -217,6 +223,7 @@ class EmulatorApp:
             Route("/_emulator/clock/advance", self.advance_clock, methods=["POST"]),
             Route("/_emulator/faults", self.faults, methods=["POST"]),
             Route("/_emulator/actions/{name}", self.action, methods=["POST"]),
+            *self.socket_mode.routes(),
         ]
 
 
@@ -319,12 +326,24 @@ class EmulatorServer:
         self.emulator.driver = SlackDriver(self.state, app_url, signing_secret, self.url)
         return self.emulator.driver
 
+    @property
+    def socket_mode(self) -> SocketModeHub:
+        return self.emulator.socket_mode
+
+    def attach_socket_mode(self) -> SlackDriver:
+        """Slack's side for an app connected over Socket Mode: same requests, over its socket."""
+        self.emulator.driver = SlackDriver(
+            self.state, "", "", self.url, transport=self.emulator.socket_mode
+        )
+        return self.emulator.driver
+
     def start(self) -> EmulatorServer:
         self._server.start()
         return self
 
     def stop(self) -> None:
         self.state.close()
+        self.emulator.socket_mode.stop()
         if self.emulator.driver is not None:
             self.emulator.driver.close()
         self._server.stop()
