@@ -154,32 +154,37 @@ def _serve(settings: Settings) -> int:
 
 
 def _socket(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.runtime import build_runtime
     from bot.scheduler import start_scheduler
+    from bot.socket_mode import SocketModeConnection
 
     _ensure_schema(settings)
     runtime = build_runtime(settings)
-    scheduler = (
-        start_scheduler(runtime.services, runtime.clients) if settings.scheduler_enabled else None
-    )
-    handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
+    assert settings.app_token is not None  # required for this command
     stopped = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         stopped.set()
 
+    # Before connecting: a SIGTERM during start-up is a clean stop too.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    handler.connect()
-    log.info("connected to Slack in Socket Mode")
+    connection = SocketModeConnection(runtime.app, settings.app_token, runtime.client)
+    try:
+        connection.open()
+    except ConfigError:
+        runtime.close()
+        raise
+    scheduler = (
+        start_scheduler(runtime.services, runtime.clients) if settings.scheduler_enabled else None
+    )
     stopped.wait()
-    log.info("shutting down")
-    handler.close()
+    log.info("shutting down: closing the Socket Mode connection")
+    connection.close()  # no new requests from here on
     if scheduler is not None:
         scheduler.shutdown(wait=True)
-    runtime.close()
+    runtime.close()  # lets the work after acks already given finish
+    log.info("stopped")
     return 0
 
 

@@ -19,8 +19,11 @@ from pathlib import Path
 
 import httpx
 
+from bot.emulator.socket_mode import SocketModeHub
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-e2e-0000000000-testtokenvalue"
+APP_TOKEN = "xapp-1-A0HIRING-0000000000-testapptokenvalue"
 
 
 def free_port() -> int:
@@ -43,6 +46,7 @@ class BotProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    subcommand: str = "serve"
 
     @property
     def url(self) -> str:
@@ -93,7 +97,7 @@ class BotProcess:
         self.log_path = self.workdir / f"bot-{self.port}.log"
         log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [*self.command, "serve"],
+            [*self.command, self.subcommand],
             env=self.env(),
             cwd=self.workdir,
             stdout=log_file,
@@ -102,14 +106,17 @@ class BotProcess:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"hiring-bot serve exited early:\n{self.logs()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+                raise RuntimeError(f"hiring-bot {self.subcommand} exited early:\n{self.logs()}")
+            if self.ready():
+                return
             time.sleep(0.05)
-        raise RuntimeError(f"hiring-bot serve did not become healthy:\n{self.logs()}")
+        raise RuntimeError(f"hiring-bot {self.subcommand} did not become ready:\n{self.logs()}")
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def stop(self) -> int | None:
         if self.process is None:
@@ -133,3 +140,30 @@ class BotProcess:
         if self.log_path is None or not self.log_path.exists():
             return ""
         return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class SocketBotProcess(BotProcess):
+    """`hiring-bot socket`: no HTTP server and no signing secret; ready once it has opened a
+    Socket Mode connection to the emulator."""
+
+    socket_mode: SocketModeHub | None = None
+    subcommand: str = "socket"
+    _connections_before: int = field(default=0, init=False)
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env.pop("SLACK_SIGNING_SECRET")
+        env["SLACK_APP_TOKEN"] = APP_TOKEN
+        return env
+
+    def start(self) -> None:
+        assert self.socket_mode is not None
+        self._connections_before = len(self.socket_mode.connections)
+        super().start()
+
+    def ready(self) -> bool:
+        assert self.socket_mode is not None
+        with self.socket_mode.lock:
+            mine = self.socket_mode.connections[self._connections_before :]
+            return any(c.takes_envelopes for c in mine)
