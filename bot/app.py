@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
 from bot.config import Settings
-from bot.db.repositories import EventDedupe
 from bot.listeners.background import report_error
 from bot.services import Services
 from bot.slack_client import InstallationStore
@@ -42,7 +41,6 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     app.use(_inject(services))
-    app.use(_dedupe_events(services))
     listeners.register(app)
     if installation_store is not None:
         # Bolt's own listeners: app_uninstalled deletes the workspace's installation and
@@ -81,25 +79,6 @@ def _inject(services: Services) -> Callable[..., Any]:
         return next()
 
     return inject_services
-
-
-def _dedupe_events(services: Services) -> Callable[..., Any]:
-    """Slack retries an event it thinks we missed; do its work once per event_id."""
-
-    def dedupe_events(body: dict[str, Any], next: Callable[[], Any]) -> Any:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id:
-            return next()
-        with services.session_factory.begin() as session:
-            first_time = EventDedupe.first_time(
-                session, event_id, body.get("team_id") or "", services.clock.now()
-            )
-        if not first_time:
-            log.info("event %s already processed; acknowledging the retry", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
-
-    return dedupe_events
 
 
 def _handle_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:

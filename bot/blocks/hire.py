@@ -82,6 +82,7 @@ class QuestionView:
     help: str | None
     options: Sequence[tuple[str, str]]  # (option key, label)
     can_go_back: bool
+    version: int = 0  # the conversation's version these buttons are drawn for
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class RecommendationView:
     confidence: str  # high | medium | low
     reasons: Sequence[ReasonLine]
     summary: str | None = None  # one line on what the recommended role is
+    version: int = 0
+    started_by: str = ""  # who may decide (with admins): a modal is refused before it opens
 
 
 def root_message(conv: ConversationSummary) -> Message:
@@ -141,14 +144,15 @@ def question_message(q: QuestionView) -> Message:
         button(
             label,
             f"{ANSWER_ACTION}:{key}",
-            {"c": q.conversation_id, "s": q.step, "o": key},
+            {"c": q.conversation_id, "s": q.step, "o": key, "v": q.version},
         )
         for key, label in q.options
     ]
+    drawn = {"c": q.conversation_id, "s": q.step, "v": q.version}
     controls = []
     if q.can_go_back:
-        controls.append(button("← Back", BACK_ACTION, {"c": q.conversation_id, "s": q.step}))
-    cancel = button("Cancel", CANCEL_ACTION, {"c": q.conversation_id, "s": q.step}, style="danger")
+        controls.append(button("← Back", BACK_ACTION, drawn))
+    cancel = button("Cancel", CANCEL_ACTION, drawn, style="danger")
     cancel.confirm = ConfirmObject(
         title="Cancel this conversation?",
         text="The answers so far are kept in the log, marked cancelled.",
@@ -204,7 +208,13 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
             context("Sources: " + " · ".join(f"<{url}|{_source_name(url)}>" for url in sources))
         )
     if not decided:
-        value = {"c": rec.conversation_id}
+        # What the buttons were drawn for: a stale Accept never records a newer verdict.
+        value = {
+            "c": rec.conversation_id,
+            "v": rec.version,
+            "r": rec.outcome,
+            "u": rec.started_by,
+        }
         blocks.append(divider())
         blocks.append(
             actions(
@@ -231,7 +241,12 @@ def decision_recorded_message(
     )
     if final_outcome != rec.outcome and reason:
         summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
-    value = {"c": rec.conversation_id}
+    value = {
+        "c": rec.conversation_id,
+        "v": rec.version,
+        "f": final_outcome,
+        "u": rec.started_by,
+    }
     controls = actions(
         button("Change decision…", CHANGE_ACTION, value),
         button("Reopen…", REOPEN_ACTION, value),
@@ -242,22 +257,24 @@ def decision_recorded_message(
 
 
 def override_modal(
-    conversation_id: int, recommended: str, title: str, *, changing_from: str | None = None
+    conversation_id: int, version: int, recommended: str, *, changing_from: str | None = None
 ) -> dict[str, Any]:
-    """Choose an outcome other than `recommended` (or, when changing, other than the current)."""
+    """Choose an outcome other than `recommended` (or, when changing, other than the current).
+
+    Built from the clicked button alone, so it opens at once (a trigger_id lives 3 seconds);
+    it carries the version it was drawn for, so a stale submission changes nothing."""
     excluded = changing_from or recommended
     choices = [key for key in OUTCOME_LABELS if key != excluded]
     intro = (
-        f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe recorded decision is "
-        f"*{outcome_label(changing_from)}*. What is it now, and why?"
+        f"The recorded decision is *{outcome_label(changing_from)}*. What is it now, and why?"
         if changing_from
-        else f"*{user_text(title, TITLE_IN_MESSAGES)}*\nThe bot recommended "
-        f"*{outcome_label(recommended)}*. What did you decide instead, and why?"
+        else f"The bot recommended *{outcome_label(recommended)}*. "
+        "What did you decide instead, and why?"
     )
     view = View(
         type="modal",
         callback_id=CHANGE_CALLBACK if changing_from else OVERRIDE_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id}),
+        private_metadata=encode_value({"c": conversation_id, "v": version}),
         title=PlainTextObject(
             text="Change the decision" if changing_from else "Record another outcome"
         ),
@@ -349,7 +366,12 @@ def decision_note_message(conversation_id: int, outcome: str, decided_by: str) -
 
 
 def nudge_message(
-    conversation_id: int, started_by: str, step: int, total: int, prompt: str | None
+    conversation_id: int,
+    started_by: str,
+    step: int,
+    total: int,
+    prompt: str | None,
+    version: int,
 ) -> Message:
     if prompt:
         waiting = f"question {step + 1} of {total}: *{prompt}*"
@@ -365,7 +387,7 @@ def nudge_message(
             button(
                 "Cancel this conversation",
                 CANCEL_ACTION,
-                {"c": conversation_id, "s": step},
+                {"c": conversation_id, "s": step, "v": version},
                 style="danger",
             )
         ),
@@ -373,18 +395,18 @@ def nudge_message(
     return render(blocks, f"Reminder: hiring decision #{conversation_id} is waiting for you")
 
 
-def reopen_modal(conversation_id: int, title: str, current: str) -> dict[str, Any]:
+def reopen_modal(conversation_id: int, version: int, current: str) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=REOPEN_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id}),
+        private_metadata=encode_value({"c": conversation_id, "v": version}),
         title=PlainTextObject(text="Reopen the decision"),
         submit=PlainTextObject(text="Reopen"),
         close=PlainTextObject(text="Back"),
         blocks=[
             section(
-                f"*{user_text(title, TITLE_IN_MESSAGES)}* was decided as "
-                f"*{outcome_label(current)}*. Reopening brings back the choice; the history keeps it."
+                f"This was decided as *{outcome_label(current)}*. "
+                "Reopening brings back the choice; the history keeps it."
             ),
             InputBlock(
                 block_id=OVERRIDE_REASON_BLOCK,

@@ -19,8 +19,8 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.text import user_text
+from bot.core.hire import ConversationView
 from bot.hiring.log import EventRow, LogPage, LogRow, NoteRow
-from bot.hiring.service import Snapshot
 
 MORE_ACTION = "hire_list_more"
 STATE_LABEL = {
@@ -68,7 +68,7 @@ def log_page(
 
 
 def decision_detail(
-    snapshot: Snapshot,
+    snapshot: ConversationView,
     question_texts: dict[str, tuple[str, dict[str, str]]],
     recommendation: str | None,
     confidence: float | None,

@@ -88,6 +88,7 @@ class Reopen:
 @dataclass(frozen=True)
 class Note:
     text: str
+    message_ts: str = ""  # the thread message it came from: a retried event is kept once
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,9 @@ def _why_stale(position: Position, event: Event) -> RefusalReason:
     """The most helpful word for a button drawn for an earlier state."""
     if position.state is State.CANCELLED:
         return "not_open"
-    if isinstance(event, Answer) and position.state is not State.IN_PROGRESS:
+    if isinstance(event, Answer) and (
+        position.state is not State.IN_PROGRESS or event.step < position.step
+    ):
         return "already_answered"
     if isinstance(event, Decide) and position.state is State.DECIDED:
         return "already_decided"

@@ -8,10 +8,11 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import hire as hire_blocks
+from bot.blocks import conversation as plans
 from bot.content.criteria import load_criteria
-from bot.hiring.service import HiringService
+from bot.hiring.conversations import Conversations
 from bot.services import Services
+from bot.slack.deliver import Delivery, error_code
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -19,45 +20,36 @@ log = logging.getLogger(__name__)
 
 def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str) -> int:
     """Post the reminders that are due; returns how many this process posted."""
-    hiring = HiringService(services.session_factory, load_criteria())
+    criteria = load_criteria()
+    conversations = Conversations(services.session_factory, criteria)
     now = services.clock.now()
     idle_since = now - timedelta(seconds=services.settings.nudge_after_seconds)
     workspace_clients: dict[int, WebClient | None] = {}
     posted = 0
-    for snapshot in hiring.idle_conversations(idle_since):
-        if snapshot.workspace_id not in workspace_clients:
-            workspace_clients[snapshot.workspace_id] = clients.for_workspace(snapshot.workspace_id)
-        client = workspace_clients[snapshot.workspace_id]
-        nudge_id = hiring.claim_nudge(snapshot, now)
+    for view in conversations.idle(idle_since):
+        if view.workspace_id not in workspace_clients:
+            workspace_clients[view.workspace_id] = clients.for_workspace(view.workspace_id)
+        client = workspace_clients[view.workspace_id]
+        nudge_id = conversations.claim_nudge(view, now)
         if nudge_id is None:  # another process has it
             continue
         if client is None:
             # Uninstalled: this idle spell is passed over once, so it never comes back each
             # tick or crowds out other workspaces' reminders.
-            hiring.complete_nudge(nudge_id, None, "skipped")
+            conversations.complete_nudge(nudge_id, None, "skipped")
             continue
-        question = (
-            hiring.question_at(snapshot.current_step) if snapshot.state == "in_progress" else None
-        )
-        message = hire_blocks.nudge_message(
-            snapshot.id,
-            snapshot.started_by,
-            snapshot.current_step,
-            len(hiring.criteria),
-            question.prompt if question else None,
-        )
+        [reminder] = plans.nudge(view, criteria)
+        assert isinstance(reminder, plans.Post)
         try:
-            response = client.chat_postMessage(
-                channel=snapshot.channel_id, thread_ts=snapshot.root_ts, **message.as_kwargs()
-            )
+            ts = Delivery(client).post(view.channel_id, reminder.message, view.root_ts)
         except SlackApiError as error:
-            code = str(error.response.get("error"))
-            log.warning("nudge for conversation %s failed: %s", snapshot.id, code)
-            hiring.complete_nudge(nudge_id, None, "failed")
-            clients.token_refused(snapshot.workspace_id, client, code)
+            code = error_code(error)
+            log.warning("nudge for conversation %s failed: %s", view.id, code)
+            conversations.complete_nudge(nudge_id, None, "failed")
+            clients.token_refused(view.workspace_id, client, code)
             if code in DEAD_TOKEN_ERRORS:
-                workspace_clients[snapshot.workspace_id] = None
+                workspace_clients[view.workspace_id] = None
             continue
-        hiring.complete_nudge(nudge_id, str(response["ts"]), "posted")
+        conversations.complete_nudge(nudge_id, ts, "posted")
         posted += 1
     return posted

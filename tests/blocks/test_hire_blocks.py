@@ -60,13 +60,15 @@ def test_question_buttons_carry_ids_not_text() -> None:
             None,
             [("b2b", "B2B SaaS"), ("data", "Data tool")],
             True,
+            version=9,
         )
     )
     buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     answers = [b for b in buttons if b["action_id"].startswith("hire_answer:")]
+    # Each button carries the version it was drawn for: a stale one is refused.
     assert [decode_value(b["value"]) for b in answers] == [
-        {"c": 42, "s": 2, "o": "b2b"},
-        {"c": 42, "s": 2, "o": "data"},
+        {"c": 42, "s": 2, "o": "b2b", "v": 9},
+        {"c": 42, "s": 2, "o": "data", "v": 9},
     ]
     assert {b["action_id"] for b in buttons} >= {"hire_back", "hire_cancel"}
 
@@ -108,7 +110,8 @@ def test_recommendation_explains_and_offers_the_three_decisions() -> None:
 
 
 def test_override_modal_requires_outcome_and_reason() -> None:
-    view = override_modal(7, "product_engineer", "x")
+    view = override_modal(7, 3, "product_engineer")
+    assert decode_value(view["private_metadata"]) == {"c": 7, "v": 3}
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
     assert [b["block_id"] for b in inputs] == ["outcome", "reason"]
     assert all(not b.get("optional") for b in inputs)

@@ -1,4 +1,7 @@
-"""Which idle conversations the reminder job sees, on SQLite and PostgreSQL."""
+"""Which idle conversations the reminder job sees, on SQLite and PostgreSQL.
+
+Drives the use cases the job calls (`Conversations.idle`, `claim_nudge`, `complete_nudge`).
+"""
 
 from __future__ import annotations
 
@@ -7,31 +10,43 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import load_criteria
-from bot.hiring.service import HiringService
+from bot.hiring.conversations import Conversations, Team
 from tests.db.conftest import NOW, Workspaces
 
+TEAM_A, TEAM_B = Team("T_A"), Team("T_B", "E_B")
 
-def _idle(hiring: HiringService, workspace_id: int, title: str, days_ago: int) -> int:
-    started = hiring.start(workspace_id, title, "U1", "C1", NOW - timedelta(days=days_ago))
-    hiring.set_message_ts(workspace_id, started.id, root_ts=f"{started.id}.0")
+
+def _idle(conversations: Conversations, team: Team, title: str, days_ago: int) -> int:
+    started = conversations.start(team, title, "U1", "C1", NOW - timedelta(days=days_ago))
+    conversations.attach_root(started, f"{started.id}.0")
     return started.id
 
 
 def test_reminded_conversations_never_crowd_out_another_workspaces(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
-    hiring = HiringService(session_factory, load_criteria())
+    conversations = Conversations(session_factory, load_criteria())
     # Workspace A's oldest conversations were reminded already (or passed over because A
     # uninstalled the app); they stay idle and open.
     for index in range(3):
-        _idle(hiring, workspaces.a, f"A {index}", days_ago=30)
-    for snapshot in hiring.idle_conversations(NOW - timedelta(days=2), limit=3):
-        nudge = hiring.claim_nudge(snapshot, NOW)
+        _idle(conversations, TEAM_A, f"A {index}", days_ago=30)
+    for view in conversations.idle(NOW - timedelta(days=2), limit=3):
+        nudge = conversations.claim_nudge(view, NOW)
         assert nudge is not None
-        hiring.complete_nudge(nudge, None, "skipped")
-    newer = _idle(hiring, workspaces.b, "B's", days_ago=5)
+        conversations.complete_nudge(nudge, None, "skipped")
+    newer = _idle(conversations, TEAM_B, "B's", days_ago=5)
 
-    due = hiring.idle_conversations(NOW - timedelta(days=2), limit=3)
+    due = conversations.idle(NOW - timedelta(days=2), limit=3)
 
-    assert [s.id for s in due] == [newer]
+    assert [view.id for view in due] == [newer]
     assert due[0].workspace_id == workspaces.b
+
+
+def test_a_reminder_is_claimed_once_per_idle_spell(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, load_criteria())
+    _idle(conversations, TEAM_A, "A", days_ago=5)
+    [view] = conversations.idle(NOW - timedelta(days=2))
+    assert conversations.claim_nudge(view, NOW) is not None
+    assert conversations.claim_nudge(view, NOW) is None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.conversation import Answer, Back, Move, Position, State, decide_move
 from bot.db.models import DigestRun, HiringConversation, ProcessedEvent, Workspace
 from bot.db.repositories import (
-    OPEN_STATES,
     ConversationRepository,
     DecisionRepository,
     DigestRepository,
@@ -31,19 +31,27 @@ def _start(session: Session, workspace_id: int, title: str = "Senior engineer") 
 
 
 def _answer(session: Session, ws: int, conv: int, step: int, option: str = "startup") -> bool:
-    if not Conversations.advance_step(session, ws, conv, expected_step=step, total_steps=3):
+    """Answer question `step` the way the use case does: the guarded move, then the answer."""
+    row = Conversations.get(session, ws, conv)
+    assert row is not None
+    source = Position(State(row.state), row.current_step, row.version, 3)
+    move = decide_move(source, Answer(step, option, row.version), by_owner=True)
+    if not isinstance(move, Move) or not Conversations.apply_move(session, ws, conv, move, now=NOW):
         return False
-    answer = Conversations.record_answer(
+    Conversations.replace_answers(
         session,
         ws,
         conv,
-        step=step,
-        question_key=f"q{step}",
-        option_key=option,
-        answered_by="U1",
-        question_message_ts=f"100.{step}",
+        keep_before=step,
+        new_answer={
+            "step": step,
+            "question_key": f"q{step}",
+            "option_key": option,
+            "answered_by": "U1",
+            "answered_at": NOW,
+            "question_message_ts": f"100.{step}",
+        },
     )
-    assert answer is not None
     return True
 
 
@@ -107,7 +115,7 @@ def test_create_get_and_list(
         second = Conversations.create(
             session, ws, title="Second", started_by="U2", channel_id="C1", now=LATER
         ).id
-        Conversations.cancel(session, ws, first, cancelled_by="U1", now=LATER)
+        _answer(session, ws, first, 0)
     with session_factory() as session:
         conv = Conversations.get(session, ws, second)
         assert conv is not None
@@ -119,13 +127,13 @@ def test_create_get_and_list(
         )
         assert conv.root_ts is None and conv.created_at == LATER
         assert [c.id for c in Conversations.list(session, ws)] == [second, first]
-        assert [c.id for c in Conversations.list(session, ws, states=OPEN_STATES)] == [second]
         assert [c.id for c in Conversations.list(session, ws, started_by="U1")] == [first]
         assert [c.id for c in Conversations.list(session, ws, limit=1, offset=1)] == [first]
+        assert [a.option_key for a in Conversations.answers(session, ws, first)] == ["startup"]
         assert Conversations.get(session, ws, 10_000) is None
 
 
-def test_root_message_is_attached_once(
+def test_root_message_is_attached_once_and_messages_by_version(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     ws = workspaces.a
@@ -134,104 +142,37 @@ def test_root_message_is_attached_once(
         assert Conversations.set_root(session, ws, conv, root_ts="111.1", permalink="https://x/p1")
         assert not Conversations.set_root(session, ws, conv, root_ts="222.2")
         assert Conversations.set_permalink(session, ws, conv, "https://x/p2")
-        assert Conversations.set_recommendation_message(session, ws, conv, "333.3")
+        assert Conversations.record_message(session, ws, conv, version=0, question_ts="333.3")
+        assert not Conversations.record_message(session, ws, conv, version=1, question_ts="4.4")
     with session_factory() as session:
         found = Conversations.get_by_thread(session, ws, "C1", "111.1")
         assert found is not None and found.id == conv
         assert found.permalink == "https://x/p2"
-        assert found.recommendation_message_ts == "333.3"
-        assert found.version == 2  # root and recommendation are changes; the permalink is a cache
+        assert found.current_question_ts == "333.3"
+        assert found.version == 0  # the root, a permalink and a message ts are not moves
         assert Conversations.get_by_thread(session, ws, "C1", "222.2") is None
 
 
-def test_advance_step_is_guarded_by_step_state_and_version(
+def test_a_move_is_applied_once_and_forgets_the_messages_it_leaves(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     ws = workspaces.a
     with session_factory.begin() as session:
         conv = _start(session, ws)
-    with session_factory.begin() as session:
+        Conversations.record_message(session, ws, conv, version=0, question_ts="100.0")
         assert _answer(session, ws, conv, 0)
-        assert not _answer(session, ws, conv, 0)  # the same click again
-        assert not Conversations.advance_step(
-            session, ws, conv, expected_step=1, expected_version=0
-        )  # a stale version
-        assert Conversations.advance_step(
-            session, ws, conv, expected_step=1, expected_version=1, total_steps=3, now=LATER
-        )
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None
-        assert (conv_row.current_step, conv_row.version, conv_row.state) == (2, 2, "in_progress")
-        assert conv_row.last_activity_at == LATER
-    with session_factory.begin() as session:
-        assert _answer(session, ws, conv, 2)  # the last of three questions
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None
-        assert (conv_row.current_step, conv_row.state) == (3, "awaiting_decision")
-        assert not _answer(session, ws, conv, 3)  # nothing left to answer
-
-
-def test_record_answer_keeps_the_first_answer_to_a_question(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        kwargs = {"step": 0, "question_key": "stage", "answered_by": "U1"}
-        first = Conversations.record_answer(session, ws, conv, option_key="startup", **kwargs)  # type: ignore[arg-type]
-        second = Conversations.record_answer(session, ws, conv, option_key="large", **kwargs)  # type: ignore[arg-type]
-        assert first is not None and second is None
-        answers = Conversations.answers(session, ws, conv)
-        assert [(a.question_key, a.option_key) for a in answers] == [("stage", "startup")]
-        assert answers[0].answered_at.tzinfo is not None
-
-
-def test_remove_last_answer_goes_back_one_question(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        for step in range(3):
-            assert _answer(session, ws, conv, step)
-        assert Conversations.set_recommendation_message(session, ws, conv, "500.1")
-    with session_factory.begin() as session:
-        assert not Conversations.remove_last_answer(session, ws, conv, expected_step=2)
-        assert Conversations.remove_last_answer(session, ws, conv, expected_step=3, now=LATER)
-        assert not Conversations.remove_last_answer(session, ws, conv, expected_step=3)  # twice
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None
-        assert (conv_row.current_step, conv_row.state) == (2, "in_progress")
-        assert conv_row.recommendation_message_ts is None
-        assert [a.step for a in Conversations.answers(session, ws, conv)] == [0, 1]
-        assert _answer(session, ws, conv, 2, option="large")  # the question is asked again
-        assert Conversations.answers(session, ws, conv)[-1].option_key == "large"
-    with session_factory.begin() as session:
-        conv2 = _start(session, ws)
-        assert not Conversations.remove_last_answer(session, ws, conv2, expected_step=0)
-
-
-def test_set_state_cancel_and_touch(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        assert not Conversations.set_state(
-            session, ws, conv, to_state="in_progress", from_states=("awaiting_decision",)
-        )
-        assert not Conversations.set_state(
-            session, ws, conv, to_state="awaiting_decision", expected_version=7
-        )
-        assert Conversations.set_state(session, ws, conv, to_state="awaiting_decision")
-        assert Conversations.touch_activity(session, ws, conv, LATER)
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None
-        assert conv_row.version == 1  # touching is not a change of state
-        assert conv_row.last_activity_at == LATER
-        assert Conversations.cancel(session, ws, conv, cancelled_by="U1")
-        assert not Conversations.cancel(session, ws, conv, cancelled_by="U1")
-        assert conv_row.state == "cancelled" and conv_row.cancelled_by == "U1"
+        assert not _answer(session, ws, conv, 0)  # the same click again: the guard refuses
+        row = Conversations.get(session, ws, conv)
+        assert row is not None
+        assert (row.current_step, row.version, row.current_question_ts) == (1, 1, None)
+        back = decide_move(Position(State.IN_PROGRESS, 1, 1, 3), Back(1, None, 1), by_owner=True)
+        assert isinstance(back, Move)
+        stale = decide_move(Position(State.IN_PROGRESS, 1, 0, 3), Back(1, None, 0), by_owner=True)
+        assert isinstance(stale, Move)  # decided on a version the row no longer has
+        assert not Conversations.apply_move(session, ws, conv, stale, now=LATER)
+        assert Conversations.apply_move(session, ws, conv, back, now=LATER)
+        Conversations.replace_answers(session, ws, conv, keep_before=0, new_answer=None)
+        assert Conversations.answers(session, ws, conv) == []
 
 
 def test_the_state_check_constraint_holds(
@@ -239,130 +180,49 @@ def test_the_state_check_constraint_holds(
 ) -> None:
     with pytest.raises(Exception, match=r"(?i)check"), session_factory.begin() as session:
         conv = _start(session, workspaces.a)
-        Conversations.set_state(session, workspaces.a, conv, to_state="lost")
+        session.execute(
+            update(HiringConversation).where(HiringConversation.id == conv).values(state="lost")
+        )
 
 
 # -- decisions, history and notes -------------------------------------------------------------
 
 
-def test_record_a_decision_once(
+def test_record_change_and_withdraw_keep_the_history(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     ws = workspaces.a
     with session_factory.begin() as session:
         conv = _start(session, ws)
-        assert _decide(session, ws, conv) is None  # still in progress: nothing to decide yet
-        Conversations.set_state(session, ws, conv, to_state="awaiting_decision")
-        decision = _decide(session, ws, conv)
-        assert decision is not None
-        assert _decide(session, ws, conv, "software_engineer") is None
-    with session_factory() as session:
-        stored = DecisionRepository.get(session, ws, conv)
-        assert stored is not None
-        assert (stored.final_outcome, stored.confidence, stored.decided_at) == (
-            "product_engineer",
-            0.8,
-            LATER,
-        )
-        assert stored.recommendation_reasons == [{"question": "q0", "why": "small team"}]
-        assert stored.answers_snapshot == {"q0": "startup"}
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None and conv_row.state == "decided"
-        events = DecisionRepository.events(session, ws, conv)
-        assert [(e.kind, e.to_outcome, e.actor) for e in events] == [
-            ("recorded", "product_engineer", "U1")
-        ]
-
-
-def test_not_hiring_can_be_recorded_from_an_open_conversation(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        decision = DecisionRepository.record(
-            session,
-            ws,
-            conv,
-            recommendation="product_engineer",
-            confidence=0.5,
-            recommendation_reasons=[],
-            answers_snapshot={},
-            final_outcome="not_hiring",
-            decided_by="U1",
-            reason="budget frozen",
-            from_states=OPEN_STATES,
-        )
-        assert decision is not None and decision.reason == "budget frozen"
-
-
-def test_a_leftover_decision_makes_record_lose_without_changing_state(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        Conversations.set_state(session, ws, conv, to_state="awaiting_decision")
-        assert _decide(session, ws, conv) is not None
-        # Reopened without removing the decision (a bug elsewhere): record must not double up.
-        Conversations.set_state(
-            session, ws, conv, to_state="awaiting_decision", from_states=("decided",)
-        )
-        assert _decide(session, ws, conv, "both") is None
-        conv_row = Conversations.get(session, ws, conv)
-        assert conv_row is not None and conv_row.state == "awaiting_decision"
-        assert len(DecisionRepository.events(session, ws, conv)) == 1
-
-
-def test_change_a_decision_keeps_the_history(
-    session_factory: sessionmaker[Session], workspaces: Workspaces
-) -> None:
-    ws = workspaces.a
-    with session_factory.begin() as session:
-        conv = _start(session, ws)
-        Conversations.set_state(session, ws, conv, to_state="awaiting_decision")
         _decide(session, ws, conv)
-    with session_factory.begin() as session:
-        changed = DecisionRepository.change(
-            session,
-            ws,
-            conv,
-            expected_outcome="product_engineer",
-            to_outcome="both",
-            actor="U2",
-            reason="two teams",
-            now=LATER + timedelta(days=1),
+        assert (
+            DecisionRepository.change(
+                session, ws, conv, to_outcome="both", actor="U2", reason="scale", now=LATER
+            )
+            == "product_engineer"
         )
-        assert changed
-        assert not DecisionRepository.change(
-            session, ws, conv, expected_outcome="product_engineer", to_outcome="both", actor="U2"
+        assert (
+            DecisionRepository.withdraw(session, ws, conv, actor="U3", reason="budget", now=LATER)
+            == "both"
         )
-        DecisionRepository.add_event(
-            session,
-            ws,
-            conv,
-            kind="reopened",
-            actor="U1",
-            from_outcome="both",
-            now=LATER + timedelta(days=2),
+        assert DecisionRepository.get(session, ws, conv) is None
+        assert (
+            DecisionRepository.change(
+                session, ws, conv, to_outcome="both", actor="U2", reason="x", now=LATER
+            )
+            is None
         )
     with session_factory() as session:
-        decision = DecisionRepository.get(session, ws, conv)
-        assert decision is not None
-        assert (decision.final_outcome, decision.reason, decision.decided_by) == (
-            "both",
-            "two teams",
-            "U2",
-        )
         history = [
-            (e.kind, e.from_outcome, e.to_outcome)
+            (e.kind, e.from_outcome, e.to_outcome, e.actor)
             for e in DecisionRepository.events(session, ws, conv)
         ]
         assert history == [
-            ("recorded", None, "product_engineer"),
-            ("changed", "product_engineer", "both"),
-            ("reopened", "both", None),
+            ("recorded", "product_engineer", "product_engineer", "U1"),
+            ("changed", "product_engineer", "both", "U2"),
+            ("reopened", "both", None, "U3"),
         ]
+        assert DecisionRepository.events(session, workspaces.b, conv) == []
 
 
 def test_event_kinds_are_checked(
@@ -380,7 +240,6 @@ def test_decided_between_returns_the_period_only(
     with session_factory.begin() as session:
         for day in range(10):
             conv = _start(session, ws, f"Role {day}")
-            Conversations.set_state(session, ws, conv, to_state="awaiting_decision")
             DecisionRepository.record(
                 session,
                 ws,
@@ -391,6 +250,7 @@ def test_decided_between_returns_the_period_only(
                 answers_snapshot={},
                 final_outcome="both",
                 decided_by="U1",
+                reason=None,
                 now=NOW + timedelta(days=day),
             )
     with session_factory() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.conversation import Cancel, Move, Position, State, decide_move
 from bot.db.repositories import (
     ConversationRepository,
     DecisionRepository,
@@ -33,41 +34,20 @@ def test_workspace_b_cannot_see_or_change_workspace_a(
         assert Conversations.list(session, b) == []
         assert Conversations.answers(session, b, conv) == []
         assert NoteRepository.list(session, b, conv) == []
-        # Writes
-        assert not Conversations.advance_step(session, b, conv, expected_step=0)
+        # Writes (the use cases' whole path through B is in test_conversation_use_cases.py)
+        move = decide_move(Position(State.IN_PROGRESS, 0, 0, 6), Cancel(0), by_owner=True)
+        assert isinstance(move, Move)
+        assert not Conversations.apply_move(session, b, conv, move, now=NOW)
         assert not Conversations.set_root(session, b, conv, root_ts="9.9")
         assert not Conversations.set_permalink(session, b, conv, "https://evil")
-        assert not Conversations.set_recommendation_message(session, b, conv, "9.9")
-        assert not Conversations.set_state(session, b, conv, to_state="awaiting_decision")
-        assert not Conversations.cancel(session, b, conv, cancelled_by="U666")
-        assert not Conversations.touch_activity(session, b, conv)
-        assert not Conversations.remove_last_answer(session, b, conv, expected_step=1)
+        assert not Conversations.record_message(session, b, conv, version=0, question_ts="9.9")
+        assert not NoteRepository.add(session, b, conv, user_id="U666", text="x", message_ts="2")
         assert (
-            Conversations.record_answer(
-                session,
-                b,
-                conv,
-                step=0,
-                question_key="stage",
-                option_key="startup",
-                answered_by="U666",
+            DecisionRepository.change(
+                session, b, conv, to_outcome="both", actor="U666", reason="x", now=NOW
             )
             is None
         )
-        assert not NoteRepository.add(session, b, conv, user_id="U666", text="x", message_ts="2")
-        decision = DecisionRepository.record(
-            session,
-            b,
-            conv,
-            recommendation="both",
-            confidence=1.0,
-            recommendation_reasons=[],
-            answers_snapshot={},
-            final_outcome="both",
-            decided_by="U666",
-            from_states=("in_progress",),
-        )
-        assert decision is None
 
     with session_factory() as session:
         mine = Conversations.get(session, a, conv)
@@ -75,7 +55,7 @@ def test_workspace_b_cannot_see_or_change_workspace_a(
         assert (mine.state, mine.current_step, mine.version, mine.root_ts, mine.permalink) == (
             "in_progress",
             0,
-            1,
+            0,
             "1.1",
             None,
         )
@@ -93,7 +73,6 @@ def test_decisions_and_digests_are_per_workspace(
         conv = Conversations.create(
             session, a, title="Role", started_by="U1", channel_id="C1", now=NOW
         ).id
-        Conversations.set_state(session, a, conv, to_state="awaiting_decision")
         DecisionRepository.record(
             session,
             a,
@@ -104,6 +83,7 @@ def test_decisions_and_digests_are_per_workspace(
             answers_snapshot={},
             final_outcome="both",
             decided_by="U1",
+            reason=None,
             now=NOW,
         )
         DigestRepository.upsert_settings(session, a, channel_id="C1")
@@ -112,8 +92,11 @@ def test_decisions_and_digests_are_per_workspace(
     with session_factory.begin() as session:
         assert DecisionRepository.get(session, b, conv) is None
         assert DecisionRepository.events(session, b, conv) == []
-        assert not DecisionRepository.change(
-            session, b, conv, expected_outcome="both", to_outcome="not_hiring", actor="U666"
+        assert (
+            DecisionRepository.change(
+                session, b, conv, to_outcome="not_hiring", actor="U666", reason="x", now=NOW
+            )
+            is None
         )
         assert DigestRepository.get_settings(session, b) is None
         assert DigestRepository.get_run(session, b, "2026-11-16") is None

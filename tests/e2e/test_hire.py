@@ -174,7 +174,11 @@ def test_back_changes_the_previous_answer(slack: SlackDriver) -> None:
         lambda: "Question 2 of 6" in everything(thread.last()) and buttons(thread.last()),
         message="question 2 asked again",
     )
-    assert any("went back" in everything(m) for m in thread.replies())
+    # The new question goes out first; the one left behind is rewritten right after.
+    wait_for(
+        lambda: any("went back" in everything(m) for m in thread.replies()),
+        message="the question left behind marked",
+    )
     thread.click("U0MANAGER", "Stability comes first")
     wait_for(lambda: "Question 3 of 6" in everything(thread.last()), message="question 3")
 
@@ -289,12 +293,19 @@ def test_a_retried_event_is_processed_once(slack: SlackDriver, bot: BotProcess) 
     thread = start(slack)
     first = slack.message("U0MANAGER", CHANNEL, "startup", thread_ts=thread.root_ts)
     assert first.created is not None
+    # Question 2 is out: the retry comes after the first delivery's work is done.
+    wait_for(
+        lambda: any("Question 2 of 6" in everything(m) for m in thread.replies()),
+        message="question 2",
+    )
     retry = slack.resend_event(first.created["event_body"], retry_num=1)
     assert retry.status == 200
-    thread.wait_replies(3)  # the typed answer, then question 2
-    wait_for(lambda: db_count(bot, Answer) == 1, message="one answer")
+    # A note sent after the retry: once it is stored, the retry has had its turn too.
+    slack.message("U0MANAGER", CHANNEL, "a marker after the retry", thread_ts=thread.root_ts)
+    wait_for(lambda: db_count(bot, Note) >= 1, message="the marker note")
+    # Without the dedupe, the retry's "startup" is read against question 2 and kept as a note.
+    assert db_count(bot, Answer) == 1 and db_count(bot, Note) == 1
     assert len([m for m in thread.replies() if "Question 2 of 6" in everything(m)]) == 1
-    assert db_count(bot, Note) == 0
 
 
 def test_hostile_and_huge_titles_are_escaped_and_truncated(

@@ -5,11 +5,11 @@ caller saw (`current_step`, `state`, optionally `version`); its row count decide
 That is the guard against double clicks, stale buttons and two replicas handling the
 same click: the loser changes nothing and should re-read and re-render.
 
-Typical use, in one transaction:
+Typical use, in one transaction (`bot.hiring.conversations` does this):
 
     with session_factory.begin() as session:
-        if ConversationRepository.advance_step(session, ws, conv, expected_step=2, ...):
-            ConversationRepository.record_answer(session, ws, conv, step=2, ...)
+        if ConversationRepository.apply_move(session, ws, conv, move, now=now):
+            ConversationRepository.replace_answers(session, ws, conv, keep_before=2, ...)
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.conversation import Move, State
 from bot.db.base import utcnow
-from bot.db.models import Answer, HiringConversation
+from bot.db.models import Answer, HiringConversation, Nudge
 from bot.db.repositories._writes import guarded_update, insert_if_absent
 
 OPEN_STATES = ("in_progress", "awaiting_decision")
@@ -114,7 +115,7 @@ class ConversationRepository:
             session,
             Conv,
             [*_scope(workspace_id, conversation_id), Conv.root_ts.is_(None)],
-            {"root_ts": root_ts, "permalink": permalink, "version": Conv.version + 1},
+            {"root_ts": root_ts, "permalink": permalink},
         )
 
     @staticmethod
@@ -125,88 +126,6 @@ class ConversationRepository:
         return guarded_update(
             session, Conv, _scope(workspace_id, conversation_id), {"permalink": permalink}
         )
-
-    @staticmethod
-    def set_recommendation_message(
-        session: Session, workspace_id: int, conversation_id: int, message_ts: str
-    ) -> bool:
-        return guarded_update(
-            session,
-            Conv,
-            _scope(workspace_id, conversation_id),
-            {"recommendation_message_ts": message_ts, "version": Conv.version + 1},
-        )
-
-    @staticmethod
-    def advance_step(
-        session: Session,
-        workspace_id: int,
-        conversation_id: int,
-        *,
-        expected_step: int,
-        expected_version: int | None = None,
-        total_steps: int | None = None,
-        now: datetime | None = None,
-    ) -> bool:
-        """Move from question `expected_step` to the next one; True for exactly one caller.
-
-        When `total_steps` is given and this was the last question, the conversation moves
-        on to `awaiting_decision`.
-        """
-        now = now or utcnow()
-        next_step = expected_step + 1
-        finished = total_steps is not None and next_step >= total_steps
-        where = [
-            *_scope(workspace_id, conversation_id),
-            Conv.current_step == expected_step,
-            Conv.state == "in_progress",
-        ]
-        if expected_version is not None:
-            where.append(Conv.version == expected_version)
-        return guarded_update(
-            session,
-            Conv,
-            where,
-            {
-                "current_step": next_step,
-                "state": "awaiting_decision" if finished else "in_progress",
-                **_changed(now),
-            },
-        )
-
-    @staticmethod
-    def record_answer(
-        session: Session,
-        workspace_id: int,
-        conversation_id: int,
-        *,
-        step: int,
-        question_key: str,
-        option_key: str,
-        answered_by: str,
-        question_message_ts: str | None = None,
-        now: datetime | None = None,
-    ) -> Answer | None:
-        """Store an answer; None when this question already has one (or the conversation is
-        not in this workspace). Call it after `advance_step` won, in the same transaction."""
-        if ConversationRepository.get(session, workspace_id, conversation_id) is None:
-            return None
-        answer_id = insert_if_absent(
-            session,
-            Answer,
-            {
-                "workspace_id": workspace_id,
-                "conversation_id": conversation_id,
-                "step": step,
-                "question_key": question_key,
-                "option_key": option_key,
-                "answered_by": answered_by,
-                "answered_at": now or utcnow(),
-                "question_message_ts": question_message_ts,
-            },
-            ["conversation_id", "question_key"],
-        )
-        return None if answer_id is None else session.get(Answer, answer_id)
 
     @staticmethod
     def answers(session: Session, workspace_id: int, conversation_id: int) -> builtins.list[Answer]:
@@ -222,102 +141,160 @@ class ConversationRepository:
         )
 
     @staticmethod
-    def remove_last_answer(
+    def record_message(
         session: Session,
         workspace_id: int,
         conversation_id: int,
         *,
-        expected_step: int,
-        now: datetime | None = None,
+        version: int,
+        question_ts: str | None = None,
+        recommendation_ts: str | None = None,
     ) -> bool:
-        """Go back: forget the answer to question `expected_step - 1` and ask it again.
+        """Remember the message just posted for the conversation's `version`.
 
-        Guarded like `advance_step`: a double click on "back" goes back one question only.
-        Allowed while the conversation is open, so the last answer can be revised while
-        the recommendation waits for a decision.
+        Guarded by the version it was drawn for: if the conversation moved on while the
+        message was being posted, the message is already out of date and is not recorded
+        over a newer one (the caller is told and marks it superseded).
         """
-        if expected_step <= 0:
-            return False
-        moved = guarded_update(
+        values: dict[str, Any] = {}
+        if question_ts is not None:
+            values["current_question_ts"] = question_ts
+        if recommendation_ts is not None:
+            values["recommendation_message_ts"] = recommendation_ts
+        return guarded_update(
+            session, Conv, [*_scope(workspace_id, conversation_id), Conv.version == version], values
+        )
+
+    @staticmethod
+    def apply_move(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        move: Move,
+        *,
+        now: datetime,
+        values: dict[str, Any] | None = None,
+    ) -> bool:
+        """Apply a state-machine move with ONE guarded UPDATE; True for exactly one caller.
+
+        The WHERE clause is the position the move was decided on (state, step, version);
+        a concurrent move that got there first changes one of them, and this one then
+        changes nothing. Messages of a question or recommendation the move leaves behind
+        are forgotten here, so nothing ever updates them as if they were current.
+        """
+        source, target = move.source, move.target
+        changes: dict[str, Any] = {
+            "state": target.state.value,
+            "current_step": target.step,
+            "version": target.version,
+            **(values or {}),
+        }
+        if move.bumps_version:
+            changes["updated_at"] = now
+            if target.step != source.step or target.state != source.state:
+                changes["current_question_ts"] = None
+            if target.state is not State.AWAITING_DECISION and target.state is not State.DECIDED:
+                changes["recommendation_message_ts"] = None
+        if move.restarts_idle_clock:
+            changes["last_activity_at"] = now
+        return guarded_update(
             session,
             Conv,
             [
                 *_scope(workspace_id, conversation_id),
-                Conv.current_step == expected_step,
-                Conv.state.in_(OPEN_STATES),
+                Conv.state == source.state.value,
+                Conv.current_step == source.step,
+                Conv.version == source.version,
             ],
-            {
-                "current_step": expected_step - 1,
-                "state": "in_progress",
-                "recommendation_message_ts": None,
-                **_changed(now or utcnow()),
-            },
+            changes,
         )
-        if moved:
-            session.execute(
-                delete(Answer).where(
-                    Answer.workspace_id == workspace_id,
-                    Answer.conversation_id == conversation_id,
-                    Answer.step >= expected_step - 1,
-                )
-            )
-        return moved
 
     @staticmethod
-    def set_state(
+    def replace_answers(
         session: Session,
         workspace_id: int,
         conversation_id: int,
         *,
-        to_state: str,
-        from_states: Sequence[str] = OPEN_STATES,
-        expected_version: int | None = None,
-        now: datetime | None = None,
-    ) -> bool:
-        """Move to `to_state` if the conversation is in one of `from_states`; True if moved."""
-        where = [*_scope(workspace_id, conversation_id), Conv.state.in_(from_states)]
-        if expected_version is not None:
-            where.append(Conv.version == expected_version)
-        return guarded_update(session, Conv, where, {"state": to_state, **_changed(now)})
+        keep_before: int,
+        new_answer: dict[str, Any] | None,
+    ) -> None:
+        """Forget the answers from step `keep_before` on, then store `new_answer` (if any).
 
-    @staticmethod
-    def cancel(
-        session: Session,
-        workspace_id: int,
-        conversation_id: int,
-        *,
-        cancelled_by: str,
-        now: datetime | None = None,
-    ) -> bool:
-        """Cancel an open conversation; False when it was already decided or cancelled."""
-        return guarded_update(
-            session,
-            Conv,
-            [*_scope(workspace_id, conversation_id), Conv.state.in_(OPEN_STATES)],
-            {"state": "cancelled", "cancelled_by": cancelled_by, **_changed(now)},
-        )
-
-    @staticmethod
-    def touch_activity(
-        session: Session, workspace_id: int, conversation_id: int, now: datetime | None = None
-    ) -> bool:
-        """Someone did something in the thread (e.g. a note): restarts the idle clock.
-
-        Not a state change, so the version stays: a note must not invalidate the buttons.
+        Call only after `apply_move` won, in the same transaction: the move's guard makes
+        this the only writer of these answers.
         """
-        now = now or utcnow()
-        return guarded_update(
+        session.execute(
+            delete(Answer).where(
+                Answer.workspace_id == workspace_id,
+                Answer.conversation_id == conversation_id,
+                Answer.step >= keep_before,
+            )
+        )
+        if new_answer is not None:
+            session.add(
+                Answer(workspace_id=workspace_id, conversation_id=conversation_id, **new_answer)
+            )
+            session.flush()
+
+    @staticmethod
+    def delete_unposted(session: Session, workspace_id: int, conversation_id: int) -> None:
+        """A conversation whose root message never reached Slack: nobody saw it, so it goes."""
+        session.execute(
+            delete(Conv).where(*_scope(workspace_id, conversation_id), Conv.root_ts.is_(None))
+        )
+
+    @staticmethod
+    def idle(
+        session: Session, idle_since: datetime, limit: int
+    ) -> builtins.list[HiringConversation]:
+        """Open conversations (any workspace: a job) with no activity since `idle_since` and
+        no reminder yet for this idle spell, oldest first. The already reminded are left out
+        in the query, so however many there are, newer ones in other workspaces still come up."""
+        reminded = (
+            select(Nudge.id)
+            .where(Nudge.conversation_id == Conv.id, Nudge.due_for == Conv.last_activity_at)
+            .exists()
+        )
+        return builtins.list(
+            session.scalars(
+                select(Conv)
+                .where(
+                    Conv.state.in_(OPEN_STATES),
+                    Conv.root_ts.is_not(None),
+                    Conv.last_activity_at <= idle_since,
+                    ~reminded,
+                )
+                .order_by(Conv.last_activity_at, Conv.id)
+                .limit(limit)
+            )
+        )
+
+    @staticmethod
+    def claim_nudge(
+        session: Session, conversation: HiringConversation, now: datetime
+    ) -> int | None:
+        """One reminder per idle spell, whichever process gets here first."""
+        return insert_if_absent(
             session,
-            Conv,
-            _scope(workspace_id, conversation_id),
-            {"last_activity_at": now, "updated_at": now},
+            Nudge,
+            {
+                "workspace_id": conversation.workspace_id,
+                "conversation_id": conversation.id,
+                "due_for": conversation.last_activity_at,
+                "status": "claimed",
+                "created_at": now,
+            },
+            ["conversation_id", "due_for"],
+        )
+
+    @staticmethod
+    def complete_nudge(
+        session: Session, nudge_id: int, message_ts: str | None, status: str
+    ) -> None:
+        session.execute(
+            update(Nudge).where(Nudge.id == nudge_id).values(message_ts=message_ts, status=status)
         )
 
 
 def _scope(workspace_id: int, conversation_id: int) -> builtins.list[Any]:
     return [Conv.id == conversation_id, Conv.workspace_id == workspace_id]
-
-
-def _changed(now: datetime | None) -> dict[str, Any]:
-    now = now or utcnow()
-    return {"version": Conv.version + 1, "updated_at": now, "last_activity_at": now}

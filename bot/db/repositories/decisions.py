@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
 from bot.db.models import Decision, DecisionEvent, HiringConversation, Note
-from bot.db.repositories._writes import guarded_update, insert_if_absent
+from bot.db.repositories._writes import insert_if_absent
 
 Conv = HiringConversation
 
@@ -29,66 +29,37 @@ class DecisionRepository:
         answers_snapshot: dict[str, str],
         final_outcome: str,
         decided_by: str,
-        reason: str | None = None,
-        from_states: tuple[str, ...] = ("awaiting_decision",),
-        now: datetime | None = None,
-    ) -> Decision | None:
-        """Record the final call and mark the conversation decided; None when another
-        click already decided it, or it is not in `from_states` (e.g. cancelled).
-
-        The guarded state change picks the winner; the unique conversation_id on
-        `decisions` is the backstop. Adds a `recorded` event to the history.
-        """
-        now = now or utcnow()
-        with session.begin_nested() as savepoint:
-            decided = guarded_update(
-                session,
-                Conv,
-                [
-                    Conv.id == conversation_id,
-                    Conv.workspace_id == workspace_id,
-                    Conv.state.in_(from_states),
-                ],
-                {
-                    "state": "decided",
-                    "version": Conv.version + 1,
-                    "updated_at": now,
-                    "last_activity_at": now,
-                },
-            )
-            if not decided:
-                return None
-            decision_id = insert_if_absent(
-                session,
-                Decision,
-                {
-                    "workspace_id": workspace_id,
-                    "conversation_id": conversation_id,
-                    "recommendation": recommendation,
-                    "confidence": confidence,
-                    "recommendation_reasons": recommendation_reasons,
-                    "answers_snapshot": answers_snapshot,
-                    "final_outcome": final_outcome,
-                    "reason": reason,
-                    "decided_by": decided_by,
-                    "decided_at": now,
-                },
-                ["conversation_id"],
-            )
-            if decision_id is None:  # a decision survived a reopen: undo our state change
-                savepoint.rollback()
-                return None
-            DecisionRepository.add_event(
-                session,
-                workspace_id,
-                conversation_id,
-                kind="recorded",
-                actor=decided_by,
-                to_outcome=final_outcome,
-                reason=reason,
-                now=now,
-            )
-        return session.get(Decision, decision_id)
+        reason: str | None,
+        now: datetime,
+    ) -> Decision:
+        """Store the final call and a `recorded` event. Call only after the conversation's
+        guarded move to `decided` won, in the same transaction: that move is the race guard
+        (and the unique conversation_id on `decisions` the backstop)."""
+        decision = Decision(
+            workspace_id=workspace_id,
+            conversation_id=conversation_id,
+            recommendation=recommendation,
+            confidence=confidence,
+            recommendation_reasons=recommendation_reasons,
+            answers_snapshot=answers_snapshot,
+            final_outcome=final_outcome,
+            reason=reason,
+            decided_by=decided_by,
+            decided_at=now,
+        )
+        session.add(decision)
+        DecisionRepository.add_event(
+            session,
+            workspace_id,
+            conversation_id,
+            kind="recorded",
+            actor=decided_by,
+            from_outcome=recommendation,
+            to_outcome=final_outcome,
+            reason=reason,
+            now=now,
+        )
+        return decision
 
     @staticmethod
     def get(session: Session, workspace_id: int, conversation_id: int) -> Decision | None:
@@ -104,37 +75,60 @@ class DecisionRepository:
         workspace_id: int,
         conversation_id: int,
         *,
-        expected_outcome: str,
         to_outcome: str,
         actor: str,
-        reason: str | None = None,
-        now: datetime | None = None,
-    ) -> bool:
-        """Change the final outcome, if it is still `expected_outcome`; adds a `changed` event."""
-        now = now or utcnow()
-        changed = guarded_update(
+        reason: str | None,
+        now: datetime,
+    ) -> str | None:
+        """Give the decision a new outcome; the outcome it had (for the history), or None if
+        there is no decision. Call after the guarded move won: the history's `from_outcome`
+        is then the outcome this change replaced, never one a concurrent change wrote."""
+        decision = DecisionRepository.get(session, workspace_id, conversation_id)
+        if decision is None:
+            return None
+        previous = decision.final_outcome
+        decision.final_outcome, decision.reason = to_outcome, reason
+        decision.decided_by, decision.decided_at = actor, now
+        DecisionRepository.add_event(
             session,
-            Decision,
-            [
-                Decision.workspace_id == workspace_id,
-                Decision.conversation_id == conversation_id,
-                Decision.final_outcome == expected_outcome,
-            ],
-            {"final_outcome": to_outcome, "reason": reason, "decided_by": actor, "decided_at": now},
+            workspace_id,
+            conversation_id,
+            kind="changed",
+            actor=actor,
+            from_outcome=previous,
+            to_outcome=to_outcome,
+            reason=reason,
+            now=now,
         )
-        if changed:
-            DecisionRepository.add_event(
-                session,
-                workspace_id,
-                conversation_id,
-                kind="changed",
-                actor=actor,
-                from_outcome=expected_outcome,
-                to_outcome=to_outcome,
-                reason=reason,
-                now=now,
-            )
-        return changed
+        return previous
+
+    @staticmethod
+    def withdraw(
+        session: Session,
+        workspace_id: int,
+        conversation_id: int,
+        *,
+        actor: str,
+        reason: str,
+        now: datetime,
+    ) -> str | None:
+        """Reopen: the decision goes, the history keeps it (a `reopened` event)."""
+        decision = DecisionRepository.get(session, workspace_id, conversation_id)
+        if decision is None:
+            return None
+        previous = decision.final_outcome
+        session.delete(decision)
+        DecisionRepository.add_event(
+            session,
+            workspace_id,
+            conversation_id,
+            kind="reopened",
+            actor=actor,
+            from_outcome=previous,
+            reason=reason,
+            now=now,
+        )
+        return previous
 
     @staticmethod
     def add_event(

@@ -1,4 +1,6 @@
-"""Buttons of the hiring conversation: answer, back, cancel, and the three decisions."""
+"""Buttons of the hiring conversation. Routing only: each button is parsed into a typed event
+and handed to the desk (bot.slack.hire), after the ack; the decision modals open at once,
+from the button alone, while the trigger_id is still valid."""
 
 from __future__ import annotations
 
@@ -9,170 +11,85 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import decode_value
-from bot.hiring.service import Snapshot
-from bot.listeners import hire_flow
 from bot.listeners.background import after_ack
 from bot.services import Services
+from bot.slack.deliver import Delivery
+from bot.slack.hire import HireDesk, button_event, clicked, origin_of
+
+STALE_BUTTON = (
+    ":information_source: That button is from an older version of this conversation. "
+    "Use the newest message in the thread."
+)
+WHAT = {
+    hire_blocks.BACK_ACTION: "change the answers",
+    hire_blocks.CANCEL_ACTION: "cancel this conversation",
+}
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{hire_blocks.ANSWER_ACTION}:"))(answer)
-    app.action(hire_blocks.BACK_ACTION)(back)
-    app.action(hire_blocks.CANCEL_ACTION)(cancel)
-    app.action(hire_blocks.ACCEPT_ACTION)(accept)
-    app.action(hire_blocks.NOT_HIRING_ACTION)(not_hiring)
-    app.action(hire_blocks.OVERRIDE_ACTION)(override)
-    app.action(hire_blocks.CHANGE_ACTION)(change)
-    app.action(hire_blocks.REOPEN_ACTION)(reopen)
-
-
-def _open(
-    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services, what: str
-) -> tuple[hire_flow.Context, Snapshot, dict[str, Any]] | None:
-    """Who clicked what on which conversation; None (after telling them) if they can't."""
-    value = decode_value((body.get("actions") or [{}])[0].get("value"))
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    conversation_id = value.get("c")
-    snapshot = (
-        ctx.hiring.get(ctx.workspace_id, conversation_id)
-        if isinstance(conversation_id, int)
-        else None
-    )
-    if snapshot is None:
-        channel = (body.get("channel") or {}).get("id") or ""
-        hire_flow.tell(ctx, channel, f":information_source: {hire_flow.STALE_TEXT['not_found']}")
-        return None
-    if not hire_flow.may_act(ctx, snapshot):
-        hire_flow.refuse(ctx, snapshot, what)
-        return None
-    return ctx, snapshot, value
+    app.action(re.compile(rf"^{hire_blocks.ANSWER_ACTION}:"))(press)
+    for action_id in (
+        hire_blocks.BACK_ACTION,
+        hire_blocks.CANCEL_ACTION,
+        hire_blocks.ACCEPT_ACTION,
+        hire_blocks.NOT_HIRING_ACTION,
+    ):
+        app.action(action_id)(press)
+    app.action(hire_blocks.OVERRIDE_ACTION)(open_decision_modal)
+    app.action(hire_blocks.CHANGE_ACTION)(open_decision_modal)
+    app.action(hire_blocks.REOPEN_ACTION)(open_decision_modal)
 
 
 @after_ack
-def answer(
+def press(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    opened = _open(body, client, context, services, "answer the questions")
-    if opened is None:
+    action = (body.get("actions") or [{}])[0]
+    action_id = str(action.get("action_id") or "")
+    origin = origin_of(body, context)
+    desk = HireDesk(services, client)
+    click = clicked(action)
+    event = None if click is None else button_event(action_id, click)
+    if click is None or event is None:
+        desk.delivery.tell(origin.channel, origin.user, STALE_BUTTON)
         return
-    ctx, snapshot, value = opened
-    step, option = value.get("s"), value.get("o")
-    if not isinstance(step, int) or not isinstance(option, str):
-        hire_flow.tell(
-            ctx, snapshot.channel_id, hire_flow.STALE_TEXT["unknown_option"], snapshot.root_ts
+    what = WHAT.get(action_id, "answer the questions")
+    if action_id in {hire_blocks.ACCEPT_ACTION, hire_blocks.NOT_HIRING_ACTION}:
+        what = "record the decision"
+    desk.act(origin, click.conversation_id, event, what)
+
+
+def open_decision_modal(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    """Open the modal straight from the ack path: it needs nothing but the button's value
+    (no database read), and Slack's trigger_id expires three seconds after the click. The
+    button names who started the conversation, so anyone else who is not an admin is told
+    at once instead of filling in a form for nothing; the submission is checked again."""
+    ack()
+    action = (body.get("actions") or [{}])[0]
+    click = clicked(action)
+    origin = origin_of(body, context)
+    delivery = Delivery(client)
+    if click is None or click.outcome is None:
+        delivery.tell(origin.channel, origin.user, STALE_BUTTON)
+        return
+    action_id = action.get("action_id")
+    if origin.user != click.started_by and not delivery.is_admin(origin.user):
+        what = "reopen the decision" if action_id == hire_blocks.REOPEN_ACTION else "change it"
+        delivery.tell(
+            origin.channel,
+            origin.user,
+            f":lock: Only <@{click.started_by}>, who started this conversation, or a workspace "
+            f"admin can {what}.",
         )
         return
-    hire_flow.apply_answer(ctx, snapshot, step, option)
-
-
-@after_ack
-def back(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    opened = _open(body, client, context, services, "change the answers")
-    if opened is None:
-        return
-    ctx, snapshot, value = opened
-    step = value.get("s")
-    if isinstance(step, int):
-        hire_flow.go_back(ctx, snapshot, step)
-
-
-@after_ack
-def cancel(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    opened = _open(body, client, context, services, "cancel this conversation")
-    if opened is not None:
-        hire_flow.cancel(opened[0], opened[1])
-
-
-def _in_state(
-    body: dict[str, Any],
-    client: WebClient,
-    context: dict[str, Any],
-    services: Services,
-    what: str,
-    state: str,
-) -> tuple[hire_flow.Context, Snapshot] | None:
-    """The clicked conversation if the clicker may act and it is still in `state`."""
-    opened = _open(body, client, context, services, what)
-    if opened is None:
-        return None
-    ctx, snapshot, _ = opened
-    if snapshot.state != state or (state == "decided" and snapshot.decision is None):
-        why = "not_decided" if state == "decided" else "not_awaiting_decision"
-        hire_flow.explain_stale(
-            ctx, hire_flow.Stale(snapshot, why), snapshot.channel_id, snapshot.root_ts
+    if action_id == hire_blocks.REOPEN_ACTION:
+        view = hire_blocks.reopen_modal(click.conversation_id, click.version, click.outcome)
+    elif action_id == hire_blocks.CHANGE_ACTION:
+        view = hire_blocks.override_modal(
+            click.conversation_id, click.version, click.outcome, changing_from=click.outcome
         )
-        return None
-    return ctx, snapshot
-
-
-@after_ack
-def accept(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
-    if found is not None:
-        ctx, snapshot = found
-        hire_flow.decide(ctx, snapshot, ctx.hiring.recommendation_for(snapshot).outcome, None)
-
-
-@after_ack
-def not_hiring(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    opened = _open(body, client, context, services, "record the decision")
-    if opened is not None:
-        hire_flow.decide(opened[0], opened[1], "not_hiring", None)
-
-
-@after_ack
-def override(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    found = _in_state(body, client, context, services, "record the decision", "awaiting_decision")
-    if found is not None:
-        ctx, snapshot = found
-        rec = ctx.hiring.recommendation_for(snapshot)
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=hire_blocks.override_modal(snapshot.id, rec.outcome, snapshot.title),
-        )
-
-
-@after_ack
-def change(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    found = _in_state(body, client, context, services, "change the decision", "decided")
-    if found is not None:
-        _, snapshot = found
-        assert snapshot.decision is not None
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=hire_blocks.override_modal(
-                snapshot.id,
-                snapshot.decision.recommendation,
-                snapshot.title,
-                changing_from=snapshot.decision.final_outcome,
-            ),
-        )
-
-
-@after_ack
-def reopen(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
-    found = _in_state(body, client, context, services, "reopen the decision", "decided")
-    if found is not None:
-        _, snapshot = found
-        assert snapshot.decision is not None
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=hire_blocks.reopen_modal(
-                snapshot.id, snapshot.title, snapshot.decision.final_outcome
-            ),
-        )
+    else:
+        view = hire_blocks.override_modal(click.conversation_id, click.version, click.outcome)
+    client.views_open(trigger_id=body["trigger_id"], view=view)

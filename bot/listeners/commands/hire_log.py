@@ -14,6 +14,7 @@ from bot.blocks import log as log_blocks
 from bot.blocks.common import decode_value
 from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import Digest, Export, HireCommand, ListConversations, Show
+from bot.core.recommendation import recommend
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
 from bot.listeners import hire_flow
@@ -101,7 +102,7 @@ def show_page(
 
 
 def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> None:
-    snapshot = ctx.hiring.get(ctx.workspace_id, conversation_id)
+    snapshot = ctx.conversations.get_in(ctx.workspace_id, conversation_id)
     if snapshot is None or snapshot.root_ts is None:
         message = hire_blocks.problem_message(
             f"There is no hiring decision #{conversation_id} in this workspace.",
@@ -112,13 +113,13 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
     decision_log = DecisionLog(ctx.services.session_factory)
     texts = {
         q.key: (q.prompt, {o.key: o.label for o in q.options})
-        for q in ctx.hiring.criteria.questions
+        for q in ctx.conversations.criteria.questions
     }
     decision = snapshot.decision
     recommendation = decision.recommendation if decision else None
     confidence = decision.confidence if decision else None
     if decision is None and snapshot.state == "awaiting_decision":
-        rec = ctx.hiring.recommendation_for(snapshot)
+        rec = recommend(ctx.conversations.criteria, snapshot.answer_map)
         recommendation, confidence = rec.outcome, rec.confidence
     permalink = None
     try:

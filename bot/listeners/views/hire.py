@@ -1,4 +1,6 @@
-"""The "choose another outcome" modal: a decision that differs from the recommendation needs a reason."""
+"""The decision modals: another outcome (with a reason), change, reopen. Routing only: the
+form is checked before the ack (so Slack can show the errors in the modal), then the
+submission becomes a typed event for the desk (bot.slack.hire)."""
 
 from __future__ import annotations
 
@@ -8,18 +10,20 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import OUTCOME_LABELS, decode_value
+from bot.blocks.common import OUTCOME_LABELS
 from bot.blocks.text import storable
-from bot.hiring.service import Snapshot
-from bot.listeners import hire_flow
+from bot.hiring.conversations import Team
 from bot.listeners.background import run_in_background
 from bot.services import Services
+from bot.slack.hire import HireDesk, Origin, modal_event
+
+REASON_LIMIT = 1000
 
 
 def register(app: App) -> None:
-    app.view(hire_blocks.OVERRIDE_CALLBACK)(submit_override)
-    app.view(hire_blocks.CHANGE_CALLBACK)(submit_override)
-    app.view(hire_blocks.REOPEN_CALLBACK)(submit_reopen)
+    app.view(hire_blocks.OVERRIDE_CALLBACK)(submit)
+    app.view(hire_blocks.CHANGE_CALLBACK)(submit)
+    app.view(hire_blocks.REOPEN_CALLBACK)(submit)
 
 
 def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
@@ -27,32 +31,11 @@ def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
     outcome_entry = values.get(hire_blocks.OVERRIDE_OUTCOME_BLOCK, {}).get("value", {})
     reason_entry = values.get(hire_blocks.OVERRIDE_REASON_BLOCK, {}).get("value", {})
     outcome = (outcome_entry.get("selected_option") or {}).get("value")
-    return outcome, " ".join(storable(str(reason_entry.get("value") or "")).split())
+    reason = " ".join(storable(str(reason_entry.get("value") or "")).split())
+    return (outcome if isinstance(outcome, str) else None), reason[:REASON_LIMIT]
 
 
-def _conversation(
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    context: dict[str, Any],
-    services: Services,
-    what: str,
-) -> tuple[hire_flow.Context, Snapshot] | None:
-    """The modal's conversation, if the submitter may still act on it (they are told if not)."""
-    conversation_id = decode_value(view.get("private_metadata")).get("c")
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    if not isinstance(conversation_id, int):
-        return None
-    snapshot = ctx.hiring.get(ctx.workspace_id, conversation_id)
-    if snapshot is None:
-        return None
-    if not hire_flow.may_act(ctx, snapshot):
-        hire_flow.refuse(ctx, snapshot, what)
-        return None
-    return ctx, snapshot
-
-
-def submit_override(
+def submit(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
@@ -60,56 +43,39 @@ def submit_override(
     context: dict[str, Any],
     services: Services,
 ) -> None:
+    callback_id = view.get("callback_id")
     outcome, reason = _submitted(view)
-    changing = view.get("callback_id") == hire_blocks.CHANGE_CALLBACK
     errors = {}
-    if outcome not in OUTCOME_LABELS:
+    if callback_id != hire_blocks.REOPEN_CALLBACK and outcome not in OUTCOME_LABELS:
         errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
     if len(reason) < 3:
         errors[hire_blocks.OVERRIDE_REASON_BLOCK] = (
             "Say why in a few words; it is kept with the decision."
         )
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-
-    def work() -> None:
-        found = _conversation(body, view, client, context, services, "record the decision")
-        if found is None:
-            return
-        ctx, snapshot = found
-        assert outcome is not None
-        if changing:
-            hire_flow.change_decision(ctx, snapshot, outcome, reason[:1000])
-        else:
-            hire_flow.decide(ctx, snapshot, outcome, reason[:1000])
-
-    run_in_background(services, work, body=body)
-
-
-def submit_reopen(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    context: dict[str, Any],
-    services: Services,
-) -> None:
-    _, reason = _submitted(view)
-    if len(reason) < 3:
+    parsed = modal_event(str(callback_id), view.get("private_metadata"), outcome, reason)
+    if errors or parsed is None:
         ack(
             response_action="errors",
-            errors={
-                hire_blocks.OVERRIDE_REASON_BLOCK: "Say why in a few words; it is kept in the history."
+            errors=errors
+            or {
+                hire_blocks.OVERRIDE_REASON_BLOCK: "This form is out of date: close it and start again from the thread."
             },
         )
         return
     ack()
-
-    def work() -> None:
-        found = _conversation(body, view, client, context, services, "reopen the decision")
-        if found is not None:
-            hire_flow.reopen(found[0], found[1], reason[:1000])
-
-    run_in_background(services, work, body=body)
+    conversation_id, event = parsed
+    origin = Origin(
+        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
+        user=str(body["user"]["id"]),
+        channel="",
+    )
+    what = (
+        "reopen the decision"
+        if callback_id == hire_blocks.REOPEN_CALLBACK
+        else "record the decision"
+    )
+    run_in_background(
+        services,
+        lambda: HireDesk(services, client).act(origin, conversation_id, event, what),
+        body=body,
+    )

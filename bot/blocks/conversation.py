@@ -1,0 +1,261 @@
+"""What the thread shows after each step of a hiring conversation: a plan of messages.
+
+Pure: a use case's result (`bot.core.hire`) in, a list of things to post, rewrite or say
+out. `bot.slack.hire` carries the plan out. Every button carries the conversation's
+version, so a button drawn for an earlier state is refused (see bot.core.conversation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.blocks import hire as hire_blocks
+from bot.blocks.common import Message, outcome_label
+from bot.content.criteria import Criteria
+from bot.content.roles import load_roles
+from bot.core.conversation import (
+    Answer,
+    Back,
+    Cancel,
+    Change,
+    Decide,
+    Note,
+    Nudge,
+    Reopen,
+    State,
+)
+from bot.core.hire import Acted, ConversationView, NotDone
+from bot.core.recommendation import Recommendation, recommend
+
+
+@dataclass(frozen=True)
+class Post:
+    """A new message in the conversation's thread; `remember` says what it is for."""
+
+    message: Message
+    remember: Literal["question", "recommendation"] | None = None
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    ts: str | None
+    message: Message
+
+
+@dataclass(frozen=True)
+class Tell:
+    """An ephemeral line to the person who acted."""
+
+    text: str
+
+
+Output = Post | Rewrite | Tell
+
+REFUSALS = {
+    "already_answered": "That question was already answered. The thread shows where things are now.",
+    "already_moved": "That step has already moved on. The thread shows where things are now.",
+    "stale": "That button is from an earlier step of this conversation. The thread shows where things are now.",
+    "not_open": "This conversation is already closed.",
+    "not_awaiting_decision": "There is no decision waiting here any more.",
+    "already_decided": "The decision was already recorded.",
+    "unknown_option": "That button is from an older version of the questions. Use the newest message in the thread.",
+    "unknown_step": "That button is from an older version of the questions. Use the newest message in the thread.",
+    "not_found": "I can't find that hiring conversation any more.",
+    "not_decided": "That decision has already been reopened or changed. The thread shows where things are now.",
+}
+
+
+def refusal(result: NotDone, what: str) -> str:
+    """The ephemeral line for an event that changed nothing."""
+    if result.reason == "not_allowed" and result.view is not None:
+        return (
+            f":lock: Only <@{result.view.started_by}>, who started this conversation, or a "
+            f"workspace admin can {what}. You can still add a note by replying in the thread."
+        )
+    return f":information_source: {REFUSALS.get(result.reason, REFUSALS['stale'])}"
+
+
+def summary(view: ConversationView) -> hire_blocks.ConversationSummary:
+    decision = view.decision
+    return hire_blocks.ConversationSummary(
+        id=view.id,
+        title=view.title,
+        started_by=view.started_by,
+        state=view.state.value,
+        answered=len(view.answers),
+        total_questions=view.total,
+        final_outcome=decision.final_outcome if decision else None,
+        decided_by=decision.decided_by if decision else None,
+        cancelled_by=view.cancelled_by,
+    )
+
+
+def root(view: ConversationView) -> Message:
+    return hire_blocks.root_message(summary(view))
+
+
+def question(view: ConversationView, criteria: Criteria) -> Message:
+    asked = criteria.questions[view.step]
+    return hire_blocks.question_message(
+        hire_blocks.QuestionView(
+            conversation_id=view.id,
+            step=view.step,
+            total=view.total,
+            prompt=asked.prompt,
+            help=asked.help,
+            options=[(o.key, o.label) for o in asked.options],
+            can_go_back=view.step > 0,
+            version=view.version,
+        )
+    )
+
+
+def recommendation_of(view: ConversationView, criteria: Criteria) -> Recommendation:
+    return recommend(criteria, view.answer_map)
+
+
+def recommendation_view(
+    view: ConversationView, rec: Recommendation
+) -> hire_blocks.RecommendationView:
+    roles = load_roles().roles
+    summary_line = (
+        roles[rec.outcome].summary.text
+        if rec.outcome in roles
+        else "A product engineer to move the product fast, and a software engineer for depth and scale."
+    )
+    return hire_blocks.RecommendationView(
+        conversation_id=view.id,
+        title=view.title,
+        outcome=rec.outcome,
+        confidence=rec.confidence_label,
+        reasons=[
+            hire_blocks.ReasonLine(
+                r.question.rstrip("?"), r.answer, r.reason, r.towards, r.source_url
+            )
+            for r in rec.reasons
+        ],
+        summary=summary_line,
+        version=view.version,
+        started_by=view.started_by,
+    )
+
+
+def recommendation(view: ConversationView, criteria: Criteria) -> Message:
+    rec = recommendation_of(view, criteria)
+    if view.state is State.DECIDED and view.decision is not None:
+        decision = view.decision
+        return hire_blocks.decision_recorded_message(
+            recommendation_view(view, rec),
+            decision.final_outcome,
+            decision.decided_by,
+            decision.reason,
+            decision.decided_at,
+        )
+    return hire_blocks.recommendation_message(recommendation_view(view, rec))
+
+
+def next_step(view: ConversationView, criteria: Criteria) -> Post:
+    """The question to ask now, or the recommendation once every question is answered."""
+    if view.state is State.IN_PROGRESS:
+        return Post(question(view, criteria), remember="question")
+    return Post(recommendation(view, criteria), remember="recommendation")
+
+
+def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[Output]:
+    """The messages an event that changed the conversation owes the thread, most urgent
+    first: the next question goes out before the old one is rewritten."""
+    before, after, event, actor = acted.before, acted.after, acted.event, acted.actor
+    total = after.total
+    if isinstance(event, Answer):
+        asked = criteria.questions[event.step]
+        option = asked.option(event.option)
+        label = option.label if option else event.option
+        return [
+            next_step(after, criteria),
+            Rewrite(
+                clicked_ts or before.current_question_ts,
+                hire_blocks.answered_question_message(
+                    event.step, total, asked.prompt, label, actor
+                ),
+            ),
+            Rewrite(after.root_ts, root(after)),
+        ]
+    if isinstance(event, Back):
+        note = f":leftwards_arrow_with_hook: <@{actor}> went back to change an answer."
+        left = (
+            Rewrite(
+                before.recommendation_message_ts or clicked_ts,
+                hire_blocks.superseded_recommendation_message(note),
+            )
+            if before.state is State.AWAITING_DECISION
+            else Rewrite(
+                clicked_ts or before.current_question_ts,
+                hire_blocks.superseded_question_message(
+                    before.step, total, criteria.questions[before.step].prompt, note
+                ),
+            )
+        )
+        return [next_step(after, criteria), left, Rewrite(after.root_ts, root(after))]
+    if isinstance(event, Cancel):
+        note = f":x: Cancelled by <@{actor}>. The answers so far stay in the log."
+        left = (
+            Rewrite(
+                before.recommendation_message_ts,
+                hire_blocks.superseded_recommendation_message(note),
+            )
+            if before.state is State.AWAITING_DECISION
+            else Rewrite(
+                before.current_question_ts or clicked_ts,
+                hire_blocks.superseded_question_message(
+                    before.step, total, criteria.questions[before.step].prompt, note
+                ),
+            )
+        )
+        return [left, Rewrite(after.root_ts, root(after))]
+    if isinstance(event, Decide):
+        assert after.decision is not None
+        label = outcome_label(after.decision.final_outcome)
+        return [
+            Rewrite(
+                before.recommendation_message_ts or clicked_ts, recommendation(after, criteria)
+            ),
+            Rewrite(after.root_ts, root(after)),
+            Post(hire_blocks.decision_note_message(after.id, label, actor)),
+        ]
+    if isinstance(event, Change):
+        return [
+            Rewrite(after.recommendation_message_ts, recommendation(after, criteria)),
+            Rewrite(after.root_ts, root(after)),
+            Post(
+                hire_blocks.history_note_message(
+                    f":arrows_counterclockwise: <@{actor}> changed the decision to "
+                    f"*{outcome_label(event.outcome)}*.",
+                    event.reason,
+                )
+            ),
+        ]
+    if isinstance(event, Reopen):
+        return [
+            Rewrite(after.recommendation_message_ts, recommendation(after, criteria)),
+            Rewrite(after.root_ts, root(after)),
+            Post(
+                hire_blocks.history_note_message(
+                    f":leftwards_arrow_with_hook: <@{actor}> reopened the decision.", event.reason
+                )
+            ),
+        ]
+    if isinstance(event, Note) and actor != after.started_by and after.is_open:
+        return [Tell(":memo: Kept as a note with this decision.")]
+    if isinstance(event, Nudge):
+        return nudge(after, criteria)
+    return []
+
+
+def nudge(view: ConversationView, criteria: Criteria) -> list[Output]:
+    """The one reminder in the thread of a conversation that waited too long."""
+    prompt = criteria.questions[view.step].prompt if view.state is State.IN_PROGRESS else None
+    message = hire_blocks.nudge_message(
+        view.id, view.started_by, view.step, view.total, prompt, view.version
+    )
+    return [Post(message)]

@@ -1,0 +1,351 @@
+"""The hiring conversation's use cases. Slack-free; each is one transaction.
+
+`act` is the heart of it: load the conversation, ask the state machine (`bot.core.
+conversation`) what the event does, apply the move with one guarded UPDATE, write what
+goes with it (answers, the decision, its history, a note), and return how the
+conversation was and is (`bot.core.hire`), computed from what the transaction read and
+wrote, so rendering needs no second load. A concurrent move that got there first makes the
+guard fail; the event is then judged again against the conversation as it now is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.content.criteria import Criteria
+from bot.core.conversation import (
+    Answer,
+    Cancel,
+    Change,
+    Decide,
+    Event,
+    Move,
+    Note,
+    Nudge,
+    Refused,
+    Reopen,
+    State,
+    decide_move,
+)
+from bot.core.hire import (
+    Acted,
+    ActResult,
+    AnswerView,
+    ConversationView,
+    DecisionView,
+    NotDone,
+)
+from bot.core.recommendation import recommend
+from bot.db.models import HiringConversation
+from bot.db.repositories import (
+    ConversationRepository,
+    DecisionRepository,
+    NoteRepository,
+    WorkspaceRepository,
+)
+
+# A lost race is judged again against the new state; more than a few in a row means the
+# conversation is being hammered, and the last judgement stands.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Team:
+    """The Slack workspace a request came from."""
+
+    team_id: str
+    enterprise_id: str | None = None
+
+
+class Conversations:
+    def __init__(self, session_factory: sessionmaker[Session], criteria: Criteria) -> None:
+        self.sessions = session_factory
+        self.criteria = criteria
+
+    # -- reading ----------------------------------------------------------------------------
+    def _view(self, session: Session, conv: HiringConversation) -> ConversationView:
+        answers = ConversationRepository.answers(session, conv.workspace_id, conv.id)
+        decision = (
+            DecisionRepository.get(session, conv.workspace_id, conv.id)
+            if conv.state == State.DECIDED
+            else None
+        )
+        return ConversationView(
+            id=conv.id,
+            workspace_id=conv.workspace_id,
+            title=conv.title,
+            started_by=conv.started_by,
+            channel_id=conv.channel_id,
+            root_ts=conv.root_ts,
+            state=State(conv.state),
+            step=conv.current_step,
+            version=conv.version,
+            total=len(self.criteria),
+            current_question_ts=conv.current_question_ts,
+            recommendation_message_ts=conv.recommendation_message_ts,
+            cancelled_by=conv.cancelled_by,
+            created_at=conv.created_at,
+            last_activity_at=conv.last_activity_at,
+            answers=tuple(
+                AnswerView(a.step, a.question_key, a.option_key, a.answered_by) for a in answers
+            ),
+            decision=None
+            if decision is None
+            else DecisionView(
+                decision.recommendation,
+                decision.confidence,
+                decision.final_outcome,
+                decision.reason,
+                decision.decided_by,
+                decision.decided_at,
+            ),
+        )
+
+    def workspace_id(self, session: Session, team: Team, now: datetime) -> int:
+        return WorkspaceRepository.get_or_create(session, team.team_id, team.enterprise_id, now).id
+
+    def workspace_of(self, team: Team, now: datetime) -> int:
+        with self.sessions.begin() as session:
+            return self.workspace_id(session, team, now)
+
+    def get_in(self, workspace_id: int, conversation_id: int) -> ConversationView | None:
+        with self.sessions() as session:
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
+            return None if conv is None else self._view(session, conv)
+
+    def get(self, team: Team, conversation_id: int, now: datetime) -> ConversationView | None:
+        with self.sessions.begin() as session:
+            workspace = self.workspace_id(session, team, now)
+            conv = ConversationRepository.get(session, workspace, conversation_id)
+            return None if conv is None else self._view(session, conv)
+
+    def find_by_thread(
+        self, team: Team, channel_id: str, root_ts: str, now: datetime
+    ) -> ConversationView | None:
+        with self.sessions.begin() as session:
+            workspace = self.workspace_id(session, team, now)
+            conv = ConversationRepository.get_by_thread(session, workspace, channel_id, root_ts)
+            return None if conv is None else self._view(session, conv)
+
+    # -- starting ---------------------------------------------------------------------------
+    def start(
+        self, team: Team, title: str, user: str, channel: str, now: datetime
+    ) -> ConversationView:
+        with self.sessions.begin() as session:
+            workspace = self.workspace_id(session, team, now)
+            conv = ConversationRepository.create(
+                session, workspace, title=title, started_by=user, channel_id=channel, now=now
+            )
+            return self._view(session, conv)
+
+    def attach_root(self, view: ConversationView, root_ts: str) -> ConversationView:
+        with self.sessions.begin() as session:
+            ConversationRepository.set_root(session, view.workspace_id, view.id, root_ts=root_ts)
+        return replace(view, root_ts=root_ts)
+
+    def abandon(self, view: ConversationView) -> None:
+        """The root message could not be posted: nobody saw it, so it never existed."""
+        with self.sessions.begin() as session:
+            ConversationRepository.delete_unposted(session, view.workspace_id, view.id)
+
+    def record_message(
+        self,
+        view: ConversationView,
+        *,
+        question_ts: str | None = None,
+        recommendation_ts: str | None = None,
+    ) -> bool:
+        """Remember the message posted for `view`; False if the conversation moved on."""
+        with self.sessions.begin() as session:
+            return ConversationRepository.record_message(
+                session,
+                view.workspace_id,
+                view.id,
+                version=view.version,
+                question_ts=question_ts,
+                recommendation_ts=recommendation_ts,
+            )
+
+    # -- acting -----------------------------------------------------------------------------
+    def act(
+        self,
+        team: Team,
+        conversation_id: int,
+        event: Event,
+        actor: str,
+        now: datetime,
+        *,
+        actor_is_admin: bool = False,
+    ) -> ActResult:
+        """Do `event` for `actor`, in one transaction.
+
+        `actor_is_admin` says the caller already knows the actor is a workspace admin; the
+        starter never needs it, so the common path asks Slack nothing (see bot.slack).
+        """
+        with self.sessions.begin() as session:
+            workspace = self.workspace_id(session, team, now)
+            for _ in range(ATTEMPTS):
+                conv = ConversationRepository.get(session, workspace, conversation_id)
+                if conv is None:
+                    return NotDone("not_found", None)
+                before = self._view(session, conv)
+                if isinstance(event, Answer) and not self._is_option(event):
+                    return NotDone("unknown_option", before)
+                by_owner = actor == before.started_by or actor_is_admin
+                outcome = decide_move(before.position, event, by_owner=by_owner)
+                if isinstance(outcome, Refused):
+                    return NotDone(outcome.reason, before)
+                extra = {"cancelled_by": actor} if isinstance(event, Cancel) else {}
+                if ConversationRepository.apply_move(
+                    session, workspace, conversation_id, outcome, now=now, values=extra
+                ):
+                    after = self._write_with_move(session, before, outcome, event, actor, now)
+                    return Acted(event, actor, before, after)
+                session.expire_all()  # someone else moved it: judge again on what is now
+            return NotDone("stale", before)
+
+    def _is_option(self, event: Answer) -> bool:
+        if not 0 <= event.step < len(self.criteria):
+            return True  # the state machine says why the step is wrong
+        return self.criteria.questions[event.step].option(event.option) is not None
+
+    def _write_with_move(
+        self,
+        session: Session,
+        before: ConversationView,
+        move: Move,
+        event: Event,
+        actor: str,
+        now: datetime,
+    ) -> ConversationView:
+        """What goes with a move that won, and the conversation as it now is."""
+        workspace, conv_id = before.workspace_id, before.id
+        target = move.target
+        answers = before.answers
+        decision = before.decision
+        if move.keep_answers_before is not None:
+            new_answer = None
+            if move.record_answer is not None:
+                step, option = move.record_answer
+                question = self.criteria.questions[step]
+                new_answer = {
+                    "step": step,
+                    "question_key": question.key,
+                    "option_key": option,
+                    "answered_by": actor,
+                    "answered_at": now,
+                    "question_message_ts": before.current_question_ts,
+                }
+            ConversationRepository.replace_answers(
+                session,
+                workspace,
+                conv_id,
+                keep_before=move.keep_answers_before,
+                new_answer=new_answer,
+            )
+            kept = tuple(a for a in answers if a.step < move.keep_answers_before)
+            if new_answer is not None:
+                kept += (AnswerView(step, question.key, option, actor),)
+            answers = kept
+        if isinstance(event, Decide):
+            rec = recommend(self.criteria, {a.question_key: a.option_key for a in answers})
+            DecisionRepository.record(
+                session,
+                workspace,
+                conv_id,
+                recommendation=rec.outcome,
+                confidence=rec.confidence,
+                recommendation_reasons=[
+                    {
+                        "question": r.question_key,
+                        "answer": r.option_key,
+                        "towards": r.towards,
+                        "supports": r.supports,
+                    }
+                    for r in rec.reasons
+                ],
+                answers_snapshot={a.question_key: a.option_key for a in answers},
+                final_outcome=event.outcome,
+                decided_by=actor,
+                reason=event.reason,
+                now=now,
+            )
+            decision = DecisionView(
+                rec.outcome, rec.confidence, event.outcome, event.reason, actor, now
+            )
+        elif isinstance(event, Change) and decision is not None:
+            DecisionRepository.change(
+                session,
+                workspace,
+                conv_id,
+                to_outcome=event.outcome,
+                actor=actor,
+                reason=event.reason,
+                now=now,
+            )
+            decision = replace(
+                decision,
+                final_outcome=event.outcome,
+                reason=event.reason,
+                decided_by=actor,
+                decided_at=now,
+            )
+        elif isinstance(event, Reopen):
+            DecisionRepository.withdraw(
+                session, workspace, conv_id, actor=actor, reason=event.reason, now=now
+            )
+            decision = None
+        elif isinstance(event, Cancel):
+            DecisionRepository.add_event(
+                session, workspace, conv_id, kind="cancelled", actor=actor, now=now
+            )
+        elif isinstance(event, Note):
+            NoteRepository.add(
+                session,
+                workspace,
+                conv_id,
+                user_id=actor,
+                text=event.text[:4000],
+                message_ts=event.message_ts,
+                now=now,
+            )
+        moved_on = move.bumps_version and (
+            target.step != before.step or target.state != before.state
+        )
+        return replace(
+            before,
+            state=target.state,
+            step=target.step,
+            version=target.version,
+            answers=answers,
+            decision=decision,
+            cancelled_by=actor if isinstance(event, Cancel) else before.cancelled_by,
+            current_question_ts=None if moved_on else before.current_question_ts,
+            recommendation_message_ts=before.recommendation_message_ts
+            if target.state in {State.AWAITING_DECISION, State.DECIDED}
+            else None,
+            last_activity_at=now if move.restarts_idle_clock else before.last_activity_at,
+        )
+
+    # -- reminders (a job, across workspaces) ------------------------------------------------
+    def idle(self, idle_since: datetime, limit: int = 100) -> list[ConversationView]:
+        with self.sessions() as session:
+            return [
+                self._view(session, conv)
+                for conv in ConversationRepository.idle(session, idle_since, limit)
+            ]
+
+    def claim_nudge(self, view: ConversationView, now: datetime) -> int | None:
+        """The reminder for this idle spell, if this process is the one to send it."""
+        if not isinstance(decide_move(view.position, Nudge(), by_owner=False), Move):
+            return None
+        with self.sessions.begin() as session:
+            conv = ConversationRepository.get(session, view.workspace_id, view.id)
+            return None if conv is None else ConversationRepository.claim_nudge(session, conv, now)
+
+    def complete_nudge(self, nudge_id: int, message_ts: str | None, status: str) -> None:
+        with self.sessions.begin() as session:
+            ConversationRepository.complete_nudge(session, nudge_id, message_ts, status)

@@ -1,0 +1,86 @@
+"""The one place messages leave for Slack: posts, updates, ephemeral notes, and what to say
+when Slack refuses. Listeners and jobs both deliver through here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.common import Message
+
+log = logging.getLogger(__name__)
+
+# Why a post was refused, in words for the person who can fix it.
+POST_PROBLEMS = {
+    "channel_not_found": "the channel no longer exists, or it is private and I'm not in it — "
+    "invite me with `/invite @hiring-bot`",
+    "is_archived": "the channel is archived",
+    "not_in_channel": "I'm not in the channel and can't join it — invite me with "
+    "`/invite @hiring-bot`",
+    "method_not_supported_for_channel_type": "I can't join this kind of conversation by "
+    "myself — invite me with `/invite @hiring-bot`",
+}
+
+
+def post_problem(code: str) -> str:
+    return POST_PROBLEMS.get(code, f"Slack answered `{code}`")
+
+
+def error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error"))
+
+
+@dataclass
+class Delivery:
+    """Delivers for one workspace, with that workspace's client."""
+
+    client: WebClient
+
+    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> str:
+        """Post and return the ts. If the bot is not in a public channel, it joins and
+        tries once more; any other refusal is raised for the caller to explain."""
+        try:
+            return self._post(channel, message, thread_ts)
+        except SlackApiError as error:
+            if error_code(error) != "not_in_channel":
+                raise
+        self.client.conversations_join(channel=channel)
+        return self._post(channel, message, thread_ts)
+
+    def _post(self, channel: str, message: Message, thread_ts: str | None) -> str:
+        response = self.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, **message.as_kwargs()
+        )
+        return str(response["ts"])
+
+    def update(self, channel: str, ts: str | None, message: Message) -> bool:
+        """Rewrite a message; a deleted one must not stop anything, so failures are logged."""
+        if not ts:
+            return False
+        try:
+            self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+        except SlackApiError as error:
+            log.warning("chat.update %s failed: %s", ts, error_code(error))
+            return False
+        return True
+
+    def tell(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+        """A short ephemeral note to one person; if it can't be shown, the log has it."""
+        try:
+            self.client.chat_postEphemeral(
+                channel=channel, user=user, text=text, thread_ts=thread_ts
+            )
+        except SlackApiError as error:
+            log.warning("could not tell %s: %s", user, error_code(error))
+
+    def is_admin(self, user: str) -> bool:
+        """Workspace admins and owners may act on anyone's conversation; Slack knows who."""
+        try:
+            found = self.client.users_info(user=user)["user"]
+        except SlackApiError:
+            log.warning("users.info failed; treating %s as not an admin", user)
+            return False
+        return bool(found.get("is_admin") or found.get("is_owner") or found.get("is_primary_owner"))

@@ -1,0 +1,213 @@
+"""The hiring conversation at the Slack edge: a payload becomes a typed event, one use case
+acts on it, Block Kit renders the result, and the plan is delivered. One direction, for
+buttons, modals, typed replies and the reminder job alike."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import conversation as plans
+from bot.blocks import hire as hire_blocks
+from bot.blocks.common import decode_value
+from bot.content.criteria import Criteria, load_criteria
+from bot.core.conversation import (
+    Answer,
+    Back,
+    Cancel,
+    Change,
+    Decide,
+    Event,
+    Reopen,
+)
+from bot.core.hire import Acted, ActResult, ConversationView, NotDone
+from bot.hiring.conversations import Conversations, Team
+from bot.services import Services
+from bot.slack.deliver import Delivery, error_code, post_problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who did something, in which workspace and channel, on which message."""
+
+    team: Team
+    user: str
+    channel: str
+    clicked_ts: str | None = None
+    trigger_id: str | None = None
+
+
+def origin_of(body: dict[str, Any], context: dict[str, Any]) -> Origin:
+    """From an interactivity payload; the workspace comes from Bolt's (authorized) context."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    return Origin(
+        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
+        user=str((body.get("user") or {}).get("id") or ""),
+        channel=str((body.get("channel") or {}).get("id") or container.get("channel_id") or ""),
+        clicked_ts=message.get("ts") or container.get("message_ts"),
+        trigger_id=body.get("trigger_id"),
+    )
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Clicked:
+    """A hiring button, typed: which conversation, drawn for which version, asking what."""
+
+    conversation_id: int
+    version: int
+    step: int | None
+    option: str | None
+    outcome: str | None  # the recommendation (accept) or the decision (change, reopen)
+    started_by: str | None = None  # on decision buttons: who may decide, with admins
+
+
+def clicked(action: dict[str, Any]) -> Clicked | None:
+    """The button's value, or None when it is malformed or from before versions existed."""
+    value = decode_value(action.get("value"))
+    conversation_id, version = _int(value.get("c")), _int(value.get("v"))
+    if conversation_id is None or version is None:
+        return None
+    return Clicked(
+        conversation_id,
+        version,
+        _int(value.get("s")),
+        _str(value.get("o")),
+        _str(value.get("r")) or _str(value.get("f")),
+        _str(value.get("u")),
+    )
+
+
+def button_event(action_id: str, click: Clicked) -> Event | None:
+    """The state-machine event a hiring button asks for (modals are opened, not acted)."""
+    if action_id.startswith(f"{hire_blocks.ANSWER_ACTION}:"):
+        if click.step is None or click.option is None:
+            return None
+        return Answer(click.step, click.option, click.version)
+    if action_id == hire_blocks.BACK_ACTION:
+        if click.step is None:
+            return None
+        # -1 is "change answers" on the recommendation: back from the step after the last.
+        step = click.step if click.step >= 0 else _NO_STEP
+        return Back(step, None, click.version)
+    if action_id == hire_blocks.CANCEL_ACTION:
+        return Cancel(click.version)
+    if action_id == hire_blocks.ACCEPT_ACTION and click.outcome is not None:
+        return Decide(click.outcome, None, click.version)
+    if action_id == hire_blocks.NOT_HIRING_ACTION:
+        return Decide("not_hiring", None, click.version)
+    return None
+
+
+# Back from the recommendation is drawn at the step after the last question; the desk
+# fills in the real number from the criteria.
+_NO_STEP = -1
+
+
+def modal_event(
+    callback_id: str, metadata: object, outcome: str | None, reason: str
+) -> tuple[int, Event] | None:
+    """The event a submitted decision modal asks for, or None when its metadata is bad."""
+    value = decode_value(metadata)
+    conversation_id, version = _int(value.get("c")), _int(value.get("v"))
+    if conversation_id is None or version is None:
+        return None
+    if callback_id == hire_blocks.REOPEN_CALLBACK:
+        return conversation_id, Reopen(reason, version)
+    if outcome is None:
+        return None
+    if callback_id == hire_blocks.CHANGE_CALLBACK:
+        return conversation_id, Change(outcome, reason, version)
+    return conversation_id, Decide(outcome, reason, version)
+
+
+class HireDesk:
+    """Carries one request through: use case, then render, then deliver."""
+
+    def __init__(self, services: Services, client: WebClient, criteria: Criteria | None = None):
+        self.services = services
+        self.criteria = criteria or load_criteria()
+        self.conversations = Conversations(services.session_factory, self.criteria)
+        self.delivery = Delivery(client)
+
+    def act(
+        self,
+        origin: Origin,
+        conversation_id: int,
+        event: Event,
+        what: str,
+        *,
+        tell_refusal: bool = True,
+    ) -> ActResult:
+        """Act, deliver what the thread now owes, and tell the actor if nothing changed
+        (unless the caller explains a refusal itself)."""
+        if isinstance(event, Back) and event.step == _NO_STEP:
+            event = Back(len(self.criteria), None, event.drawn_version)
+        now = self.services.clock.now()
+        result = self.conversations.act(origin.team, conversation_id, event, origin.user, now)
+        if (
+            isinstance(result, NotDone)
+            and result.reason == "not_allowed"
+            and self.delivery.is_admin(origin.user)
+        ):
+            result = self.conversations.act(
+                origin.team, conversation_id, event, origin.user, now, actor_is_admin=True
+            )
+        if isinstance(result, NotDone):
+            view = result.view
+            if tell_refusal:
+                self.delivery.tell(
+                    view.channel_id if view else origin.channel,
+                    origin.user,
+                    plans.refusal(result, what),
+                    view.root_ts if view else None,
+                )
+            return result
+        self.carry_out(result, origin.clicked_ts)
+        return result
+
+    def start(self, origin: Origin, title: str) -> str | None:
+        """Open a conversation: the root message in the channel, then the first question in
+        its thread. None when it started; otherwise what to tell the person who asked."""
+        now = self.services.clock.now()
+        view = self.conversations.start(origin.team, title, origin.user, origin.channel, now)
+        try:
+            root_ts = self.delivery.post(origin.channel, plans.root(view))
+        except SlackApiError as error:
+            code = error_code(error)
+            log.info("could not start a conversation in %s: %s", origin.channel, code)
+            self.conversations.abandon(view)
+            return f":warning: I can't start a hiring conversation here: {post_problem(code)}."
+        view = self.conversations.attach_root(view, root_ts)
+        self.deliver(view, [plans.next_step(view, self.criteria)], origin.user)
+        return None
+
+    def carry_out(self, acted: Acted, clicked_ts: str | None) -> None:
+        self.deliver(acted.after, plans.after_act(acted, self.criteria, clicked_ts), acted.actor)
+
+    def deliver(self, view: ConversationView, outputs: list[plans.Output], actor: str) -> None:
+        for output in outputs:
+            if isinstance(output, plans.Post):
+                ts = self.delivery.post(view.channel_id, output.message, view.root_ts)
+                if output.remember is not None:
+                    kind = "question_ts" if output.remember == "question" else "recommendation_ts"
+                    if not self.conversations.record_message(view, **{kind: ts}):
+                        log.info("conversation %s moved on while its message was posted", view.id)
+            elif isinstance(output, plans.Rewrite):
+                self.delivery.update(view.channel_id, output.ts, output.message)
+            else:
+                self.delivery.tell(view.channel_id, actor, output.text, view.root_ts)
