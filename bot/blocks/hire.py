@@ -323,6 +323,7 @@ def hire_help_message() -> Message:
             "`/hire start <position>` — the same, for titles that begin with a command word",
             "`/hire list [open|decided|cancelled|all]` — recent conversations and decisions",
             "`/hire show <id>` — one decision in full",
+            "`/hire cancel <id> [reason]` — close a conversation (its starter or an admin)",
             "`/hire export` — the decision log as a CSV file",
             "`/hire digest` — preview this week's digest · `/hire digest now` — post it",
             "`/hire digest channel #name` · `/hire digest schedule monday 09:00 Europe/Paris`"

@@ -63,6 +63,7 @@ class Back:
 @dataclass(frozen=True)
 class Cancel:
     drawn_version: int | None = None
+    reason: str | None = None  # `/hire cancel <id> <reason>`; kept in the history
 
 
 @dataclass(frozen=True)

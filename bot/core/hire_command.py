@@ -15,7 +15,7 @@ COMMAND_MAX = 4000  # longer text did not come from Slack's command box
 # and fit a 32-bit column with room to spare.
 _DECISION_ID = re.compile(r"[0-9]{1,9}")
 
-RESERVED = ("start", "list", "show", "export", "digest", "help")
+RESERVED = ("start", "list", "show", "export", "digest", "cancel", "help")
 LIST_FILTERS = ("open", "decided", "cancelled", "all")
 
 
@@ -42,6 +42,12 @@ class Show:
 
 
 @dataclass(frozen=True)
+class CancelConversation:
+    conversation_id: int
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Export:
     since: str | None = None
 
@@ -60,7 +66,9 @@ class Invalid:
     usage: str
 
 
-HireCommand = Help | Start | ListConversations | Show | Export | Digest | Invalid
+HireCommand = (
+    Help | Start | ListConversations | Show | CancelConversation | Export | Digest | Invalid
+)
 
 
 def parse_decision_id(text: str) -> int | None:
@@ -97,6 +105,17 @@ def parse_hire_command(text: str | None) -> HireCommand:
                 "/hire show <id>, e.g. /hire show 12",
             )
         return Show(conversation_id=conversation_id)
+    if keyword == "cancel":
+        number, _, reason = rest.partition(" ")
+        conversation_id = parse_decision_id(number)
+        if conversation_id is None:
+            return Invalid(
+                f"“{number[:40]}” is not a decision number"
+                if number
+                else "a decision number is missing",
+                "/hire cancel <id> [reason], e.g. /hire cancel 12 role filled internally",
+            )
+        return CancelConversation(conversation_id, reason.strip()[:1000] or None)
     if keyword == "list":
         return _parse_list(rest)
     if keyword == "export":

@@ -300,7 +300,13 @@ class Conversations:
             decision = None
         elif isinstance(event, Cancel):
             DecisionRepository.add_event(
-                session, workspace, conv_id, kind="cancelled", actor=actor, now=now
+                session,
+                workspace,
+                conv_id,
+                kind="cancelled",
+                actor=actor,
+                reason=event.reason,
+                now=now,
             )
         elif isinstance(event, Note):
             NoteRepository.add(

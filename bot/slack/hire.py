@@ -196,6 +196,23 @@ class HireDesk:
         self.deliver(view, [plans.next_step(view, self.criteria)], origin.user)
         return None
 
+    def cancel(self, origin: Origin, conversation_id: int, reason: str | None) -> str:
+        """`/hire cancel <id> [reason]`: works from any channel, and for a conversation whose
+        thread is gone. What to tell the person who asked."""
+        event = Cancel(None, reason)
+        result = self.act(
+            origin, conversation_id, event, "cancel this conversation", tell_refusal=False
+        )
+        if isinstance(result, NotDone):
+            if result.reason == "not_found":
+                return (
+                    f":information_source: There is no hiring conversation #{conversation_id} here."
+                )
+            return plans.refusal(result, "cancel this conversation")
+        return f":x: Cancelled #{conversation_id}. Its answers so far stay in the log" + (
+            ", with your reason." if reason else "."
+        )
+
     def carry_out(self, acted: Acted, clicked_ts: str | None) -> None:
         self.deliver(acted.after, plans.after_act(acted, self.criteria, clicked_ts), acted.actor)
 

@@ -10,7 +10,13 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.text import from_slack, user_text
-from bot.core.hire_command import Help, Invalid, Start, parse_hire_command
+from bot.core.hire_command import (
+    CancelConversation,
+    Help,
+    Invalid,
+    Start,
+    parse_hire_command,
+)
 from bot.hiring.conversations import Team
 from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
@@ -47,16 +53,22 @@ def handle_hire(
         return
     ack()
 
+    origin = Origin(
+        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
+        user=command["user_id"],
+        channel=command["channel_id"],
+    )
+
     def work() -> None:
         if isinstance(parsed, Start):
-            origin = Origin(
-                team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
-                user=command["user_id"],
-                channel=command["channel_id"],
-            )
             problem = HireDesk(services, client).start(origin, from_slack(parsed.title))
             if problem is not None:
                 respond(response_type="ephemeral", text=problem)
+            return
+        if isinstance(parsed, CancelConversation):
+            reason = from_slack(parsed.reason) if parsed.reason else None
+            said = HireDesk(services, client).cancel(origin, parsed.conversation_id, reason)
+            respond(response_type="ephemeral", text=said)
             return
         ctx = hire_flow.build_context(services, client, context, command["user_id"])
         hire_log.handle(ctx, parsed, command, respond)
