@@ -1,4 +1,5 @@
-"""`./dev bench`: ack latency against bare Bolt, with and without a slow Slack, and digest cost.
+"""`./dev bench`: ack latency against bare Bolt, with and without a slow Slack, click to next
+question against a minimal Bolt flow, and digest cost.
 
 Prints figures; asserts nothing about time. Every figure is measured in the same run as
 its baseline, on this machine.
@@ -7,28 +8,39 @@ its baseline, on this machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from bot.emulator import EmulatorServer, SlackDriver, wait_for
+from bench import minimal_flow
+from bot.emulator import EmulatorServer, EmulatorState, SlackDriver, wait_for
 from bot.emulator.driver import DriverResult
+from bot.emulator.state import BOT_ID, BOT_USER_ID, Call
 from tests.e2e.harness import BotProcess, free_port
 
 HERE = Path(__file__).resolve().parent
 
 
 WARMUP = 10
+# The bot runs the code of the checkout this bench is in, not whichever one the environment's
+# editable install points at: a before/after can then run from an exported commit.
+THIS_CHECKOUT = {"PYTHONPATH": str(HERE.parent)}
 Case = tuple[str, Callable[[SlackDriver, int], object]]
 
 
@@ -158,7 +170,12 @@ def ack_latency(
         database_url=database_url,
         api_url=emulator.api_url,
         workdir=workdir,
-        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_TICK_SECONDS": "60", **bot_env},
+        extra_env={
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_TICK_SECONDS": "60",
+            **THIS_CHECKOUT,
+            **bot_env,
+        },
     )
     bot.migrate()
     bot.start()
@@ -236,6 +253,449 @@ def ack_latency(
         emulator.state.set_global_delay(0.0)
         baseline.terminate()
         bot.stop()
+
+
+# -- click to next question ------------------------------------------------------------------
+
+# The minimal flow's conversations live in another channel than the product's #hiring, so
+# `open_conversations` never takes one of them for the product's.
+MINIMAL_CHANNEL = "C0GENERAL"
+# Clicks per reading of the product's SQL counters (after its own warm-up).
+PROBE_CLICKS = 20
+
+
+def think_seconds(concurrency: int) -> float:
+    """How long each simulated person looks at a new question before clicking again.
+
+    Alone, 50 ms: enough for the app to finish the rest of the previous click, so each click
+    is timed by itself. Several people click as soon as the next question is there: with the
+    pause too, the product ran near the knee of its queueing curve and the minimal flow far
+    below its own, and the c=8 p50 ratio swung from 5x to 14x between runs; without it both
+    run flat out, and the ratio says how much more work a click is (3.6x and 3.7x).
+    """
+    return 0.05 if concurrency == 1 else 0.0
+
+
+def _no_one(thread: str) -> None:
+    """Nobody to tell: no load process is waiting."""
+
+
+class WatchedState(EmulatorState):
+    """The emulator's state, also noting when a watched thread first gets a new message
+    (`chat.postMessage`) and when a watched message is first edited (`chat.update`).
+
+    The moment is the emulator's own record of the call, `Call.at`, taken as it arrives.
+    `on_post` runs on the emulator's event loop: it must be quick (a line to a pipe).
+    """
+
+    def __init__(self) -> None:
+        self.watched_threads: set[str] = set()
+        self.watched_messages: set[str] = set()
+        self.posted_at: dict[str, float] = {}
+        self.updated_at: dict[str, float] = {}
+        self.on_post: Callable[[str], None] = _no_one
+        super().__init__()
+
+    def watch(
+        self, threads: Iterable[str], messages: Iterable[str], on_post: Callable[[str], None]
+    ) -> None:
+        with self.lock:
+            self.watched_threads, self.watched_messages = set(threads), set(messages)
+            self.posted_at, self.updated_at = {}, {}
+            self.on_post = on_post
+
+    def unwatch(self) -> None:
+        with self.lock:
+            self.watched_threads, self.watched_messages = set(), set()
+            self.on_post = _no_one
+
+    def record(self, call: Call) -> None:
+        super().record(call)
+        posted = None
+        with self.lock:
+            if call.method == "chat.postMessage":
+                thread = str(call.args.get("thread_ts") or "")
+                if thread in self.watched_threads and thread not in self.posted_at:
+                    self.posted_at[thread] = call.at
+                    posted = thread
+            elif call.method == "chat.update":
+                ts = str(call.args.get("ts") or "")
+                if ts in self.watched_messages and ts not in self.updated_at:
+                    self.updated_at[ts] = call.at
+            notify = self.on_post
+        if posted is not None:
+            notify(posted)
+
+
+@dataclass
+class ClickRun:
+    """One batch of clicks, each timed from the moment its signed request was sent."""
+
+    ack_ms: list[float]
+    to_update_ms: list[float]  # until the answered question's chat.update reached Slack
+    to_question_ms: list[float]  # until the next question's chat.postMessage reached Slack
+    missed: int  # clicks whose next question did not come within the load process's wait
+    statuses: dict[str, int]
+    cpu_ms_per_click: float = float("nan")  # the app process's CPU, its after-ack work included
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux); NaN where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    # utime and stime are fields 14 and 15 of the file; the split starts at field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def post_minimal_questions(state: EmulatorState, conversations: range) -> list[dict[str, Any]]:
+    """For each of the minimal flow's conversations, a root message and its first question in
+    the thread, as the bot would have posted them, so the clicks target real messages."""
+    questions = []
+    for conversation in conversations:
+        root = state.add_message(
+            channel=MINIMAL_CHANNEL,
+            user=BOT_USER_ID,
+            bot_id=BOT_ID,
+            text=f"Hiring decision #{conversation} (minimal flow)",
+        )
+        question = state.add_message(
+            channel=MINIMAL_CHANNEL,
+            user=BOT_USER_ID,
+            bot_id=BOT_ID,
+            thread_ts=root["ts"],
+            **minimal_flow.question_message(conversation, 0),
+        )
+        questions.append(copy.deepcopy(question))
+    return questions
+
+
+def prepare_clicks(emulator: EmulatorServer, questions: list[dict[str, Any]]) -> list[list[str]]:
+    """The requests Slack sends when U0MANAGER, who started them, answers each question."""
+    case: Case = (
+        "answer click",
+        lambda d, i: d.click(
+            "U0MANAGER",
+            str(questions[i]["ts"]),
+            f"{minimal_flow.ANSWER_ACTION}:startup",
+            channel=str(questions[i]["channel"]),
+            stale_copy=questions[i],
+        ),
+    )
+    return prepare(emulator, case, range(len(questions)))
+
+
+def send_clicks(
+    state: WatchedState,
+    url: str,
+    secret: str,
+    concurrency: int,
+    requests: list[list[str]],
+    questions: list[dict[str, Any]],
+) -> ClickRun:
+    """`concurrency` people clicking through conversations in `bench/load.py`, each clicking
+    again once the emulator has recorded the next question of their previous click (and
+    they have looked at it for `think_seconds`)."""
+    threads = [str(q["thread_ts"]) for q in questions]
+    job = {
+        "url": url,
+        "secret": secret,
+        "concurrency": concurrency,
+        "requests": requests,
+        "await": threads,
+        "pause_s": think_seconds(concurrency),
+    }
+    load = subprocess.Popen(
+        [sys.executable, "-m", "bench.load"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    assert load.stdin is not None and load.stdout is not None
+    signals = load.stdin
+
+    def arrived(thread: str) -> None:
+        # A post after the load process finished (it gave up waiting) paces nobody.
+        with contextlib.suppress(OSError, ValueError):
+            signals.write(thread + "\n")
+            signals.flush()
+
+    state.watch(threads, [str(q["ts"]) for q in questions], arrived)
+    try:
+        signals.write(json.dumps(job) + "\n")
+        signals.flush()
+        result = json.loads(load.stdout.read())
+        load.wait()
+    finally:
+        state.unwatch()
+        with contextlib.suppress(OSError):
+            signals.close()
+    sent = result["sent_at"]
+    with state.lock:
+        posted, updated = dict(state.posted_at), dict(state.updated_at)
+    to_question = [
+        (posted[thread] - at) * 1000
+        for thread, at in zip(threads, sent, strict=True)
+        if at and thread in posted
+    ]
+    to_update = [
+        (updated[str(q["ts"])] - at) * 1000
+        for q, at in zip(questions, sent, strict=True)
+        if at and str(q["ts"]) in updated
+    ]
+    return ClickRun(
+        result["latencies_ms"], to_update, to_question, result["missed"], result["statuses"]
+    )
+
+
+def failed_posts(state: EmulatorState, questions: list[dict[str, Any]]) -> int:
+    """Next-question posts Slack refused: they stopped the stopwatch without reaching anyone."""
+    threads = {str(q["thread_ts"]) for q in questions}
+    return sum(
+        1
+        for call in state.calls_to("chat.postMessage")
+        if str(call.args.get("thread_ts") or "") in threads
+        and not (call.response or {}).get("ok", False)
+    )
+
+
+def start_minimal(
+    api_url: str, secret: str, database_url: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_API_URL": api_url,
+        "SLACK_SIGNING_SECRET": secret,
+        "BENCH_DATABASE_URL": database_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.minimal_flow", str(port)], env=env, cwd=HERE.parent
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _up(url), timeout=30, message="minimal flow")
+    return process, url
+
+
+CLICK_HEADER = (
+    f"{'case':<22}{'conc':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    f"{'base p50':>10}{'base p95':>10}{'base p99':>10}{'x p50':>7}{'x p95':>7}{'x p99':>7}"
+)
+CLICK_ROW = "{:<22}{:>5}{:>9.1f}{:>9.1f}{:>9.1f}{:>10.1f}{:>10.1f}{:>10.1f}{:>7.2f}{:>7.2f}{:>7.2f}"
+
+
+def click_latency(
+    emulator: EmulatorServer,
+    database: Callable[[str], str],
+    workdir: Path,
+    count: int,
+    label: str,
+    concurrencies: list[int],
+    bot_env: dict[str, str],
+) -> None:
+    """From sending a signed answer click to the next question reaching Slack, for the
+    product and for the minimal flow, in the same run; then what one click costs the
+    product in transactions, SQL statements and Web API calls."""
+    state = emulator.state
+    assert isinstance(state, WatchedState)
+    # A clean Slack: messages left by earlier benchmarks would make every lookup slower.
+    state.reset()
+    per_level = WARMUP + count
+    product_database = database("click")
+    bot = BotProcess(
+        database_url=product_database,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        extra_env={
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_TICK_SECONDS": "60",
+            **THIS_CHECKOUT,
+            **bot_env,
+        },
+    )
+    bot.migrate()
+    bot.start()
+    minimal_database = database("minimal")
+    minimal_flow.seed(minimal_database, per_level * len(concurrencies))
+    minimal, minimal_url = start_minimal(emulator.api_url, bot.signing_secret, minimal_database)
+    product = SlackDriver(state, bot.url, bot.signing_secret, emulator.url)
+    emulator.emulator.driver = product
+    used: set[str] = set()
+    breakdown: list[tuple[str, int, ClickRun]] = []
+    print(
+        f"\n[{label}] click to next question: from sending the signed click to the emulator "
+        "recording the next question's chat.postMessage in that thread"
+    )
+    print(
+        "base = bench/minimal_flow.py (ack; one guarded UPDATE, chat.update, "
+        "chat.postMessage on a 4-thread pool)"
+    )
+    print(
+        f"conc 1: one person, {think_seconds(1) * 1000:.0f} ms on each new question before the "
+        "next click; conc N: N people, each clicking as soon as the next question is there"
+    )
+    print(CLICK_HEADER)
+    try:
+        first = 1
+        for concurrency in concurrencies:
+            # Every measured click answers question 1 of a conversation nobody clicked yet.
+            questions = {
+                "minimal": post_minimal_questions(state, range(first, first + per_level)),
+                "product": open_conversations(emulator, product, per_level, used),
+            }
+            first += per_level
+            runs: dict[str, ClickRun] = {}
+            assert bot.process is not None
+            apps = (("minimal", minimal_url, minimal.pid), ("product", bot.url, bot.process.pid))
+            for name, url, pid in apps:
+                asked = questions[name]
+                requests = prepare_clicks(emulator, asked)
+                send_clicks(state, url, bot.signing_secret, 2, requests[:WARMUP], asked[:WARMUP])
+                quiesce(emulator)
+                cpu_before = cpu_seconds(pid)
+                runs[name] = send_clicks(
+                    state, url, bot.signing_secret, concurrency, requests[WARMUP:], asked[WARMUP:]
+                )
+                # After the quiet spell, so the work a click does after its next question
+                # (the product's last writes and root update) is in its CPU too.
+                quiesce(emulator)
+                runs[name].cpu_ms_per_click = (cpu_seconds(pid) - cpu_before) * 1000 / count
+                problems = {s: n for s, n in runs[name].statuses.items() if s != "200"}
+                refused = failed_posts(state, asked)
+                if runs[name].missed or problems or refused:
+                    print(
+                        f"    !! {name}: {runs[name].missed} clicks without a next question, "
+                        f"non-200 acks {problems}, {refused} next-question posts refused"
+                    )
+                breakdown.append((name, concurrency, runs[name]))
+            prod, base = runs["product"].to_question_ms, runs["minimal"].to_question_ms
+            if not prod or not base:
+                print(f"{'answer → next question':<22}{concurrency:>5}   no figures")
+                continue
+            figures = [percentile(prod, q) for q in (0.50, 0.95, 0.99)]
+            baseline = [percentile(base, q) for q in (0.50, 0.95, 0.99)]
+            print(
+                CLICK_ROW.format(
+                    "answer → next question",
+                    concurrency,
+                    *figures,
+                    *baseline,
+                    *(p / b for p, b in zip(figures, baseline, strict=True)),
+                ),
+                flush=True,
+            )
+        print("\nwhere the time goes: p50 ms after sending the click until …, and the app's CPU")
+        print(
+            f"{'':<8}{'conc':>5}{'the ack':>10}{'chat.update':>13}{'chat.postMessage':>18}"
+            f"{'CPU ms/click':>14}"
+        )
+        for name, concurrency, run in breakdown:
+            marks = [run.ack_ms, run.to_update_ms, run.to_question_ms]
+            p50s = [percentile(m, 0.5) if m else float("nan") for m in marks]
+            print(
+                f"{name:<8}{concurrency:>5}{p50s[0]:>10.1f}{p50s[1]:>13.1f}{p50s[2]:>18.1f}"
+                f"{run.cpu_ms_per_click:>14.1f}"
+            )
+    finally:
+        minimal.terminate()
+        minimal.wait()
+        bot.stop()
+    click_costs(emulator, product_database, workdir, label, used, bot_env)
+
+
+def _counts_after(path: Path, readings: int) -> Counter[str] | None:
+    try:
+        counts = Counter(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return None
+    return counts if counts["readings"] > readings else None
+
+
+def click_costs(
+    emulator: EmulatorServer,
+    database_url: str,
+    workdir: Path,
+    label: str,
+    used: set[str],
+    bot_env: dict[str, str],
+) -> None:
+    """Transactions, SQL statements and Web API calls per answer click, counted inside the
+    product (bench/sql_probe.py) over PROBE_CLICKS clicks one at a time."""
+    state = emulator.state
+    assert isinstance(state, WatchedState)
+    counts_file = workdir / "sql-counts.json"
+    counts_file.unlink(missing_ok=True)  # an earlier probe's readings would look newer
+    bot = BotProcess(
+        database_url=database_url,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        command=[sys.executable, str(HERE / "sql_probe.py")],
+        # No scheduler: its ticks would be counted as the clicks' statements.
+        extra_env={
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_ENABLED": "false",
+            "BENCH_SQL_COUNTS": str(counts_file),
+            **THIS_CHECKOUT,
+            **bot_env,
+        },
+    )
+    bot.start()
+    driver = SlackDriver(state, bot.url, bot.signing_secret, emulator.url)
+    emulator.emulator.driver = driver
+
+    def reading() -> Counter[str]:
+        assert bot.process is not None
+        before = _counts_after(counts_file, -1) or Counter()
+        bot.process.send_signal(signal.SIGUSR1)
+        found = wait_for(
+            lambda: _counts_after(counts_file, before["readings"]), message="SQL counts"
+        )
+        assert found is not None  # wait_for returns only something truthy
+        return found
+
+    try:
+        asked = open_conversations(emulator, driver, WARMUP + PROBE_CLICKS, used)
+        requests = prepare_clicks(emulator, asked)
+        # Warm-up: first-use work (imports, caches, pool connections) is not a click's cost.
+        send_clicks(state, bot.url, bot.signing_secret, 1, requests[:WARMUP], asked[:WARMUP])
+        quiesce(emulator)
+        before, calls_before = reading(), len(state.calls)
+        run = send_clicks(state, bot.url, bot.signing_secret, 1, requests[WARMUP:], asked[WARMUP:])
+        quiesce(emulator)
+        after, calls = reading(), state.calls[calls_before:]
+    finally:
+        bot.stop()
+    clicks = len(run.to_question_ms) or 1
+    spent = after - before
+    spent.pop("readings", None)
+    web_api = Counter(call.method for call in calls)
+    statements = sum(n for key, n in spent.items() if key.startswith("sql "))
+    print(f"\n[{label}] one answer click inside the product (mean of {clicks}, one at a time)")
+    print(
+        f"transactions {spent['transactions'] / clicks:.1f} · SQL statements "
+        f"{statements / clicks:.1f} ("
+        + ", ".join(
+            f"{key.removeprefix('sql ')} {n / clicks:.1f}"
+            for key, n in sorted(spent.items())
+            if key.startswith("sql ")
+        )
+        + f") · pool checkouts {spent['pool checkouts'] / clicks:.1f}"
+    )
+    print(
+        f"time inside transactions {spent['us in transactions'] / clicks / 1000:.1f} ms, of which "
+        f"{spent['us in statements'] / clicks / 1000:.1f} ms waiting on the database driver"
+    )
+    print(
+        "Web API calls "
+        + ", ".join(f"{method} {n / clicks:.1f}" for method, n in sorted(web_api.items()))
+    )
+    print("statements per click:")
+    for key, n in sorted(spent.items(), key=lambda item: (-item[1], item[0])):
+        if key.startswith("statement "):
+            print(f"  {n / clicks:>4.1f}  {key.removeprefix('statement ')}")
+    print("minimal flow, by construction: 1 transaction (1 UPDATE), chat.update + chat.postMessage")
 
 
 def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
@@ -396,7 +856,7 @@ def fan_out(
         database_url=database_url,
         api_url=emulator.api_url,
         workdir=workdir,
-        extra_env={"LOG_LEVEL": "WARNING"},
+        extra_env={"LOG_LEVEL": "WARNING", **THIS_CHECKOUT},
     )
     started = time.perf_counter()
     subprocess.run(
@@ -435,7 +895,7 @@ def worst_input(emulator: EmulatorServer, database_url: str, workdir: Path, coun
         database_url=database_url,
         api_url=emulator.api_url,
         workdir=workdir,
-        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_ENABLED": "false"},
+        extra_env={"LOG_LEVEL": "WARNING", "SCHEDULER_ENABLED": "false", **THIS_CHECKOUT},
     )
     bot.migrate()
     bot.start()
@@ -474,9 +934,14 @@ def main() -> int:
     parser.add_argument("--concurrency", default="1,8,32", help="concurrency levels for acks")
     parser.add_argument("--cases", default="role,hire,answer", help="ack cases to measure")
     parser.add_argument(
+        "--click-concurrency", default="1,8", help="people clicking at once, click to next question"
+    )
+    parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="decision counts for the digest cost"
     )
-    parser.add_argument("--only", choices=["ack", "digest", "fanout", "worst-input"], default=None)
+    parser.add_argument(
+        "--only", choices=["ack", "click", "digest", "fanout", "worst-input"], default=None
+    )
     parser.add_argument(
         "--sqlite-only", action="store_true", help="skip the runs on a throwaway PostgreSQL"
     )
@@ -493,11 +958,12 @@ def main() -> int:
     )
     sizes = [int(s) for s in args.sizes.split(",")]
     concurrencies = [int(c) for c in args.concurrency.split(",")]
+    click_concurrencies = [int(c) for c in args.click_concurrency.split(",")]
     case_names = set(args.cases.split(","))
     bot_env = dict(item.split("=", 1) for item in args.bot_env)
     if bot_env:
         print(f"bot settings: {bot_env}")
-    run = {args.only} if args.only else {"ack", "digest", "fanout", "worst-input"}
+    run = {args.only} if args.only else {"ack", "click", "digest", "fanout", "worst-input"}
 
     def run_on(database: Callable[[str], str], label: str) -> None:
         if "ack" in run:
@@ -511,6 +977,10 @@ def main() -> int:
                 case_names,
                 bot_env,
             )
+        if "click" in run:
+            click_latency(
+                emulator, database, workdir, args.requests, label, click_concurrencies, bot_env
+            )
         if "digest" in run:
             digest_cost(database("digest"), sizes, label)
         if "fanout" in run:
@@ -518,7 +988,8 @@ def main() -> int:
         if "worst-input" in run:
             worst_input(emulator, database("worst"), workdir, args.requests)
 
-    with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator:
+    # WatchedState: the click benchmark reads the moment each next question reached Slack.
+    with tempfile.TemporaryDirectory() as tmp, EmulatorServer(state=WatchedState()) as emulator:
         workdir = Path(tmp)
         run_on(lambda name: f"sqlite:///{workdir / name}.db", "SQLite")
         if args.sqlite_only:

@@ -17,6 +17,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 
+def asgi(app: App) -> Starlette:
+    """A Bolt app behind Starlette the way the product serves its own: dispatch blocks until
+    ack(), so it runs on Starlette's thread pool, off the event loop."""
+
+    async def events(request: Request) -> Response:
+        body = await request.body()
+        return to_starlette_response(
+            await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        )
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", events, methods=["POST"]),
+            Route("/healthz", lambda r: Response("ok"), methods=["GET"]),
+        ]
+    )
+
+
 def build() -> Starlette:
     app = App(
         client=WebClient(token="xoxb-bench", base_url=os.environ["SLACK_API_URL"]),
@@ -33,21 +51,12 @@ def build() -> Starlette:
     def click(ack: Ack) -> None:
         ack()
 
-    async def events(request: Request) -> Response:
-        body = await request.body()
-        return to_starlette_response(
-            await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
-        )
+    return asgi(app)
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", events, methods=["POST"]),
-            Route("/healthz", lambda r: Response("ok"), methods=["GET"]),
-        ]
-    )
+
+def serve(app: Starlette, port: int) -> None:
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        build(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False
-    )
+    serve(build(), int(sys.argv[1]))
