@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import Message, outcome_label
+from bot.blocks.text import user_text
 from bot.content.criteria import Criteria
 from bot.content.roles import load_roles
 from bot.core.conversation import (
@@ -45,9 +46,10 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class Tell:
-    """An ephemeral line to the person who acted."""
+    """An ephemeral line to the person who acted, with buttons if `message` is given."""
 
     text: str
+    message: Message | None = None
 
 
 Output = Post | Rewrite | Tell
@@ -95,20 +97,22 @@ def root(view: ConversationView) -> Message:
     return hire_blocks.root_message(summary(view))
 
 
-def question(view: ConversationView, criteria: Criteria) -> Message:
+def question_view(view: ConversationView, criteria: Criteria) -> hire_blocks.QuestionView:
     asked = criteria.questions[view.step]
-    return hire_blocks.question_message(
-        hire_blocks.QuestionView(
-            conversation_id=view.id,
-            step=view.step,
-            total=view.total,
-            prompt=asked.prompt,
-            help=asked.help,
-            options=[(o.key, o.label) for o in asked.options],
-            can_go_back=view.step > 0,
-            version=view.version,
-        )
+    return hire_blocks.QuestionView(
+        conversation_id=view.id,
+        step=view.step,
+        total=view.total,
+        prompt=asked.prompt,
+        help=asked.help,
+        options=[(o.key, o.label) for o in asked.options],
+        can_go_back=view.step > 0,
+        version=view.version,
     )
+
+
+def question(view: ConversationView, criteria: Criteria) -> Message:
+    return hire_blocks.question_message(question_view(view, criteria))
 
 
 def recommendation_of(view: ConversationView, criteria: Criteria) -> Recommendation:
@@ -245,11 +249,42 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
                 )
             ),
         ]
-    if isinstance(event, Note) and actor != after.started_by and after.is_open:
-        return [Tell(":memo: Kept as a note with this decision.")]
+    if isinstance(event, Note):
+        return [Tell(":memo: Noted: it is kept with this decision (`/hire show` lists notes).")]
     if isinstance(event, Nudge):
         return nudge(after, criteria)
     return []
+
+
+def read_as(typed: str, label: str) -> Tell:
+    """Says how a typed reply was read, so a surprising reading can be put right with back."""
+    return Tell(
+        f":ballot_box_with_check: Read “{user_text(typed, 60)}” as *{label}*. "
+        "Type `back` to change it."
+    )
+
+
+REPLY_HELP = (
+    "Reply with an option's name or number to answer, `back` to change the previous answer, "
+    "`cancel` to close the conversation, or start with `note:` to keep a note with the decision."
+)
+
+
+def unclear_reply(view: ConversationView, criteria: Criteria, *, may_answer: bool) -> Tell:
+    """An ephemeral answer to a reply that said nothing the bot understood: never filed
+    silently. Whoever may answer gets the question's options as buttons."""
+    if not may_answer:
+        return Tell(
+            ":memo: Only the person who started this conversation (or an admin) answers its "
+            "questions. To keep your message with the decision, send it again starting "
+            "with `note:`."
+        )
+    if view.state is not State.IN_PROGRESS:
+        return Tell(f":thinking_face: I didn't catch that. {REPLY_HELP}")
+    return Tell(
+        f":thinking_face: I didn't catch that. {REPLY_HELP}",
+        hire_blocks.options_reminder(question_view(view, criteria)),
+    )
 
 
 def nudge(view: ConversationView, criteria: Criteria) -> list[Output]:

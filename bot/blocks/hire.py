@@ -169,6 +169,23 @@ def question_message(q: QuestionView) -> Message:
     return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
 
 
+def options_reminder(q: QuestionView) -> Message:
+    """The current question's options as buttons, for someone whose reply wasn't understood."""
+    buttons = [
+        button(
+            label,
+            f"{ANSWER_ACTION}:{key}",
+            {"c": q.conversation_id, "s": q.step, "o": key, "v": q.version},
+        )
+        for key, label in q.options
+    ]
+    blocks = [
+        section(f"*Question {q.step + 1} of {q.total}* · {q.prompt}"),
+        actions(*buttons, block_id=f"qr:{q.conversation_id}:{q.step}"),
+    ]
+    return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
+
+
 def answered_question_message(
     step: int, total: int, prompt: str, answer_label: str, answered_by: str
 ) -> Message:

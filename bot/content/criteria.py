@@ -174,6 +174,15 @@ def match_option(question: Question, text: str) -> Option | None:
         return names[close[0]]
     if len(typed.split()) > 4:
         return None
+    # Part of one option's label ("larger team" for "Larger team of specialists").
+    if len(typed) >= 3:
+        partial = {
+            o.key: o
+            for o in question.options
+            if re.search(rf"\b{re.escape(typed)}\b", _words(o.label))
+        }
+        if len(partial) == 1:
+            return next(iter(partial.values()))
     contained = {
         o.key: o for name, o in names.items() if re.search(rf"\b{re.escape(name)}\b", typed)
     }

@@ -67,11 +67,23 @@ class Delivery:
             return False
         return True
 
-    def tell(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
-        """A short ephemeral note to one person; if it can't be shown, the log has it."""
+    def tell(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        message: Message | None = None,
+    ) -> None:
+        """A short ephemeral note to one person (with the blocks of `message`, if given);
+        if it can't be shown, the log has it."""
         try:
             self.client.chat_postEphemeral(
-                channel=channel, user=user, text=text, thread_ts=thread_ts
+                channel=channel,
+                user=user,
+                text=text,
+                thread_ts=thread_ts,
+                blocks=message.blocks if message else None,
             )
         except SlackApiError as error:
             log.warning("could not tell %s: %s", user, error_code(error))

@@ -51,7 +51,10 @@ def origin_of(body: dict[str, Any], context: dict[str, Any]) -> Origin:
         team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
         user=str((body.get("user") or {}).get("id") or ""),
         channel=str((body.get("channel") or {}).get("id") or container.get("channel_id") or ""),
-        clicked_ts=message.get("ts") or container.get("message_ts"),
+        # An ephemeral message can't be rewritten: the question it repeats is, instead.
+        clicked_ts=None
+        if container.get("is_ephemeral")
+        else message.get("ts") or container.get("message_ts"),
         trigger_id=body.get("trigger_id"),
     )
 
@@ -227,4 +230,6 @@ class HireDesk:
             elif isinstance(output, plans.Rewrite):
                 self.delivery.update(view.channel_id, output.ts, output.message)
             else:
-                self.delivery.tell(view.channel_id, actor, output.text, view.root_ts)
+                self.delivery.tell(
+                    view.channel_id, actor, output.text, view.root_ts, output.message
+                )

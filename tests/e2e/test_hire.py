@@ -147,21 +147,36 @@ def test_walk_with_typed_replies(slack: SlackDriver) -> None:
     assert "Recommendation: Software engineer" in everything(bot_replies[-1])
 
 
-def test_other_thread_messages_are_kept_as_notes(slack: SlackDriver, bot: BotProcess) -> None:
+def test_notes_are_explicit_and_every_reply_is_answered(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
     thread = start(slack)
     slack.message(
         "U0TEAMMATE",
         CHANNEL,
-        "let me think about it — we also have a data team",
+        "note: we also have a data team",
         thread_ts=thread.root_ts,
     )
-    slack.message(
-        "U0MANAGER",
-        CHANNEL,
-        "I think we are a startup but also growing quickly",
-        thread_ts=thread.root_ts,
-    )
+    slack.message("U0MANAGER", CHANNEL, "Note - growing quickly", thread_ts=thread.root_ts)
     wait_for(lambda: db_count(bot, Note) == 2, message="two notes stored")
+    for user in ("U0TEAMMATE", "U0MANAGER"):
+        wait_for(
+            lambda u=user: any("Noted" in m["text"] for m in slack.state.ephemeral_for(u)),
+            message=f"{user}'s note acknowledged",
+        )
+    # Anything else is answered, never filed silently: the starter gets the options.
+    slack.message("U0MANAGER", CHANNEL, "blah", thread_ts=thread.root_ts)
+    reply = wait_for(
+        lambda: [m for m in slack.state.ephemeral_for("U0MANAGER") if "didn't catch" in m["text"]],
+        message="the options, for the starter",
+    )[-1]
+    assert "Startup / early-stage" in everything(reply)
+    slack.message("U0TEAMMATE", CHANNEL, "hmm, not sure", thread_ts=thread.root_ts)
+    wait_for(
+        lambda: any("note:" in m["text"] for m in slack.state.ephemeral_for("U0TEAMMATE")),
+        message="how to keep a note, for a teammate",
+    )
+    assert db_count(bot, Note) == 2
     bot_replies = [m for m in thread.replies() if m.get("user") == "U0BOT"]
     assert len(bot_replies) == 1  # still on question 1
 
@@ -301,7 +316,7 @@ def test_a_retried_event_is_processed_once(slack: SlackDriver, bot: BotProcess) 
     retry = slack.resend_event(first.created["event_body"], retry_num=1)
     assert retry.status == 200
     # A note sent after the retry: once it is stored, the retry has had its turn too.
-    slack.message("U0MANAGER", CHANNEL, "a marker after the retry", thread_ts=thread.root_ts)
+    slack.message("U0MANAGER", CHANNEL, "note: after the retry", thread_ts=thread.root_ts)
     wait_for(lambda: db_count(bot, Note) >= 1, message="the marker note")
     # Without the dedupe, the retry's "startup" is read against question 2 and kept as a note.
     assert db_count(bot, Answer) == 1 and db_count(bot, Note) == 1

@@ -1,7 +1,10 @@
-"""Replies in a hiring thread: an answer when they name an option, otherwise a note.
+"""Replies in a hiring thread. Routing only.
 
-Routing only. Cheap filters first (not a thread reply, a bot, an edit), then the event is
-claimed once (Slack retries events it thinks we missed), then the desk acts on it.
+Cheap filters first (not a thread reply, a bot, an edit), then the event is claimed once
+(Slack retries events it thinks we missed), then the reply is read (bot.core.reply) and the
+desk acts on it. Every reply gets an answer: an answer moves the thread on (and says how a
+loose wording was read), a word does what it says, a `note:` is kept and acknowledged, and
+anything else is answered with the options. Nothing is filed silently.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.blocks.conversation import refusal
+from bot.blocks import conversation as plans
 from bot.blocks.text import from_slack
-from bot.content.criteria import match_option
-from bot.core.conversation import Answer, Note, State
-from bot.core.hire import NotDone
+from bot.core.conversation import Answer, Back, Cancel, Event, Note, State
+from bot.core.hire import Acted, ConversationView, NotDone
+from bot.core.reply import ExplicitNote, ReadAsAnswer, Word, read_reply
 from bot.hiring.conversations import Team
 from bot.hiring.events import first_time
 from bot.listeners.background import after_ack
@@ -57,31 +60,37 @@ def thread_reply(
         return
     if not first_time(services.session_factory, body.get("event_id"), team.team_id, now):
         return
-    user = str(event["user"])
-    origin = Origin(team=team, user=user, channel=view.channel_id)
-    text = from_slack(event.get("text") or "")
+    origin = Origin(team=team, user=str(event["user"]), channel=view.channel_id)
+    typed = from_slack(event.get("text") or "")
     question = desk.criteria.questions[view.step] if view.state is State.IN_PROGRESS else None
-    option = match_option(question, text) if question is not None else None
-    if option is not None:
-        answered = desk.act(
-            origin,
-            view.id,
-            Answer(view.step, option.key, view.version),
-            "answer the questions",
-            tell_refusal=False,
-        )
-        if not isinstance(answered, NotDone):
-            return
-        if answered.reason != "not_allowed":
-            desk.delivery.tell(view.channel_id, user, refusal(answered, ""), view.root_ts)
-            return
-        desk.delivery.tell(
-            view.channel_id,
-            user,
-            f":memo: Kept as a note. Only <@{view.started_by}> or an admin can answer the "
-            "questions.",
-            view.root_ts,
-        )
-        desk.conversations.act(team, view.id, Note(text, str(ts)), user, now)
+    reply = read_reply(typed, question)
+    if isinstance(reply, ExplicitNote):
+        desk.act(origin, view.id, Note(reply.text, str(ts)), "add a note")
         return
-    desk.act(origin, view.id, Note(text, str(ts)), "add a note")
+    if isinstance(reply, Word) and reply.word == "help":
+        _tell(desk, view, origin, plans.unclear_reply(view, desk.criteria, may_answer=True))
+        return
+    wanted: Event | None = None
+    if isinstance(reply, ReadAsAnswer):
+        wanted = Answer(view.step, reply.option_key, view.version)
+    elif isinstance(reply, Word):
+        wanted = (
+            Cancel(view.version) if reply.word == "cancel" else Back(view.step, None, view.version)
+        )
+    if wanted is None:
+        may_answer = origin.user == view.started_by or desk.delivery.is_admin(origin.user)
+        _tell(desk, view, origin, plans.unclear_reply(view, desk.criteria, may_answer=may_answer))
+        return
+    result = desk.act(origin, view.id, wanted, "answer the questions", tell_refusal=False)
+    if isinstance(result, NotDone):
+        if result.reason == "not_allowed":
+            _tell(desk, view, origin, plans.unclear_reply(view, desk.criteria, may_answer=False))
+        else:
+            _tell(desk, view, origin, plans.Tell(plans.refusal(result, "answer the questions")))
+        return
+    if isinstance(result, Acted) and isinstance(reply, ReadAsAnswer) and not reply.exact:
+        _tell(desk, view, origin, plans.read_as(typed, reply.label))
+
+
+def _tell(desk: HireDesk, view: ConversationView, origin: Origin, tell: plans.Tell) -> None:
+    desk.deliver(view, [tell], origin.user)

@@ -1,0 +1,52 @@
+"""A conversation that listens: typed replies through the production app, as the people in
+the thread see them (the emulator's record)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.emulator import SlackDriver, wait_for
+from bot.runtime import Runtime
+from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, answer_all, everything
+from tests.e2e.test_hire import start as start_conversation
+
+
+def say(slack: SlackDriver, thread: Thread, text: str, expect: str) -> dict[str, Any]:
+    """Type `text` in the thread; the ephemeral reply that contains `expect`."""
+    before = len(slack.state.ephemeral_for("U0MANAGER"))
+    slack.message("U0MANAGER", CHANNEL, text, thread_ts=thread.root_ts)
+    return wait_for(
+        lambda: next(
+            (m for m in slack.state.ephemeral_for("U0MANAGER")[before:] if expect in m["text"]),
+            None,
+        ),
+        message=f"the reply to {text!r}",
+    )
+
+
+def test_loose_wording_back_unclear_and_notes(slack: SlackDriver, app: Runtime) -> None:
+    thread = start_conversation(slack)
+    answer_all(thread, STARTUP_ANSWERS[:3])
+    read = say(slack, thread, "larger team", "Read")
+    assert "Read “larger team” as *Larger team of specialists*" in read["text"]
+    wait_for(lambda: "Question 5 of 6" in everything(thread.last()), message="question 5")
+    slack.message("U0MANAGER", CHANNEL, "back", thread_ts=thread.root_ts)
+    wait_for(lambda: "Question 4 of 6" in everything(thread.last()), message="question 4 again")
+    unclear = say(slack, thread, "blah", "didn't catch")
+    assert "Small, multi-skilled team" in everything(unclear)  # the options, as buttons
+    noted = say(slack, thread, "note: ask about on-call", "Noted")
+    assert "kept with this decision" in noted["text"]
+    # The option buttons in the ephemeral reply answer the question too.
+    slack.click(
+        "U0MANAGER",
+        unclear["ts"],
+        next(
+            e["action_id"]
+            for b in unclear["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["text"]["text"] == "Small, multi-skilled team"
+        ),
+        channel=CHANNEL,
+    )
+    wait_for(lambda: "Question 5 of 6" in everything(thread.last()), message="question 5 again")
