@@ -1,12 +1,21 @@
-"""Button and select listeners."""
+"""Button and select listeners: every action is registered here, whatever surface shows it."""
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
+from bot.blocks import home as home_blocks
+from bot.blocks import log as log_blocks
 from bot.listeners.actions import hire, role
+from bot.listeners.commands import hire_log
+from bot.listeners.events import home
 
 
 def register(app: App) -> None:
     role.register(app)
     hire.register(app)
+    app.action(log_blocks.MORE_ACTION)(hire_log.more)
+    app.action(home_blocks.DIGEST_SETTINGS_ACTION)(home.open_digest_settings)
+    app.action(re.compile(r"^home_open_\d+$"))(home.acknowledge_link)

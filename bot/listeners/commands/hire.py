@@ -12,6 +12,7 @@ from bot.blocks import hire as hire_blocks
 from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import (
     CancelConversation,
+    Digest,
     Help,
     Invalid,
     Start,
@@ -20,7 +21,7 @@ from bot.core.hire_command import (
 from bot.hiring.conversations import Team
 from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
-from bot.listeners.commands import hire_log
+from bot.listeners.commands import digest, hire_log
 from bot.services import Services
 from bot.slack.hire import HireDesk, Origin
 
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 
 def register(app: App) -> None:
     app.command("/hire")(handle_hire)
-    hire_log.register(app)
 
 
 def handle_hire(
@@ -71,6 +71,9 @@ def handle_hire(
             respond(response_type="ephemeral", text=said)
             return
         ctx = hire_flow.build_context(services, client, context, command["user_id"])
-        hire_log.handle(ctx, parsed, command, respond)
+        if isinstance(parsed, Digest):
+            digest.handle_digest(ctx, parsed, command, respond)
+        else:
+            hire_log.handle(ctx, parsed, command, respond)
 
     run_in_background(services, work, body=command, respond=respond)

@@ -6,14 +6,14 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks import log as log_blocks
 from bot.blocks.common import decode_value
 from bot.blocks.text import from_slack, user_text
-from bot.core.hire_command import Digest, Export, HireCommand, ListConversations, Show
+from bot.core.hire_command import Export, HireCommand, ListConversations, Show
 from bot.core.recommendation import recommend
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
@@ -22,10 +22,6 @@ from bot.listeners.background import after_ack
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.action(log_blocks.MORE_ACTION)(more)
 
 
 def parse_date(text: str | None) -> datetime | str | None:
@@ -47,10 +43,6 @@ def handle(
         show_one(ctx, respond, parsed.conversation_id)
     elif isinstance(parsed, Export):
         export(ctx, respond, parsed.since, command["channel_id"])
-    elif isinstance(parsed, Digest):
-        from bot.listeners.commands.digest import handle_digest
-
-        handle_digest(ctx, parsed, command, respond)
 
 
 def _bad_date(respond: Respond, text: str) -> None:

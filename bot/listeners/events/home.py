@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,10 +22,8 @@ from bot.services import Services
 
 
 def register(app: App) -> None:
+    # Its button and modal are registered with the other actions and views.
     app.event("app_home_opened")(publish_home)
-    app.action(home_blocks.DIGEST_SETTINGS_ACTION)(open_digest_settings)
-    app.action(re.compile(r"^home_open_\d+$"))(acknowledge_link)
-    app.view(home_blocks.DIGEST_SETTINGS_CALLBACK)(save_digest_settings)
 
 
 def acknowledge_link(ack: Ack) -> None:
