@@ -1,9 +1,16 @@
-"""Block Kit for `/role`: the role list, a role card, a comparison, the self-check."""
+"""Block Kit for `/role`: the role list, a role card, a comparison, the self-check.
+
+Cards and comparisons open on a 20-second summary with a "More" button; the full text is
+one click away and replaces the summary in place (the reply is the user's own ephemeral
+message). On a copy shared in the channel, "More" answers the clicker alone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+from slack_sdk.models.blocks import ButtonElement
 
 from bot.blocks.common import (
     Message,
@@ -18,17 +25,24 @@ from bot.blocks.common import (
 )
 from bot.blocks.text import user_text
 from bot.content.roles import Role, RoleBook, Source
+from bot.core.role_fit import FitProgress, FitReading, Strength, read_fit
+from bot.core.role_lookup import CompareRoles, RoleButton, ShowRole
 
 SHOW_ACTION = "role_show"
+MORE_ACTION = "role_more"
+LESS_ACTION = "role_less"
 SHARE_ACTION = "role_share"
 COMPARE_ACTION = "role_compare"
 FIT_START_ACTION = "role_fit_start"
 FIT_ANSWER_ACTION = "role_fit_answer"  # + ":yes" / ":no"
+FIT_SHARE_ACTION = "role_fit_share"
 
 USAGE = (
     "`/role <name>` a role card · `/role compare <a> vs <b>` side by side · "
     "`/role fit` is product engineering right for you? · add `public` to post in the channel"
 )
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def _sources_line(sources: Sequence[Source]) -> str:
@@ -40,21 +54,54 @@ def _bullets(items: Sequence[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
+def _in_words(count: int) -> str:
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def _answers(count: int) -> str:
+    return f"{count} answer" if count == 1 else f"{count} answers"
+
+
+def _view_button(
+    label: str,
+    action_id: str,
+    view: ShowRole | CompareRoles,
+    *,
+    on_shared_copy: bool = False,
+    style: str | None = None,
+) -> ButtonElement:
+    """A button that shows `view`; its value says what, so one listener serves them all."""
+    return button(label, action_id, RoleButton(view, on_shared_copy).to_value(), style=style)
+
+
+def role_view(
+    book: RoleBook, view: ShowRole | CompareRoles, *, shared_by: str | None = None
+) -> Message:
+    """A card or a comparison, as a button or command asked for it."""
+    if isinstance(view, ShowRole):
+        return role_card(book, book.role(view.role), shared_by=shared_by, full=view.full)
+    return comparison(
+        book, book.role(view.first), book.role(view.second), shared_by=shared_by, full=view.full
+    )
+
+
 def role_list(book: RoleBook) -> Message:
     blocks: list[Any] = [header("Engineering roles")]
     for role in book.roles.values():
         blocks.append(
             section(
                 f"{role.emoji} *{role.name}*\n{role.summary.text}",
-                accessory=button("Show card", f"{SHOW_ACTION}:{role.key}", {"r": role.key}),
+                accessory=_view_button(
+                    "Show card", f"{SHOW_ACTION}:{role.key}", ShowRole(role.key)
+                ),
             )
         )
     blocks.append(
         actions(
-            button(
+            _view_button(
                 "Compare product vs software",
                 f"{COMPARE_ACTION}:pe:swe",
-                {"a": "product_engineer", "b": "software_engineer"},
+                CompareRoles("product_engineer", "software_engineer"),
             ),
             button("Is product engineering for me?", FIT_START_ACTION, {}),
         )
@@ -64,33 +111,55 @@ def role_list(book: RoleBook) -> Message:
     return render(blocks, f"Roles: {names}. Try /role product engineer.")
 
 
-def role_card(book: RoleBook, role: Role, *, shared_by: str | None = None) -> Message:
-    others = [r for r in book.roles.values() if r.key != role.key]
-    blocks: list[Any] = [
-        header(f"{role.emoji} {role.name}"),
-        section(f"_{role.summary.text}_"),
-        fields_section(
-            [
-                f"*Focus and ownership*\n{role.focus.text}",
-                f"*Where the time goes*\n{role.time.text}",
-            ]
-        ),
-        section(f"*What they're like*\n{_bullets(role.characteristics.items)}"),
-        section(f"*Skills*\n{_bullets(role.skills.items)}"),
-        section(f"*Hire one when*\n{_bullets(role.when_to_hire.items)}"),
-        context(_sources_line(role.sources)),
-    ]
+def role_card(
+    book: RoleBook, role: Role, *, shared_by: str | None = None, full: bool = False
+) -> Message:
+    """The 20-second summary (one line and three bullets), or with `full` the whole card."""
+    if full:
+        blocks: list[Any] = [
+            header(f"{role.emoji} {role.name}"),
+            section(f"_{role.summary.text}_"),
+            fields_section(
+                [
+                    f"*Focus and ownership*\n{role.focus.text}",
+                    f"*Where the time goes*\n{role.time.text}",
+                ]
+            ),
+            section(f"*What they're like*\n{_bullets(role.characteristics.items)}"),
+            section(f"*Skills*\n{_bullets(role.skills.items)}"),
+            section(f"*Hire one when*\n{_bullets(role.when_to_hire.items)}"),
+            context(_sources_line(role.sources)),
+        ]
+    else:
+        blocks = [
+            header(f"{role.emoji} {role.name}"),
+            section(f"_{role.summary.text}_\n{_bullets(role.brief.items)}"),
+            context(_sources_line(role.brief_sources)),
+        ]
+    shown = ShowRole(role.key, full=full)  # "Share in channel" posts what the user sees
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}> with `/role {role.name.lower()}`"))
+        if not full:  # the channel copy opens privately for whoever wants the rest
+            blocks.append(
+                actions(
+                    _view_button(
+                        "More", MORE_ACTION, ShowRole(role.key, full=True), on_shared_copy=True
+                    )
+                )
+            )
     else:
+        others = [r for r in book.roles.values() if r.key != role.key]
         blocks.append(
             actions(
-                button("Share in channel", SHARE_ACTION, {"r": role.key}, style="primary"),
+                _view_button("Less", LESS_ACTION, ShowRole(role.key))
+                if full
+                else _view_button("More", MORE_ACTION, ShowRole(role.key, full=True)),
+                _view_button("Share in channel", SHARE_ACTION, shown, style="primary"),
                 *[
-                    button(
+                    _view_button(
                         f"Compare with {o.name.lower()}",
                         f"{COMPARE_ACTION}:{o.key}",
-                        {"a": role.key, "b": o.key},
+                        CompareRoles(role.key, o.key),
                     )
                     for o in others[:2]
                 ],
@@ -100,14 +169,20 @@ def role_card(book: RoleBook, role: Role, *, shared_by: str | None = None) -> Me
 
 
 def comparison(
-    book: RoleBook, first: Role, second: Role, *, shared_by: str | None = None
+    book: RoleBook,
+    first: Role,
+    second: Role,
+    *,
+    shared_by: str | None = None,
+    full: bool = False,
 ) -> Message:
+    """The short side-by-side (the dimensions roles.yaml picks), or with `full` all of them."""
     blocks: list[Any] = [
         header(f"{first.name} vs {second.name}"),
         section(book.comparison.shared),
         divider(),
     ]
-    for dim in book.comparison.dimensions:
+    for dim in book.comparison.dimensions if full else book.comparison.brief:
         blocks.append(
             fields_section(
                 [
@@ -116,26 +191,48 @@ def comparison(
                 ]
             )
         )
-    blocks.append(
-        section(
-            f"*When to hire which*\n{first.emoji} *{first.name}:* {first.when_to_hire.items[0]}\n"
-            f"{second.emoji} *{second.name}:* {second.when_to_hire.items[0]}"
+    if full:
+        blocks.append(
+            section(
+                f"*When to hire which*\n{first.emoji} *{first.name}:* "
+                f"{first.when_to_hire.items[0]}\n"
+                f"{second.emoji} *{second.name}:* {second.when_to_hire.items[0]}"
+            )
         )
-    )
-    blocks.append(context(_sources_line([book.comparison.source, *first.sources, *second.sources])))
+        blocks.append(
+            context(_sources_line([book.comparison.source, *first.sources, *second.sources]))
+        )
+    else:
+        blocks.append(context(_sources_line([book.comparison.source])))
+    shown = CompareRoles(first.key, second.key, full=full)
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
+        if not full:
+            blocks.append(
+                actions(
+                    _view_button(
+                        "More",
+                        MORE_ACTION,
+                        CompareRoles(first.key, second.key, full=True),
+                        on_shared_copy=True,
+                    )
+                )
+            )
     else:
         blocks.append(
             actions(
-                button(
-                    "Share in channel",
-                    SHARE_ACTION,
-                    {"a": first.key, "b": second.key},
-                    style="primary",
+                _view_button("Less", LESS_ACTION, CompareRoles(first.key, second.key))
+                if full
+                else _view_button(
+                    "More", MORE_ACTION, CompareRoles(first.key, second.key, full=True)
                 ),
-                button(f"{first.name} card", f"{SHOW_ACTION}:{first.key}", {"r": first.key}),
-                button(f"{second.name} card", f"{SHOW_ACTION}:{second.key}", {"r": second.key}),
+                _view_button("Share in channel", SHARE_ACTION, shown, style="primary"),
+                _view_button(
+                    f"{first.name} card", f"{SHOW_ACTION}:{first.key}", ShowRole(first.key)
+                ),
+                _view_button(
+                    f"{second.name} card", f"{SHOW_ACTION}:{second.key}", ShowRole(second.key)
+                ),
             )
         )
     return render(blocks, f"{first.name} vs {second.name}")
@@ -159,7 +256,7 @@ def unknown_role(book: RoleBook, typed: str, suggestions: Sequence[str], problem
         blocks.append(
             actions(
                 *[
-                    button(f"{r.emoji} {r.name}", f"{SHOW_ACTION}:{r.key}", {"r": r.key})
+                    _view_button(f"{r.emoji} {r.name}", f"{SHOW_ACTION}:{r.key}", ShowRole(r.key))
                     for r in roles
                 ]
             )
@@ -171,60 +268,117 @@ def unknown_role(book: RoleBook, typed: str, suggestions: Sequence[str], problem
     return render(blocks, fallback)
 
 
-def fit_question(book: RoleBook, answers: str) -> Message:
+# -- the self-check -----------------------------------------------------------------------------
+
+
+def fit_question(book: RoleBook, answers: str, *, public: bool = False) -> Message:
     """The next yes/no question; `answers` is the string of y/n given so far."""
-    questions = book.self_check.questions
-    question = questions[len(answers)]
+    check = book.self_check
+    total = len(check.questions)
+    question = check.questions[len(answers)]
     step = len(answers) + 1
     blocks: list[Any] = []
     if not answers:
+        intro = f"{_in_words(total).capitalize()} quick yes/no questions. {check.intro}"
+        if public:
+            intro += "\nYour answers stay with you; the result is posted in this channel."
         blocks.append(header("Is product engineering right for you?"))
-        blocks.append(section(book.self_check.intro))
+        blocks.append(section(intro))
     blocks += [
-        section(f"*{step} of {len(questions)}* · {question.text}"),
+        section(f"*{step} of {total}* · {question.text}"),
         actions(
-            button("Yes", f"{FIT_ANSWER_ACTION}:yes", {"a": answers + "y"}, style="primary"),
-            button("No", f"{FIT_ANSWER_ACTION}:no", {"a": answers + "n"}),
-        ),
-        context(_sources_line([book.self_check.source])),
-    ]
-    return render(blocks, f"Self-check {step} of {len(questions)}: {question.text}")
-
-
-def fit_result(book: RoleBook, answers: str) -> Message:
-    check = book.self_check
-    votes: dict[str, int] = {}
-    lines = []
-    for question, answer in zip(check.questions, answers, strict=False):
-        towards = question.yes_points_to if answer == "y" else question.no_points_to
-        votes[towards] = votes.get(towards, 0) + 1
-        lines.append(
-            f"{'✅' if answer == 'y' else '➖'} {question.text} — *{'yes' if answer == 'y' else 'no'}*"
-        )
-    pe, swe = votes.get("product_engineer", 0), votes.get("software_engineer", 0)
-    verdict = (
-        "product_engineer" if pe - swe >= 2 else "software_engineer" if swe - pe >= 2 else "mixed"
-    )
-    title = {
-        "product_engineer": "Product engineering suits you",
-        "software_engineer": "Software engineering suits you",
-        "mixed": "You could go either way",
-    }[verdict]
-    blocks: list[Any] = [
-        header(title),
-        section(check.results[verdict]),
-        section(
-            f"*Why:* {pe} answers point to product engineering, {swe} to software engineering.\n"
-            + "\n".join(lines)
+            button(
+                "Yes",
+                f"{FIT_ANSWER_ACTION}:yes",
+                FitProgress(answers + "y", public).to_value(),
+                style="primary",
+            ),
+            button("No", f"{FIT_ANSWER_ACTION}:no", FitProgress(answers + "n", public).to_value()),
         ),
         context(_sources_line([check.source])),
-        actions(
-            button("Product engineer card", f"{SHOW_ACTION}:pe", {"r": "product_engineer"}),
-            button("Software engineer card", f"{SHOW_ACTION}:swe", {"r": "software_engineer"}),
-            button("Start over", FIT_START_ACTION, {}),
-        ),
     ]
-    return render(blocks, f"{title}. {check.results[verdict]}")
+    return render(blocks, f"Self-check {step} of {total}: {question.text}")
+
+
+def _fit_title(book: RoleBook, reading: FitReading) -> str:
+    if reading.leader is None:
+        return "You could go either way"
+    side = book.self_check.sides[reading.leader]
+    if reading.strength is Strength.ALL:
+        return f"{side[0].upper()}{side[1:]} suits you"
+    return f"Leaning towards {side}"
+
+
+def _fit_tally(book: RoleBook, reading: FitReading) -> str:
+    """How many answers point each way, in words that match how one-sided it is."""
+    sides = book.self_check.sides
+    ranked = sorted(sides, key=lambda k: -reading.counts[k])  # stable: a tie keeps yaml order
+    top, other = ranked
+    top_n, other_n = reading.counts[top], reading.counts[other]
+    if reading.strength is Strength.ALL:
+        return f"*All {_answers(top_n)}* point to {sides[top]}."
+    if reading.strength is Strength.MOST:
+        return (
+            f"*{top_n} of {_answers(reading.total)}* point to {sides[top]}, "
+            f"*{_answers(other_n)}* to {sides[other]}."
+        )
+    verb = "points" if top_n == 1 else "point"
+    return (
+        f"*{_answers(top_n)}* {verb} to {sides[top]} and *{_answers(other_n)}* to "
+        f"{sides[other]}: too close to call."
+    )
+
+
+def _fit_lines(book: RoleBook, reading: FitReading) -> str:
+    """Each answer marked with the role it points to, so a "yes" towards software
+    engineering is never shown as a tick for product engineering."""
+    lines = []
+    for answer in reading.answers:
+        towards = book.role(answer.towards)
+        said = "Yes" if answer.said_yes else "No"
+        side = book.self_check.sides[answer.towards]
+        lines.append(f"{towards.emoji} *{said}* → {side} · _{answer.question}_")
+    return "\n".join(lines)
+
+
+def fit_result(book: RoleBook, answers: str, *, shared_by: str | None = None) -> Message:
+    """The read-out: the tally, what it suggests, each answer's direction, the source."""
+    check = book.self_check
+    reading = read_fit(check, answers)
+    title = _fit_title(book, reading)
+    tally = _fit_tally(book, reading)
+    blocks: list[Any] = [header(title)]
+    if shared_by:
+        blocks.append(context(f"<@{shared_by}>'s answers to the `/role fit` self-check"))
+    blocks += [
+        section(f"{tally}\n{check.results[reading.verdict]}"),
+        section(_fit_lines(book, reading)),
+        context(_sources_line([check.source])),
+    ]
+    if shared_by:
+        blocks.append(
+            actions(button("Take the self-check", FIT_START_ACTION, {"c": 1}, style="primary"))
+        )
+    else:
+        blocks.append(
+            actions(
+                button(
+                    "Share in channel",
+                    FIT_SHARE_ACTION,
+                    FitProgress(answers).to_value(),
+                    style="primary",
+                ),
+                *[
+                    _view_button(
+                        f"{book.role(side).name} card", f"{SHOW_ACTION}:{side}", ShowRole(side)
+                    )
+                    for side in check.sides
+                ],
+                button("Start over", FIT_START_ACTION, {}),
+            )
+        )
+    plain_tally = tally.replace("*", "")
+    return render(blocks, f"{title}. {plain_tally} {check.results[reading.verdict]}")
 
 
 def shared_confirmation(channel_id: str) -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,20 @@ ROLE_KEYS = ("product_engineer", "software_engineer", "growth_engineer")
 SUMMARY_LIMIT = 140
 BULLET_LIMIT = 120
 PARAGRAPH_LIMIT = 600
+# A card opens on its brief: the one-line summary and three short bullets. People read
+# about four words a second, so 80 words is the 20 seconds the card promises.
+BRIEF_BULLETS = 3
+BRIEF_BULLET_LIMIT = 100
+BRIEF_WORD_BUDGET = 80
+# The short side-by-side a comparison opens on shows this many dimensions.
+COMPARISON_BRIEF_DIMENSIONS = 3
+# The self-check weighs these two roles against each other, as the source article does.
+SELF_CHECK_SIDES = ("product_engineer", "software_engineer")
+# A stated count ("Four quick questions") goes stale when a question is added; the bot
+# counts the questions itself, so the intro must not.
+_STATED_COUNT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\b", re.IGNORECASE
+)
 
 
 class ContentError(ValueError):
@@ -47,6 +62,7 @@ class Role:
     emoji: str
     aliases: tuple[str, ...]
     summary: Passage
+    brief: BulletList
     focus: Passage
     time: Passage
     characteristics: BulletList
@@ -58,6 +74,7 @@ class Role:
         seen: dict[str, Source] = {}
         for part in (
             self.summary,
+            self.brief,
             self.focus,
             self.time,
             self.characteristics,
@@ -66,6 +83,11 @@ class Role:
         ):
             seen.setdefault(part.source.key, part.source)
         return tuple(seen.values())
+
+    @property
+    def brief_sources(self) -> tuple[Source, ...]:
+        """Where the summary card's facts come from (it shows only summary and brief)."""
+        return tuple({p.source.key: p.source for p in (self.summary, self.brief)}.values())
 
 
 @dataclass(frozen=True)
@@ -77,6 +99,7 @@ class Dimension:
 @dataclass(frozen=True)
 class Comparison:
     dimensions: tuple[Dimension, ...]
+    brief: tuple[Dimension, ...]  # the short side-by-side: a few of `dimensions`, in order
     shared: str
     source: Source
 
@@ -85,13 +108,17 @@ class Comparison:
 class SelfCheckQuestion:
     key: str
     text: str
-    yes_points_to: str
-    no_points_to: str
+    yes_points_to: str  # one of SELF_CHECK_SIDES
+    no_points_to: str  # the other one
+
+    def points_to(self, said_yes: bool) -> str:
+        return self.yes_points_to if said_yes else self.no_points_to
 
 
 @dataclass(frozen=True)
 class SelfCheck:
     intro: str
+    sides: dict[str, str]  # role key -> how the read-out names it ("product engineering")
     questions: tuple[SelfCheckQuestion, ...]
     results: dict[str, str]
     source: Source
@@ -152,15 +179,21 @@ class _Reader:
             self.source(raw["source"], f"{where}.source"),
         )
 
-    def bullets(self, value: Any, where: str) -> BulletList:
+    def bullets(
+        self,
+        value: Any,
+        where: str,
+        count: tuple[int, int] = (2, 7),
+        limit: int = BULLET_LIMIT,
+    ) -> BulletList:
         raw = self.mapping(value, where, {"items", "source"})
         items = raw["items"]
-        if not isinstance(items, list) or not 2 <= len(items) <= 7:
-            raise ContentError(f"{where}.items: expected 2 to 7 bullets")
+        low, high = count
+        if not isinstance(items, list) or not low <= len(items) <= high:
+            wanted = f"{low}" if low == high else f"{low} to {high}"
+            raise ContentError(f"{where}.items: expected {wanted} bullets")
         return BulletList(
-            tuple(
-                self.text(item, f"{where}.items[{i}]", BULLET_LIMIT) for i, item in enumerate(items)
-            ),
+            tuple(self.text(item, f"{where}.items[{i}]", limit) for i, item in enumerate(items)),
             self.source(raw["source"], f"{where}.source"),
         )
 
@@ -194,6 +227,7 @@ def parse_role_book(raw: Any) -> RoleBook:
                 "emoji",
                 "aliases",
                 "summary",
+                "brief",
                 "focus",
                 "time",
                 "characteristics",
@@ -213,12 +247,26 @@ def parse_role_book(raw: Any) -> RoleBook:
                     f"{where}.aliases: {alias!r} is also a name of {taken[normalised]}"
                 )
             taken[normalised] = key
+        summary = reader.passage(entry["summary"], f"{where}.summary", SUMMARY_LIMIT)
+        brief = reader.bullets(
+            entry["brief"],
+            f"{where}.brief",
+            count=(BRIEF_BULLETS, BRIEF_BULLETS),
+            limit=BRIEF_BULLET_LIMIT,
+        )
+        words = len(" ".join([summary.text, *brief.items]).split())
+        if words > BRIEF_WORD_BUDGET:
+            raise ContentError(
+                f"{where}.brief: summary and brief are {words} words, more than "
+                f"{BRIEF_WORD_BUDGET} (about 20 seconds of reading)"
+            )
         roles[key] = Role(
             key=key,
             name=name,
             emoji=_Reader.text(entry["emoji"], f"{where}.emoji", 40),
             aliases=aliases,
-            summary=reader.passage(entry["summary"], f"{where}.summary", SUMMARY_LIMIT),
+            summary=summary,
+            brief=brief,
             focus=reader.passage(entry["focus"], f"{where}.focus", PARAGRAPH_LIMIT),
             time=reader.passage(entry["time"], f"{where}.time", PARAGRAPH_LIMIT),
             characteristics=reader.bullets(entry["characteristics"], f"{where}.characteristics"),
@@ -227,7 +275,7 @@ def parse_role_book(raw: Any) -> RoleBook:
         )
 
     comparison_raw = _Reader.mapping(
-        top["comparison"], "comparison", {"source", "dimensions", "shared"}
+        top["comparison"], "comparison", {"source", "dimensions", "brief", "shared"}
     )
     dimensions = []
     for i, dim in enumerate(comparison_raw["dimensions"] or []):
@@ -246,39 +294,74 @@ def parse_role_book(raw: Any) -> RoleBook:
         )
     if len(dimensions) < 3:
         raise ContentError("comparison.dimensions: expected at least 3")
+    by_label = {d.label: d for d in dimensions}
+    if len(by_label) != len(dimensions):
+        raise ContentError("comparison.dimensions: two dimensions share a label")
+    brief_labels = comparison_raw["brief"]
+    if (
+        not isinstance(brief_labels, list)
+        or len(brief_labels) != COMPARISON_BRIEF_DIMENSIONS
+        or len(set(map(str, brief_labels))) != len(brief_labels)
+    ):
+        raise ContentError(
+            f"comparison.brief: expected {COMPARISON_BRIEF_DIMENSIONS} different dimension labels"
+        )
+    for label in brief_labels:
+        if label not in by_label:
+            raise ContentError(f"comparison.brief: no dimension labelled {label!r}")
     comparison = Comparison(
         tuple(dimensions),
+        tuple(by_label[label] for label in brief_labels),
         _Reader.text(comparison_raw["shared"], "comparison.shared", 200),
         reader.source(comparison_raw["source"], "comparison.source"),
     )
 
     check_raw = _Reader.mapping(
-        top["self_check"], "self_check", {"source", "intro", "questions", "results"}
+        top["self_check"], "self_check", {"source", "intro", "sides", "questions", "results"}
     )
-    questions = []
+    intro = _Reader.text(check_raw["intro"], "self_check.intro", 200)
+    stated = _STATED_COUNT.search(intro)
+    if stated:
+        raise ContentError(
+            f"self_check.intro: says {stated.group(0)!r}; leave the number of questions out, "
+            "the bot counts them"
+        )
+    sides_raw = _Reader.mapping(check_raw["sides"], "self_check.sides", set(SELF_CHECK_SIDES))
+    sides = {k: _Reader.text(sides_raw[k], f"self_check.sides.{k}", 40) for k in SELF_CHECK_SIDES}
+    questions: list[SelfCheckQuestion] = []
     for i, q in enumerate(check_raw["questions"] or []):
         where = f"self_check.questions[{i}]"
-        entry = _Reader.mapping(q, where, {"key", "text", "yes_points_to", "no_points_to"})
-        for side in ("yes_points_to", "no_points_to"):
-            if entry[side] not in ROLE_KEYS:
-                raise ContentError(f"{where}.{side}: unknown role {entry[side]!r}")
-        questions.append(
-            SelfCheckQuestion(
-                _Reader.text(entry["key"], f"{where}.key", 40),
-                _Reader.text(entry["text"], f"{where}.text", 150),
-                entry["yes_points_to"],
-                entry["no_points_to"],
+        entry = _Reader.mapping(q, where, {"key", "text", "yes_points_to"})
+        yes = entry["yes_points_to"]
+        if yes not in SELF_CHECK_SIDES:
+            raise ContentError(
+                f"{where}.yes_points_to: expected one of {', '.join(SELF_CHECK_SIDES)}, not {yes!r}"
             )
+        key = _Reader.text(entry["key"], f"{where}.key", 40)
+        if any(other.key == key for other in questions):
+            raise ContentError(f"{where}.key: {key!r} is used twice")
+        no = next(side for side in SELF_CHECK_SIDES if side != yes)
+        questions.append(
+            SelfCheckQuestion(key, _Reader.text(entry["text"], f"{where}.text", 150), yes, no)
         )
     if not 3 <= len(questions) <= 6:
         raise ContentError("self_check.questions: expected 3 to 6 questions")
+    for side in SELF_CHECK_SIDES:
+        # With every "yes" pointing one way, agreeing with everything would read as a clear
+        # answer; a question asked the other way round keeps the tally honest.
+        if not any(q.yes_points_to == side for q in questions):
+            raise ContentError(
+                f"self_check.questions: no question where a yes points to {side}; "
+                "ask at least one the other way round"
+            )
     results = _Reader.mapping(
         check_raw["results"],
         "self_check.results",
         {"product_engineer", "software_engineer", "mixed"},
     )
     self_check = SelfCheck(
-        _Reader.text(check_raw["intro"], "self_check.intro", 200),
+        intro,
+        sides,
         tuple(questions),
         {
             k: _Reader.text(v, f"self_check.results.{k}", PARAGRAPH_LIMIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 # Typos are forgiven down to this similarity (0..1) between what was typed and a known name.
@@ -87,6 +87,7 @@ class ListRoles:
 class ShowRole:
     role: str
     public: bool = False
+    full: bool = False  # the whole card rather than the 20-second summary it opens on
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,12 @@ class CompareRoles:
     first: str
     second: str
     public: bool = False
+    full: bool = False  # every dimension rather than the short side-by-side
 
 
 @dataclass(frozen=True)
 class SelfCheck:
-    pass
+    public: bool = False  # the result is posted in the channel once the last answer is in
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def parse_role_command(index: NameIndex, text: str | None) -> RoleCommand:
         words = words[:-1]
     head = words[0].lower()
     if head in {"fit", "quiz", "self-check", "selfcheck"} and len(words) == 1:
-        return SelfCheck()
+        return SelfCheck(public)
     if head in {"compare", "vs", "versus"}:
         return _parse_compare(index, words[1:], public)
     body = " ".join(words)
@@ -172,3 +174,48 @@ def _pair(index: NameIndex, left: str, right: str, public: bool) -> RoleCommand:
 
 def _all_roles(index: NameIndex) -> tuple[str, ...]:
     return tuple(dict.fromkeys(index.names.values()))
+
+
+# -- what a /role button carries ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleButton:
+    """The view a card or comparison button asks for, and whether it was clicked on a copy
+    the whole channel sees (then the answer goes to the clicker alone, never over the copy).
+
+    As a button value: {"r": role} or {"a": role, "b": role}, plus "v": "full" for the
+    whole card and "c": 1 on a channel copy. Values from older messages ({"r": ...}) parse.
+    """
+
+    view: ShowRole | CompareRoles
+    on_shared_copy: bool = False
+
+    def to_value(self) -> dict[str, str | int]:
+        view = self.view
+        value: dict[str, str | int] = (
+            {"r": view.role} if isinstance(view, ShowRole) else {"a": view.first, "b": view.second}
+        )
+        if view.full:
+            value["v"] = "full"
+        if self.on_shared_copy:
+            value["c"] = 1
+        return value
+
+    @classmethod
+    def from_value(cls, value: Mapping[str, object], known: Collection[str]) -> RoleButton | None:
+        """None for anything this bot did not draw: unknown roles, a pair of one role."""
+        full = value.get("v") == "full"
+        shared = value.get("c") == 1
+        role, first, second = value.get("r"), value.get("a"), value.get("b")
+        if isinstance(role, str) and role in known:
+            return cls(ShowRole(role, full=full), shared)
+        if (
+            isinstance(first, str)
+            and isinstance(second, str)
+            and first in known
+            and second in known
+            and first != second
+        ):
+            return cls(CompareRoles(first, second, full=full), shared)
+        return None

@@ -55,6 +55,8 @@ def test_unknown_names_get_ordered_suggestions() -> None:
         ("", ListRoles()),
         ("help", ListRoles()),
         ("fit", SelfCheck()),
+        ("fit public", SelfCheck(public=True)),
+        ("Fit share", SelfCheck(public=True)),
         ("pe", ShowRole("product_engineer")),
         ("swe public", ShowRole("software_engineer", True)),
         ("compare pe vs swe", CompareRoles("product_engineer", "software_engineer")),

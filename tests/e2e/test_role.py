@@ -70,10 +70,25 @@ def test_every_name_and_alias_finds_its_card(slack: SlackDriver, typed: str, exp
     assert reply["text"]  # fallback for notifications and screen readers
 
 
-def test_product_engineer_card_is_complete(slack: SlackDriver) -> None:
+def test_product_engineer_card_opens_on_its_summary_and_more_shows_it_all(
+    slack: SlackDriver,
+) -> None:
     reply = slack.command("U0MANAGER", "C0HIRING", "/role", "product engineer").created
     assert reply is not None
-    text = _texts(reply)
+    summary = _texts(reply)
+    assert summary.count("• ") == 3 and "Focus and ownership" not in summary
+    assert "https://posthog.com/blog/product-engineer-vs-software-engineer" in summary
+    # "More" replaces the user's own ephemeral in place, through the click's response_url.
+    slack.click("U0MANAGER", reply["ts"], _buttons(reply)["More"], channel="C0HIRING")
+
+    def shown() -> dict:
+        return slack.state.find_message("C0HIRING", reply["ts"]) or reply
+
+    full = wait_for(
+        lambda: shown() if "Focus and ownership" in _texts(shown()) else None,
+        message="the full card",
+    )
+    text = _texts(full)
     for section in (
         "Focus and ownership",
         "Where the time goes",
@@ -84,7 +99,7 @@ def test_product_engineer_card_is_complete(slack: SlackDriver) -> None:
         assert section in text
     assert "https://posthog.com/blog/what-is-a-product-engineer" in text
     assert "https://posthog.com/blog/product-engineer-vs-software-engineer" in text
-    assert "Share in channel" in _buttons(reply)
+    assert "Share in channel" in _buttons(full) and "Less" in _buttons(full)
 
 
 @pytest.mark.parametrize(
@@ -192,7 +207,7 @@ def test_fit_self_check_through_its_buttons(slack: SlackDriver) -> None:
     result = current()
     assert result is not None
     assert _headers(result) == ["Product engineering suits you"]
-    assert "5 answers point to product engineering" in _texts(result)
+    assert "All 5 answers point to product engineering" in result["text"]
 
 
 def test_role_answers_without_any_web_api_call(

@@ -40,7 +40,7 @@ def _private(kind: str, first: str = "", second: str = "") -> Message:
     if kind == "list":
         return role_blocks.role_list(book)
     if kind == "fit":
-        return role_blocks.fit_question(book, "")
+        return role_blocks.fit_question(book, "", public=first == "public")
     if kind == "card":
         return role_blocks.role_card(book, book.role(first))
     return role_blocks.comparison(book, book.role(first), book.role(second))
@@ -53,7 +53,9 @@ def role_reply(text: str, user_id: str) -> tuple[Message, bool]:
     if isinstance(command, ListRoles):
         return _private("list"), False
     if isinstance(command, SelfCheck):
-        return _private("fit"), False
+        # The questions stay private even with `public`: only the result goes to the
+        # channel, when the last answer is in (see the actions listener).
+        return _private("fit", "public" if command.public else ""), False
     if isinstance(command, ShowRole):
         if not command.public:
             return _private("card", command.role), False
