@@ -37,7 +37,7 @@ def test_a_click_moves_the_thread_on(slack: SlackDriver, app: Runtime) -> None:
         message="the first question marked answered",
     )
     assert not buttons(answered)
-    wait_for(lambda: "question 2 of 6" in everything(thread.root), message="root updated")
+    assert "In progress" in everything(thread.root)  # the root shows the state, not the step
 
 
 def test_a_click_before_its_question_is_recorded_updates_the_clicked_message(
