@@ -45,8 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="try the real bot in a browser, no Slack needed")
     sandbox.add_argument("--host", default="127.0.0.1", help="interface for the web page")
     sandbox.add_argument("--port", type=int, default=3000, help="port for the web page")
-    sandbox.add_argument("--fresh", action="store_true", help="start with an empty database")
-    sandbox.add_argument("--db", default="sandbox.db", help="SQLite file (default sandbox.db)")
+    sandbox.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start empty: delete the database and the saved workspace first",
+    )
+    sandbox.add_argument(
+        "--db",
+        default="sandbox.db",
+        help="SQLite file (default sandbox.db); the workspace is kept beside it "
+        "(sandbox.workspace.json)",
+    )
     return parser
 
 

@@ -22,13 +22,18 @@ from bot.emulator.signing import sign_request
 from bot.emulator.state import EmulatorState
 
 SPECIAL_MENTIONS = {"here", "channel", "everyone"}
+SLACKBOT = "USLACKBOT"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def as_slack_sends(state: EmulatorState, typed: str, team: str | None = None) -> str:
     """Text as Slack delivers what a person typed: `& < >` escaped, and `#channel`,
     `@user` and `@here` turned into control sequences (commands have should_escape on);
     names are looked up in the typist's `team`."""
-    text = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _escape(typed)
 
     def channel(match: re.Match[str]) -> str:
         found = state.channel_by_ref(match.group(1), team)
@@ -158,6 +163,19 @@ class SlackDriver:
     # -- what people do -----------------------------------------------------------------------
     def command(self, user: str, channel: str, command: str, text: str = "") -> DriverResult:
         who, where = self._user(user), self._channel(channel)
+        commands = self.state.app_commands
+        if commands is not None and command not in commands:
+            # No app declares it, so Slack answers by itself and nothing reaches the app.
+            notice = self.state.add_message(
+                channel=where["id"],
+                user=SLACKBOT,
+                text=f"{_escape(command)} is not a valid command. In Slack, all messages that start "
+                'with the "/" character are interpreted as commands.\n\nIf you are trying '
+                'to send a message and not run a command, try preceding the "/" with an '
+                "empty space.",
+                ephemeral_for=user,
+            )
+            return DriverResult(200, "", created=notice)
         body = payloads.slash_command(
             who,
             where,

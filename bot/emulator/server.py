@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import httpx
 import uvicorn
@@ -107,6 +107,32 @@ class EmulatorApp:
                 return Response("unknown upload", status_code=404)
             pending["content"] = content
         return Response(f"OK - {len(content)}")
+
+    async def file_download(self, request: Request) -> Response:
+        return self._file_content(request, "attachment")
+
+    async def file_inline(self, request: Request) -> Response:
+        return self._file_content(request, "inline")
+
+    def _file_content(self, request: Request, disposition: str) -> Response:
+        """A file's bytes at its url_private(_download), as files.slack.com serves them; the
+        emulator runs on loopback, so no token is asked for (the sandbox page downloads)."""
+        team_id, _, file_id = request.path_params["team_file"].partition("-")
+        record = self.state.file(file_id)
+        if record is None or record.get("team") != team_id:
+            return Response("file not found", status_code=404)
+        name = str(record["name"])
+        # An ASCII fallback, and the exact name for browsers (RFC 6266 / 5987).
+        fallback = name.encode("ascii", "replace").decode().replace('"', "'")
+        return Response(
+            record["content"],
+            media_type=str(record.get("mimetype") or "application/octet-stream"),
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{fallback}"; '
+                f"filename*=UTF-8''{quote(name)}",
+                "Cache-Control": "private, no-store",
+            },
+        )
 
     # -- control API for tests and the sandbox page -----------------------------------------
     async def get_state(self, request: Request) -> Response:
@@ -215,6 +241,8 @@ class EmulatorApp:
             Route("/api/{method}", self.web_api, methods=["POST", "GET"]),
             Route("/response/{token}", self.response_url, methods=["POST"]),
             Route("/upload/{file_id}", self.upload, methods=["POST"]),
+            Route("/files-pri/{team_file}/download/{name}", self.file_download, methods=["GET"]),
+            Route("/files-pri/{team_file}/{name}", self.file_inline, methods=["GET"]),
             Route("/_emulator/state", self.get_state, methods=["GET"]),
             Route("/_emulator/health", self.health, methods=["GET"]),
             Route("/_emulator/wait", self.wait, methods=["GET"]),

@@ -11,10 +11,10 @@ change bumps `seq`, so a page can long-poll for "anything new since N".
 from __future__ import annotations
 
 import copy
-import itertools
 import secrets
 import threading
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -36,6 +36,7 @@ DEFAULT_USERS: list[dict[str, Any]] = [
         "is_admin": False,
         "is_owner": False,
         "title": "Engineering manager",
+        "tz": "Europe/London",
     },
     {
         "id": "U0TEAMMATE",
@@ -44,6 +45,7 @@ DEFAULT_USERS: list[dict[str, Any]] = [
         "is_admin": False,
         "is_owner": False,
         "title": "Software engineer",
+        "tz": "America/New_York",
     },
     {
         "id": "U0ADMIN",
@@ -52,6 +54,7 @@ DEFAULT_USERS: list[dict[str, Any]] = [
         "is_admin": True,
         "is_owner": True,
         "title": "CTO",
+        "tz": "Asia/Tokyo",
     },
 ]
 DEFAULT_CHANNELS: list[dict[str, Any]] = [
@@ -101,6 +104,7 @@ SECOND_TEAM = Team(
             "is_admin": False,
             "is_owner": False,
             "title": "Head of engineering",
+            "tz": "America/Los_Angeles",
         },
         {
             "id": "U2ADMIN",
@@ -109,6 +113,7 @@ SECOND_TEAM = Team(
             "is_admin": True,
             "is_owner": True,
             "title": "CEO",
+            "tz": "Asia/Singapore",
         },
     ),
     (
@@ -148,10 +153,24 @@ class Call:
 
 
 class EmulatorState:
-    def __init__(self, clock: OffsetClock | None = None) -> None:
+    def __init__(
+        self,
+        clock: OffsetClock | None = None,
+        *,
+        links_to_emulator: bool = False,
+        app_commands: Collection[str] | None = None,
+    ) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.clock = clock or OffsetClock()
+        # The sandbox's page opens the bot's links itself, so auth.test's url and permalinks
+        # point at the emulator then; tests keep Slack's https://<domain>.slack.com/ form.
+        self.links_to_emulator = links_to_emulator
+        # The app's declared slash commands (its manifest): Slack answers any other itself
+        # and never calls the app. None delivers every command, for tests that probe the app.
+        self.app_commands = frozenset(app_commands) if app_commands is not None else None
+        # Called (under the lock) after every change; the sandbox saves the workspace on it.
+        self.on_change: Callable[[], None] | None = None
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -182,13 +201,15 @@ class EmulatorState:
             self.responses: dict[str, dict[str, Any]] = {}
             self.triggers: dict[str, str] = {}
             self.view_errors: dict[str, dict[str, str]] = {}
-            self._ts_counter = itertools.count(1)
-            self._last_us = 0
+            self.next_id_number = 1
+            self.last_ts_us = 0
             self._bump()
 
     def _bump(self) -> None:
         self.seq += 1
         self.changed.notify_all()
+        if self.on_change is not None:
+            self.on_change()
 
     def add_team(self, team: Team) -> None:
         """Another workspace with its own people and channels (the bot is in those marked)."""
@@ -227,11 +248,13 @@ class EmulatorState:
         with self.lock:
             # Integer microseconds: float arithmetic at this magnitude can repeat a ts.
             now_us = int(self.clock.now().timestamp() * 1_000_000)
-            self._last_us = max(now_us, self._last_us + 1)
-            return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
+            self.last_ts_us = max(now_us, self.last_ts_us + 1)
+            return f"{self.last_ts_us // 1_000_000}.{self.last_ts_us % 1_000_000:06d}"
 
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ts_counter):08d}"
+        with self.lock:
+            number, self.next_id_number = self.next_id_number, self.next_id_number + 1
+            return f"{prefix}{number:08d}"
 
     def advance_clock(self, seconds: float) -> None:
         self.clock.advance(timedelta(seconds=seconds))
@@ -431,6 +454,14 @@ class EmulatorState:
 
     def ephemeral_for(self, user: str, channel: str | None = None) -> list[dict[str, Any]]:
         return [m for m in self.messages_in(channel) if m.get("ephemeral_for") == user]
+
+    def file(self, file_id: str) -> dict[str, Any] | None:
+        """An uploaded file, with its bytes (`content`)."""
+        with self.lock:
+            for record in self.files:
+                if record["id"] == file_id:
+                    return record
+            return None
 
     def calls_to(self, method: str | None = None) -> list[Call]:
         with self.lock:

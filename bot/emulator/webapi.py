@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import mimetypes
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from bot.emulator.state import APP_ID, TEAM_ID, EmulatorState, Team
 
@@ -81,6 +84,7 @@ class WebApi:
             "views.publish": self.views_publish,
             "files.getUploadURLExternal": self.files_get_upload_url,
             "files.completeUploadExternal": self.files_complete_upload,
+            "files.info": self.files_info,
         }
 
     def call(self, method: str, args: dict[str, Any], team: Team | None = None) -> Result:
@@ -101,11 +105,15 @@ class WebApi:
         """The team whose token made the call being answered."""
         return _caller.get()
 
+    def workspace_url(self, team: Team) -> str:
+        """The address the team's links start with: Slack's, or the sandbox page's own."""
+        return f"{self.base_url()}/" if self.state.links_to_emulator else team.url
+
     # -- identity ---------------------------------------------------------------------------
     def auth_test(self, args: dict[str, Any]) -> Result:
         team = self.team
         return {
-            "url": team.url,
+            "url": self.workspace_url(team),
             "team": team.name,
             "user": "hiring-bot",
             "team_id": team.id,
@@ -117,7 +125,14 @@ class WebApi:
 
     def team_info(self, args: dict[str, Any]) -> Result:
         team = self.team
-        return {"team": {"id": team.id, "name": team.name, "domain": team.domain}}
+        return {
+            "team": {
+                "id": team.id,
+                "name": team.name,
+                "domain": team.domain,
+                "url": self.workspace_url(team),
+            }
+        }
 
     def oauth_v2_access(
         self, args: dict[str, Any], authorization: str
@@ -293,14 +308,17 @@ class WebApi:
         message = self.state.find_message(channel["id"], str(args.get("message_ts") or ""))
         if message is None:
             raise SlackError("message_not_found")
-        link = f"{self.team.url}archives/{channel['id']}/p{message['ts'].replace('.', '')}"
+        digits = message["ts"].replace(".", "")
+        link = f"{self.workspace_url(self.team)}archives/{channel['id']}/p{digits}"
         if message.get("thread_ts") and message["thread_ts"] != message["ts"]:
             link += f"?thread_ts={message['thread_ts']}&cid={channel['id']}"
         return {"channel": channel["id"], "permalink": link}
 
     # -- users ------------------------------------------------------------------------------
-    @staticmethod
-    def _user_json(user: dict[str, Any]) -> dict[str, Any]:
+    def _user_json(self, user: dict[str, Any]) -> dict[str, Any]:
+        zone = str(user.get("tz") or "UTC")
+        # Slack gives the offset in effect now, so it moves with daylight saving time.
+        offset = self.state.clock.now().astimezone(ZoneInfo(zone)).utcoffset()
         return {
             "id": user["id"],
             "team_id": user.get("team", TEAM_ID),
@@ -310,7 +328,8 @@ class WebApi:
             "is_owner": user["is_owner"],
             "is_bot": False,
             "deleted": False,
-            "tz": "Europe/London",
+            "tz": zone,
+            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
             "profile": {
                 "real_name": user["real_name"],
                 "display_name": user["name"],
@@ -402,34 +421,69 @@ class WebApi:
         return {"upload_url": f"{self.base_url()}/upload/{file_id}", "file_id": file_id}
 
     def files_complete_upload(self, args: dict[str, Any]) -> Result:
-        files = _json_field(args.get("files")) or []
-        completed = []
+        """Files uploaded to their URLs become files of the team; with a channel, Slack
+        shares them there in one message, under the initial comment."""
+        items = _json_field(args.get("files")) or []
+        if not isinstance(items, list) or not items:
+            raise SlackError("invalid_arguments")
         channel_id = args.get("channel_id") or args.get("channels")
-        for item in files:
-            with self.state.lock:
-                pending = self.state.pending_uploads.pop(item.get("id"), None)
-            if pending is None:
+        channel = self._channel(channel_id, must_be_member=False) if channel_id else None
+        with self.state.lock:
+            if any(item.get("id") not in self.state.pending_uploads for item in items):
                 raise SlackError("file_not_found")
-            record = {
-                **pending,
-                "title": item.get("title") or pending["filename"],
-                "channel": channel_id,
-                "initial_comment": args.get("initial_comment"),
-            }
-            with self.state.lock:
-                self.state.files.append(record)
-            if channel_id:
-                channel = self._channel(channel_id, must_be_member=False)
-                self.state.add_message(
-                    channel=channel["id"],
-                    user=self.team.bot_user_id,
-                    bot_id=self.team.bot_id,
-                    text=str(args.get("initial_comment") or ""),
-                    blocks=[],
-                    files=[
-                        {"id": record["id"], "name": record["filename"], "title": record["title"]}
-                    ],
-                    thread_ts=args.get("thread_ts") or None,
-                )
-            completed.append({"id": record["id"], "title": record["title"]})
-        return {"files": completed}
+            records = []
+            for item in items:
+                pending = self.state.pending_uploads.pop(item["id"])
+                records.append(self._file_record(pending, item, channel, args))
+            self.state.files.extend(records)
+            self.state.touch()
+        if channel is not None:
+            self.state.add_message(
+                channel=channel["id"],
+                user=self.team.bot_user_id,
+                bot_id=self.team.bot_id,
+                text=str(args.get("initial_comment") or ""),
+                blocks=[],
+                files=[self.file_json(record) for record in records],
+                upload=True,
+                thread_ts=args.get("thread_ts") or None,
+            )
+        return {"files": [{"id": r["id"], "title": r["title"]} for r in records]}
+
+    def _file_record(
+        self,
+        pending: dict[str, Any],
+        item: dict[str, Any],
+        channel: dict[str, Any] | None,
+        args: dict[str, Any],
+    ) -> dict[str, Any]:
+        name = pending["filename"]
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        # Where Slack would say files.slack.com; the emulator serves the bytes itself.
+        base = f"{self.base_url()}/files-pri/{self.team.id}-{pending['id']}"
+        return {
+            **pending,
+            "name": name,
+            "title": item.get("title") or name,
+            "size": len(pending["content"]),
+            "mimetype": mimetype,
+            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "binary",
+            "user": self.team.bot_user_id,
+            "team": self.team.id,
+            "created": int(self.state.clock.now().timestamp()),
+            "channel": channel["id"] if channel else None,
+            "initial_comment": args.get("initial_comment"),
+            "url_private": f"{base}/{quote(name)}",
+            "url_private_download": f"{base}/download/{quote(name)}",
+        }
+
+    def files_info(self, args: dict[str, Any]) -> Result:
+        record = self.state.file(str(args.get("file") or ""))
+        if record is None or record.get("team") != self.team.id:
+            raise SlackError("file_not_found")
+        return {"file": self.file_json(record)}
+
+    @staticmethod
+    def file_json(record: dict[str, Any]) -> dict[str, Any]:
+        """A file as messages and files.info carry it: everything but the bytes."""
+        return {k: v for k, v in record.items() if k not in {"content", "filename", "length"}}

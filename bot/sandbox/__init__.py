@@ -4,6 +4,9 @@ One process: the emulator (Web API + control API + the page) on the port people 
 and the real app (same listeners, database code and scheduler as `serve`) on a private
 loopback port. Every click on the page goes through the emulator's driver, which signs
 it like Slack and POSTs it to the app's /slack/events.
+
+The workspace (channels, messages, DMs, files, views) is saved beside the database, so a
+restart shows what was there; the bot's links point at this page, which opens them.
 """
 
 from __future__ import annotations
@@ -15,33 +18,48 @@ from pathlib import Path
 from types import FrameType
 
 from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.config import configure_logging, load_settings
 from bot.core.clock import OffsetClock
 from bot.db.migrate import upgrade_to_head
 from bot.emulator import EmulatorServer, EmulatorState, ThreadedServer
+from bot.emulator.persistence import WorkspaceStore, remove_workspace, workspace_path
 
 STATIC = Path(__file__).parent / "static"
+# The slash commands the app's manifest declares (manifest.yml; a test keeps them equal):
+# the emulator answers any other the way Slack does, instead of passing it to the bot.
+APP_COMMANDS = ("/role", "/hire")
 
 
-def _page_routes() -> list[Route | Mount]:
+def _page_routes() -> list[BaseRoute]:
     async def index(request: object) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
-    return [Route("/", index), Mount("/static", StaticFiles(directory=STATIC), name="static")]
+    return [
+        Route("/", index),
+        # Permalinks (…/archives/<channel>/p<ts digits>[?thread_ts=…]) open in the page.
+        Route("/archives/{channel}/{message}", index),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
 
 
 def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
     db_path = db_path.resolve()
+    workspace_file = workspace_path(db_path)
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        remove_workspace(workspace_file)
     clock = OffsetClock()
-    emulator = EmulatorServer(
-        host=host, port=port, state=EmulatorState(clock), extra_routes=_page_routes()
-    )
+    state = EmulatorState(clock, links_to_emulator=True, app_commands=APP_COMMANDS)
+    store = WorkspaceStore(state, workspace_file)
+    problem = store.restore()
+    if problem:
+        print(f"Warning: {problem}", flush=True)
+    store.start()
+    emulator = EmulatorServer(host=host, port=port, state=state, extra_routes=_page_routes())
     emulator.start()
     signing_secret = secrets.token_hex(16)
     settings = load_settings(
@@ -68,7 +86,8 @@ def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
     emulator.attach(f"http://127.0.0.1:{bot_server.port}", signing_secret)
 
     print(f"Sandbox ready: {emulator.url}/", flush=True)
-    print(f"Database: {db_path}  ·  Press Ctrl-C to stop.", flush=True)
+    print(f"Database: {db_path}", flush=True)
+    print(f"Workspace: {workspace_file}  ·  Press Ctrl-C to stop.", flush=True)
 
     stop = threading.Event()
 
@@ -81,4 +100,5 @@ def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
     print("Stopping the sandbox…", flush=True)
     bot_server.stop()
     emulator.stop()
+    store.close()  # after both: the bot's last replies are in the saved workspace
     return 0

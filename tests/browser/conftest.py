@@ -1,4 +1,8 @@
-"""The sandbox in a real browser: `hiring-bot sandbox` in a subprocess, Chromium via Playwright."""
+"""The sandbox in a real browser: `hiring-bot sandbox` in a subprocess, Chromium via Playwright.
+
+Each test leaves a screenshot in test-artifacts/screenshots/<test name>.png; the README's
+docs/sandbox.png is the one of test_export_arrives_as_a_file_in_the_dm (copy it over).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -38,33 +43,69 @@ def chromium_path() -> str:
     pytest.skip("Chromium is not installed (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
-def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("sandbox")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
-    log = (workdir / "sandbox.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), "--fresh"],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+@dataclass
+class SandboxProcess:
+    """`hiring-bot sandbox` on a fixed port and folder, so it can be stopped and started
+    again on the same database and workspace file, as a person restarting it would."""
 
-    def ready() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError((workdir / "sandbox.log").read_text())
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return self.workdir / "sandbox.log"
+
+    def start(self, *, fresh: bool = False) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+        command = [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(self.port)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "--fresh"] if fresh else command,
+                cwd=self.workdir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for(self._ready, timeout=60, message="the sandbox to start")
+
+    def _ready(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(self.log.read_text())
         try:
-            return httpx.get(f"{url}/_emulator/health", timeout=1).status_code == 200
+            return httpx.get(f"{self.url}/_emulator/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
-    wait_for(ready, timeout=60, message="the sandbox to start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    def stop(self) -> None:
+        """Ctrl-C's path (SIGTERM is handled the same): the sandbox saves and exits 0."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        code = self.process.wait(timeout=30)
+        self.process = None
+        assert code == 0, self.log.read_text()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    process = SandboxProcess(tmp_path_factory.mktemp("sandbox"))
+    process.start(fresh=True)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(sandbox: SandboxProcess) -> str:
+    return sandbox.url
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +122,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
     httpx.post(f"{sandbox_url}/_emulator/reset")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(sandbox_url)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import SandboxProcess
 
 pytestmark = pytest.mark.browser
 
-MANAGER, TEAMMATE = "U0MANAGER", "U0TEAMMATE"
+MANAGER, TEAMMATE, ADMIN = "U0MANAGER", "U0TEAMMATE", "U0ADMIN"
 STARTUP_ANSWERS = [
     "Startup / early-stage",
     "Critical — ship and iterate",
@@ -34,10 +44,11 @@ def thread_button(page, label: str):  # type: ignore[no-untyped-def]
 
 def test_role_card_appears_for_the_user(page) -> None:  # type: ignore[no-untyped-def]
     type_command(page, "/role product engineer")
-    card = page.get_by_test_id("message").filter(has_text="Focus and ownership")
+    card = page.get_by_test_id("message").filter(has_text="Source:")
     card.wait_for()
     assert "Only visible to you" in card.inner_text()
     assert "Product engineer" in card.inner_text()
+    assert card.get_by_role("link", name=re.compile("Product engineer")).first.is_visible()
 
 
 def test_hints_list_the_commands(page) -> None:  # type: ignore[no-untyped-def]
@@ -47,14 +58,21 @@ def test_hints_list_the_commands(page) -> None:  # type: ignore[no-untyped-def]
     assert "/role" in hints.first.inner_text()
 
 
+def answer(page: Page, index: int) -> None:
+    """Click the answer to question `index + 1`, then wait for what follows it: the next
+    question (or the recommendation), and the answered question's edit saying who chose."""
+    thread_button(page, STARTUP_ANSWERS[index]).click()
+    following = f"Question {index + 2} of 6" if index < 5 else "Recommendation: Product engineer"
+    page.get_by_test_id("thread-messages").get_by_text(following).first.wait_for()
+    page.get_by_test_id("thread-messages").get_by_text("answered by", exact=False).nth(
+        index
+    ).wait_for()
+
+
 def test_full_hire_conversation_by_buttons(page) -> None:  # type: ignore[no-untyped-def]
     start_hire(page)
-    for index, label in enumerate(STARTUP_ANSWERS):
-        thread_button(page, label).click()
-        following = (
-            f"Question {index + 2} of 6" if index < 5 else "Recommendation: Product engineer"
-        )
-        page.get_by_test_id("thread-messages").get_by_text(following).first.wait_for()
+    for index in range(len(STARTUP_ANSWERS)):
+        answer(page, index)
     thread_button(page, "Accept: Product engineer").click()
     page.get_by_test_id("messages").get_by_text("Decided").first.wait_for()
     assert "Product engineer" in page.get_by_test_id("messages").inner_text()
@@ -64,8 +82,10 @@ def test_typed_thread_reply_answers(page) -> None:  # type: ignore[no-untyped-de
     start_hire(page, "Platform engineer")
     page.fill('[data-testid="thread-input"]', "large")
     page.press('[data-testid="thread-input"]', "Enter")
-    page.get_by_test_id("thread-messages").get_by_text("Question 2 of 6", exact=True).wait_for()
-    assert "answered by" in page.get_by_test_id("thread-messages").inner_text()
+    thread = page.get_by_test_id("thread-messages")
+    thread.get_by_text("Question 2 of 6", exact=True).wait_for()
+    # The answered question is edited after the next one is posted: wait for it, too.
+    thread.get_by_text("answered by", exact=False).first.wait_for()
 
 
 def test_teammates_click_is_refused(page) -> None:  # type: ignore[no-untyped-def]
@@ -97,12 +117,8 @@ def test_narrow_window_still_reads_well(browser, sandbox_url: str) -> None:  # t
 
 def decide_by_buttons(page, title: str) -> None:  # type: ignore[no-untyped-def]
     start_hire(page, title)
-    for index, label in enumerate(STARTUP_ANSWERS):
-        thread_button(page, label).click()
-        following = (
-            f"Question {index + 2} of 6" if index < 5 else "Recommendation: Product engineer"
-        )
-        page.get_by_test_id("thread-messages").get_by_text(following).first.wait_for()
+    for index in range(len(STARTUP_ANSWERS)):
+        answer(page, index)
     thread_button(page, "Accept: Product engineer").click()
     page.get_by_test_id("messages").get_by_text("Decided").first.wait_for()
 
@@ -132,3 +148,163 @@ def test_home_tab_lists_the_decision(page) -> None:  # type: ignore[no-untyped-d
     page.fill("#input-time", "31:00")
     page.get_by_test_id("modal-submit").click()
     page.get_by_test_id("input-error").first.wait_for()
+
+
+# -- the sandbox behaves like Slack: it remembers, delivers files, opens its own links ------
+
+
+def test_restart_mid_conversation_then_carry_on(page: Page, sandbox: SandboxProcess) -> None:
+    title = "Site reliability engineer, payments"
+    start_hire(page, title)
+    thread = page.get_by_test_id("thread-messages")
+    answer(page, 0)
+    answer(page, 1)
+
+    sandbox.restart()
+
+    # The page that was open carries on: its next click reaches the restarted bot, which
+    # finds the question it asked before the restart.
+    answer(page, 2)
+
+    # A fresh load shows the same channel and thread, from the saved workspace.
+    page.reload()
+    page.get_by_test_id("messages").get_by_text(title).first.wait_for()
+    page.locator('[data-testid="replies-link"]').first.click()
+    for number in (1, 2, 3, 4):
+        thread.get_by_text(f"Question {number} of 6", exact=True).wait_for()
+    assert thread.get_by_text("answered by", exact=False).count() == 3
+    for index in range(3, len(STARTUP_ANSWERS)):
+        answer(page, index)
+    thread_button(page, "Accept: Product engineer").click()
+    page.get_by_test_id("messages").get_by_text("Decided").first.wait_for()
+
+
+def test_export_arrives_as_a_file_in_the_dm(page: Page) -> None:
+    title = "Data engineer, exports"
+    decide_by_buttons(page, title)
+    page.get_by_test_id("thread-close").click()
+    type_command(page, "/hire export")
+    page.get_by_text("as a CSV file in a direct message").wait_for()
+    page.get_by_test_id("dm-bot-unread").wait_for()  # the sidebar says something arrived
+
+    page.get_by_test_id("dm-bot").click()
+    page.get_by_test_id("file").filter(has_text="Hiring decisions").wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("file-download").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("hiring-decisions-")
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:4] == ["decision_id", "title", "channel_id", "started_by"]
+    assert any(row[1] == title and row[7] == "product_engineer" for row in rows[1:])
+
+    # Commands work in the DM too. Left here, this test's screenshot (the export, then the
+    # log with its thread links) is the README's docs/sandbox.png.
+    type_command(page, "/hire list")
+    page.get_by_test_id("messages").get_by_text("Hiring decisions —").wait_for()
+
+
+def test_thread_links_open_inside_the_page(page: Page, sandbox_url: str) -> None:
+    title = "Frontend engineer, design system"
+    decide_by_buttons(page, title)
+    page.get_by_test_id("thread-close").click()
+    thread = page.get_by_test_id("thread")
+
+    page.get_by_test_id("nav-home").click()
+    row = page.get_by_test_id("home").locator(".block.section").filter(has_text=title).first
+    row.get_by_role("button", name="Open thread").click()
+    thread.get_by_text("Recommendation: Product engineer").first.wait_for()
+    assert thread.get_by_text(title).first.is_visible()
+    assert re.search(r"/archives/C0HIRING/p\d{16}$", page.url), page.url
+    assert page.get_by_role("heading", name="# hiring").is_visible()
+
+    # The links in /hire list open the same thread, and a permalink loaded from scratch does.
+    page.get_by_test_id("thread-close").click()
+    type_command(page, "/hire list")
+    listed = page.get_by_test_id("message").filter(has_text="Hiring decisions —")
+    listed.locator(".section").filter(has_text=title).get_by_role("link", name="thread").click()
+    thread.get_by_text("Recommendation: Product engineer").first.wait_for()
+    permalink = page.url
+    page.goto(sandbox_url)
+    page.goto(permalink)
+    thread.get_by_text("Recommendation: Product engineer").first.wait_for()
+
+
+def test_emoji_shortcodes_are_drawn(page: Page) -> None:
+    type_command(page, "/hire digest")
+    preview = page.get_by_test_id("message").filter(has_text="Preview")
+    preview.wait_for()
+    assert "👀 Preview" in preview.inner_text()
+    assert ":eyes:" not in preview.inner_text()
+
+
+def test_unknown_command_gets_slacks_answer(page: Page) -> None:
+    type_command(page, "/roles")
+    notice = page.get_by_test_id("message").filter(has_text="is not a valid command")
+    notice.wait_for()
+    assert notice.locator(".author").inner_text() == "Slackbot"
+    assert (
+        '/roles is not a valid command. In Slack, all messages that start with the "/" '
+        "character are interpreted as commands." in notice.inner_text()
+    )
+    assert "Only visible to you" in notice.inner_text()
+
+
+MRKDWN_PROBE = """
+(text) => {
+  const node = mrkdwn(text);
+  const pick = (selector) => [...node.querySelectorAll(selector)].map((n) => n.textContent);
+  return {
+    text: node.textContent,
+    strong: pick("strong"), em: pick("em"), s: pick("s"), code: pick("code"), pre: pick("pre"),
+    quote: pick("blockquote"), mention: pick(".mention"), special: pick(".special-mention"),
+    items: pick(".list-item"), dates: pick("time.date"),
+    links: [...node.querySelectorAll("a[href^='http']")].map((a) => [a.textContent, a.href]),
+  };
+}
+"""
+
+
+def test_mrkdwn_is_drawn_as_slack_draws_it(page: Page) -> None:
+    sample = (
+        "*bold* _italic_ ~struck~ `a_b*c` 2*3*4 snake_case_name :rocket: 10:30:00\n"
+        "<https://example.com/a_b|the *docs*> <@U0TEAMMATE|theo> <#C0GENERAL|general> <!here>\n"
+        "&gt; quoted &amp; kept\n"
+        "• first\n"
+        "• second\n"
+        "```pre *not bold*```\n"
+        "<!date^1700000000^{date_short} at {time}|Nov 14, 2023>"
+    )
+    seen = page.evaluate(MRKDWN_PROBE, sample)
+    assert seen["strong"] == ["bold", "docs"]
+    assert seen["em"] == ["italic"]
+    assert seen["s"] == ["struck"]
+    assert seen["code"] == ["a_b*c"]
+    assert "2*3*4 snake_case_name 🚀 10:30:00" in seen["text"]
+    assert seen["links"] == [["the docs", "https://example.com/a_b"]]
+    assert seen["mention"] == ["@Theo Nguyen", "#general"]
+    assert seen["special"] == ["@here"]
+    assert seen["quote"] == ["quoted & kept"]
+    assert seen["items"] == ["•first", "•second"]
+    assert seen["pre"] == ["pre *not bold*"]
+    # 1700000000 is 22:13 UTC on 14 November 2023: Maya's London, then Ada's Tokyo.
+    assert seen["dates"] == ["Nov 14, 2023 at 10:13 PM"]
+    page.select_option('[data-testid="user-switcher"]', ADMIN)
+    assert page.evaluate(MRKDWN_PROBE, sample)["dates"] == ["Nov 15, 2023 at 7:13 AM"]
+
+
+def test_times_are_in_each_persons_time_zone(page: Page) -> None:
+    page.fill('[data-testid="composer-input"]', "Morning, all")
+    page.press('[data-testid="composer-input"]', "Enter")
+    said = page.get_by_test_id("message").filter(has_text="Morning, all")
+    shown = said.get_by_test_id("time")
+    shown.wait_for()
+    moment = datetime.fromisoformat(shown.get_attribute("datetime") or "")
+    zones = ((MANAGER, "Europe/London"), (TEAMMATE, "America/New_York"), (ADMIN, "Asia/Tokyo"))
+    for user, zone in zones:
+        page.select_option('[data-testid="user-switcher"]', user)
+        local = moment.astimezone(ZoneInfo(zone))
+        hour = local.hour % 12 or 12
+        expected = f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+        assert page.get_by_test_id("user-tz").inner_text().endswith(zone.replace("_", " "))
+        assert shown.inner_text() == expected, (user, zone)

@@ -1,6 +1,7 @@
 // A small Slack client for the emulator. Everything a person does goes to the emulator's
 // /_emulator/actions/* endpoints, which sign it like Slack and send it to the real bot.
-// Message text is never inserted as HTML: every node is built with textContent.
+// Message text is never inserted as HTML: every node is built with textContent
+// (mrkdwn.js renders Slack's formatting the same way; emoji.js is its emoji table).
 "use strict";
 
 const COMMANDS = [
@@ -11,18 +12,27 @@ const COMMANDS = [
   ["/hire Senior engineer, checkout team", "start a hiring decision"],
   ["/hire list", "recent conversations and decisions"],
   ["/hire show 1", "one decision in full"],
+  ["/hire export", "the decision log as a CSV file, in a DM"],
   ["/hire digest", "preview this week's digest"],
   ["/hire digest now", "post the digest now"],
   ["/hire help", "how /hire works"],
 ];
 const AVATAR_COLOURS = ["#e8912d", "#2eb67d", "#36c5f0", "#ecb22e", "#e01e5a", "#4a154b"];
+const SLACKBOT = "USLACKBOT";
+const LOCALE = "en-US"; // the sandbox's people all use Slack in US English
+// A permalink: /archives/<channel>/p<ts without its dot>[?thread_ts=…&cid=…]
+const ARCHIVE_PATH = /^\/archives\/([A-Z0-9]+)\/p(\d{7,})$/;
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "0.0.0.0", "[::1]"]);
 
 const ui = {
   state: null,
   seq: 0,
   user: localStorage.getItem("sandbox-user") || "U0MANAGER",
+  // A channel id, "home" (the app's Home tab) or "dm" (the chosen person's DM with the bot).
   view: localStorage.getItem("sandbox-view") || "C0HIRING",
   threadTs: null,
+  highlightTs: null,
+  pendingRoute: null,
   hintIndex: -1,
 };
 
@@ -69,102 +79,105 @@ function toast(text) {
 // ---------------------------------------------------------------- people and places
 function userById(id) { return ui.state.users.find((u) => u.id === id); }
 function channelById(id) { return ui.state.channels.find((c) => c.id === id); }
+function me() { return userById(ui.user); }
+function myTimeZone() { return me()?.tz || "UTC"; }
+function dmChannel() { return ui.state.channels.find((c) => c.is_im && c.user === ui.user); }
+// The conversation on screen: a channel, the DM (once it exists), or none (Home).
+function currentChannel() { return ui.view === "dm" ? dmChannel() : channelById(ui.view); }
 function displayName(id) {
   if (id === ui.state.bot.user_id) return "Hiring Bot";
+  if (id === SLACKBOT) return "Slackbot";
   const user = userById(id);
   return user ? user.real_name : id;
 }
 function avatar(id) {
   const isBot = id === ui.state.bot.user_id;
   const name = displayName(id);
-  const colour = isBot ? "#4a154b" : AVATAR_COLOURS[[...id].reduce((a, c) => a + c.charCodeAt(0), 0) % AVATAR_COLOURS.length];
+  const colour = isBot ? "#4a154b" : id === SLACKBOT ? "#1d9bd1" : AVATAR_COLOURS[[...id].reduce((a, c) => a + c.charCodeAt(0), 0) % AVATAR_COLOURS.length];
   return el("div", { class: "avatar", style: `background:${colour}`, "aria-hidden": "true" }, isBot ? "H" : name[0]);
 }
+
+// Times are shown in the chosen person's time zone, as Slack shows each person theirs.
 function formatTime(ts) {
-  return new Date(parseFloat(ts) * 1000).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  return new Date(parseFloat(ts) * 1000).toLocaleTimeString(LOCALE, { hour: "numeric", minute: "2-digit", timeZone: myTimeZone() });
+}
+function formatFullTime(ts) {
+  return new Date(parseFloat(ts) * 1000).toLocaleString(LOCALE, { dateStyle: "full", timeStyle: "long", timeZone: myTimeZone() });
+}
+function dayLabel(ts) {
+  const day = (seconds) => new Date(seconds * 1000).toLocaleDateString("en-CA", { timeZone: myTimeZone() });
+  const today = day(ui.state.now);
+  const yesterday = day(ui.state.now - 86400);
+  const messageDay = day(parseFloat(ts));
+  if (messageDay === today) return "Today";
+  if (messageDay === yesterday) return "Yesterday";
+  return new Date(parseFloat(ts) * 1000).toLocaleDateString(LOCALE, { weekday: "long", month: "long", day: "numeric", timeZone: myTimeZone() });
+}
+
+// ---------------------------------------------------------------- links into the page
+function tsFromDigits(digits) { return `${digits.slice(0, -6)}.${digits.slice(-6)}`; }
+
+// {channel, ts, threadTs} when `url` is a permalink into this workspace: the page's own
+// address, a loopback one (an older run on another port), or the workspace's slack.com one
+// (links a sandbox database kept from before links pointed here).
+function archiveRoute(url) {
+  let parsed;
+  try { parsed = new URL(url, location.href); } catch { return null; }
+  const match = parsed.pathname.match(ARCHIVE_PATH);
+  if (!match) return null;
+  const ours = parsed.origin === location.origin || LOOPBACK.has(parsed.hostname)
+    || (ui.state && parsed.hostname === `${ui.state.team.domain}.slack.com`);
+  if (!ours) return null;
+  return { channel: match[1], ts: tsFromDigits(match[2]), threadTs: parsed.searchParams.get("thread_ts"), path: parsed.pathname + parsed.search };
+}
+
+function routeLink(url) {
+  const route = archiveRoute(url);
+  if (!route) return null;
+  return {
+    href: route.path,
+    onclick: (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab opens it too
+      event.preventDefault();
+      openRoute(route);
+    },
+  };
+}
+
+function openRoute(route, { push = true } = {}) {
+  const channel = channelById(route.channel);
+  if (!channel) { toast("That conversation isn't in this workspace."); return; }
+  if (channel.is_im && channel.user !== ui.user) {
+    toast(`That is ${displayName(channel.user)}'s direct message with the bot; switch to them to see it.`);
+    return;
+  }
+  const message = ui.state.messages.find((m) => m.channel === channel.id && m.ts === route.ts);
+  if (!message) toast("That message isn't here any more.");
+  ui.view = channel.is_im ? "dm" : channel.id;
+  localStorage.setItem("sandbox-view", ui.view);
+  const threadRoot = route.threadTs || (message && (message.reply_count || (message.thread_ts && message.thread_ts !== message.ts)) ? (message.thread_ts || message.ts) : null);
+  ui.threadTs = threadRoot;
+  ui.highlightTs = route.ts;
+  if (push && location.pathname + location.search !== route.path) history.pushState(null, "", route.path);
+  render();
+  const target = document.querySelector(`#thread-messages [data-ts="${CSS.escape(route.ts)}"]`)
+    || document.querySelector(`#messages [data-ts="${CSS.escape(route.ts)}"]`);
+  if (target) target.scrollIntoView({ block: "center" });
 }
 
 // ---------------------------------------------------------------- mrkdwn
-function decodeEntities(text) {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+function mrkdwnContext() {
+  return {
+    userName: (id) => (id === ui.state.bot.user_id || id === SLACKBOT || userById(id) ? displayName(id) : null),
+    channelName: (id) => channelById(id)?.name || null,
+    timeZone: myTimeZone(),
+    now: ui.state.now,
+    link: routeLink,
+    openChannel: (id) => (channelById(id) ? switchView(id) : toast("That channel isn't in this workspace.")),
+  };
 }
-
-function renderAngle(inner) {
-  // <@U…>, <#C…|name>, <!here>, <url|label>
-  if (inner.startsWith("@")) {
-    const id = inner.slice(1).split("|")[0];
-    return el("span", { class: "mention" }, `@${displayName(id)}`);
-  }
-  if (inner.startsWith("#")) {
-    const [id, label] = inner.slice(1).split("|");
-    const channel = channelById(id);
-    return el("span", { class: "mention" }, `#${label || (channel ? channel.name : id)}`);
-  }
-  if (inner.startsWith("!")) {
-    const word = inner.slice(1).split("|")[0].split("^")[0];
-    return el("span", { class: "special-mention" }, `@${word}`);
-  }
-  const [url, label] = inner.split("|");
-  if (/^(https?:|mailto:)/.test(url)) {
-    return el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, decodeEntities(label || url));
-  }
-  return document.createTextNode(decodeEntities(`<${inner}>`));
-}
-
-const EMOJI = {
-  compass: "🧭", rocket: "🚀", gear: "⚙️", chart_with_upwards_trend: "📈", handshake: "🤝",
-  double_vertical_bar: "⏸️", hourglass_flowing_sand: "⏳", ballot_box_with_ballot: "🗳️",
-  white_check_mark: "✅", x: "❌", thread: "🧵", thinking_face: "🤔", warning: "⚠️",
-  hourglass: "⌛", lock: "🔒", information_source: "ℹ️", memo: "📝", wave: "👋",
-  leftwards_arrow_with_hook: "↩️", mailbox: "📬", calendar: "📅", tada: "🎉", bar_chart: "📊",
-  zzz: "💤", inbox_tray: "📥", busts_in_silhouette: "👥", pushpin: "📌",
-};
-
-const INLINE = /(:[a-z0-9_+-]+:)|(<[^<>\s][^<>]*>)|(`[^`\n]+`)|(\*[^*\n]+\*)|(_[^_\n]+_)|(~[^~\n]+~)/g;
-
-function renderInline(text, parent) {
-  let last = 0;
-  for (const match of text.matchAll(INLINE)) {
-    if (match.index > last) parent.append(decodeEntities(text.slice(last, match.index)));
-    const token = match[0];
-    if (match[1]) parent.append(EMOJI[token.slice(1, -1)] || token);
-    else if (match[2]) parent.append(renderAngle(token.slice(1, -1)));
-    else if (match[3]) parent.append(el("code", {}, decodeEntities(token.slice(1, -1))));
-    else {
-      const tag = match[4] ? "strong" : match[5] ? "em" : "s";
-      const node = el(tag);
-      renderInline(token.slice(1, -1), node);
-      parent.append(node);
-    }
-    last = match.index + token.length;
-  }
-  if (last < text.length) parent.append(decodeEntities(text.slice(last)));
-}
-
-function mrkdwn(text) {
-  const root = el("div", { class: "mrkdwn" });
-  const parts = String(text || "").split("```");
-  parts.forEach((part, index) => {
-    if (index % 2 === 1) { root.append(el("pre", {}, decodeEntities(part))); return; }
-    const lines = part.split("\n");
-    lines.forEach((line, lineIndex) => {
-      if (line.startsWith(">") || line.startsWith("&gt;")) {
-        const quote = el("blockquote");
-        renderInline(line.replace(/^(>|&gt;)\s?/, ""), quote);
-        root.append(quote);
-      } else {
-        renderInline(line, root);
-        if (lineIndex < lines.length - 1) root.append("\n");
-      }
-    });
-  });
-  return root;
-}
-
-function plainText(text) {
-  return String(text || "").replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] || whole);
-}
-
+function mrkdwn(text) { return renderMrkdwn(text, mrkdwnContext()); }
+function plainText(text) { return withEmoji(text); }
 function textObject(obj) {
   if (!obj) return el("span");
   return obj.type === "mrkdwn" ? mrkdwn(obj.text) : el("span", { class: "mrkdwn" }, plainText(obj.text));
@@ -179,7 +192,14 @@ function renderElement(element, message, inModal, blockId) {
       dataset: { actionId: element.action_id, testid: "block-button" },
     }, plainText(element.text.text));
     if (element.url) {
-      button.addEventListener("click", () => window.open(element.url, "_blank", "noopener"));
+      button.dataset.url = element.url;
+      button.addEventListener("click", () => {
+        // Slack tells the app about the click (the app acks it) and opens the link.
+        click(message, element.action_id, { value: element.value });
+        const route = archiveRoute(element.url);
+        if (route) openRoute(route);
+        else window.open(element.url, "_blank", "noopener");
+      });
       return button;
     }
     button.addEventListener("click", async () => {
@@ -276,26 +296,46 @@ function visible(message) {
   return !message.ephemeral_for || message.ephemeral_for === ui.user;
 }
 
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function renderFile(file) {
+  // The emulator serves the bytes at the file's url_private_download; the path alone keeps
+  // the link working however the page was reached (localhost, another port).
+  const download = file.url_private_download ? new URL(file.url_private_download).pathname : null;
+  const kind = (file.filetype || "file").toUpperCase();
+  return el("div", { class: "file", dataset: { testid: "file", fileId: file.id } },
+    el("div", { class: "file-icon", "aria-hidden": "true" }, kind.slice(0, 4)),
+    el("div", { class: "file-meta" },
+      el("div", { class: "file-title" }, file.title || file.name),
+      el("div", { class: "file-sub" }, [file.name, file.size !== undefined ? formatSize(file.size) : null].filter(Boolean).join(" · "))),
+    download ? el("a", { class: "btn file-download", href: download, download: file.name || "", dataset: { testid: "file-download" } }, "Download") : null);
+}
+
 function renderMessage(message, { inThread = false } = {}) {
   const author = message.user || ui.state.bot.user_id;
-  const isBot = author === ui.state.bot.user_id;
+  const isApp = author === ui.state.bot.user_id;
   const body = el("div", { class: "body" },
     el("div", { class: "meta" },
       el("span", { class: "author" }, displayName(author)),
-      isBot ? el("span", { class: "app-badge" }, "APP") : null,
-      el("span", { class: "time" }, formatTime(message.ts)),
+      isApp ? el("span", { class: "app-badge" }, "APP") : null,
+      el("time", { class: "time", datetime: new Date(parseFloat(message.ts) * 1000).toISOString(), title: formatFullTime(message.ts), dataset: { testid: "time" } }, formatTime(message.ts)),
       message.edited ? el("span", { class: "edited" }, "(edited)") : null),
     message.ephemeral_for ? el("div", { class: "only-you", dataset: { testid: "only-you" } }, "👁 Only visible to you") : null,
-    message.blocks && message.blocks.length ? renderBlocks(message.blocks, message) : mrkdwn(message.text),
-    (message.files || []).map((f) => el("div", { class: "file" }, `📄 ${f.title || f.name}`)));
+    message.blocks && message.blocks.length ? renderBlocks(message.blocks, message) : (message.text ? mrkdwn(message.text) : null),
+    (message.files || []).map(renderFile));
   if (!inThread && message.reply_count) {
     body.append(el("button", {
       class: "replies-link", dataset: { testid: "replies-link" },
       onclick: () => openThread(message.ts),
     }, `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`));
   }
+  const classes = ["message", message.ephemeral_for ? "ephemeral" : "", message.ts === ui.highlightTs ? "highlight" : ""];
   return el("div", {
-    class: `message${message.ephemeral_for ? " ephemeral" : ""}`,
+    class: classes.filter(Boolean).join(" "),
     dataset: { ts: message.ts, testid: "message" },
   }, avatar(author), body);
 }
@@ -304,44 +344,112 @@ function isTopLevel(message) {
   return !message.thread_ts || message.thread_ts === message.ts;
 }
 
+// Every change redraws from the state, but a message that did not change keeps its very
+// node: a button someone is about to click is not swapped under the pointer, a half-made
+// choice in a menu stays, and the browser keeps the scroll position anchored.
+const drawn = new Map();
+function reuse(id, inputs, draw) {
+  const key = JSON.stringify(inputs);
+  const hit = drawn.get(id);
+  if (hit && hit.key === key) return hit.node;
+  const node = draw();
+  drawn.set(id, { key, node });
+  return node;
+}
+
+function messageNode(message, options) {
+  const inputs = [message, options, ui.user, message.ts === ui.highlightTs, Math.floor(ui.state.now / 60)];
+  return reuse(`${options.inThread ? "thread" : "channel"}:${message.channel}:${message.ts}`, inputs,
+    () => renderMessage(message, options));
+}
+
+// Put exactly `nodes` in `parent`, moving only what is out of place.
+function syncChildren(parent, nodes) {
+  nodes.forEach((node, index) => {
+    if (parent.children[index] !== node) parent.insertBefore(node, parent.children[index] || null);
+  });
+  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+}
+
+function messageListNodes(messages, options) {
+  const nodes = [];
+  let lastDay = null;
+  for (const message of messages) {
+    const day = dayLabel(message.ts);
+    if (day !== lastDay) {
+      nodes.push(reuse(`day:${options.inThread ? "thread" : "channel"}:${day}`, [day], () =>
+        el("div", { class: "day-divider", dataset: { testid: "day-divider" } }, el("span", {}, day))));
+      lastDay = day;
+    }
+    nodes.push(messageNode(message, options));
+  }
+  return nodes;
+}
+
 function renderChannel() {
   const list = $("messages");
   const keepBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren();
-  if (ui.view === "home") return renderHome(list);
-  const messages = ui.state.messages.filter((m) => m.channel === ui.view && isTopLevel(m) && visible(m));
-  if (!messages.length) list.append(el("div", { class: "empty" }, "No messages yet. Try /role or /hire Senior engineer."));
-  messages.forEach((m) => list.append(renderMessage(m)));
-  if (keepBottom) list.scrollTop = list.scrollHeight;
+  if (ui.view === "home") { syncChildren(list, homeNodes()); return; }
+  const channel = currentChannel();
+  const messages = channel ? ui.state.messages.filter((m) => m.channel === channel.id && isTopLevel(m) && visible(m)) : [];
+  const nodes = messageListNodes(messages, { inThread: false });
+  if (!messages.length) {
+    const hint = ui.view === "dm"
+      ? "This is your direct message with Hiring Bot. Files it sends you (like /hire export) appear here."
+      : "No messages yet. Try /role or /hire Senior engineer.";
+    nodes.push(reuse("empty", [hint], () => el("div", { class: "empty" }, hint)));
+  }
+  syncChildren(list, nodes);
+  if (channel) markRead(channel);
+  if (keepBottom && !ui.highlightTs) list.scrollTop = list.scrollHeight;
 }
 
-function renderHome(list) {
+function homeNodes() {
   const view = ui.state.home_views[ui.user];
-  if (!view) {
-    list.append(el("div", { class: "empty" }, "Opening the Home tab…"));
-    return;
-  }
-  list.append(el("div", { class: "message home", dataset: { testid: "home" } }, el("div"),
-    renderBlocks(view.blocks, { ts: null, channel: null, viewId: view.id })));
+  if (!view) return [reuse("home-wait", [], () => el("div", { class: "empty" }, "Opening the Home tab…"))];
+  return [reuse("home", [view, ui.user], () => el("div", { class: "message home", dataset: { testid: "home" } }, el("div"),
+    renderBlocks(view.blocks, { ts: null, channel: null, viewId: view.id })))];
 }
 
 function renderThread() {
   const pane = $("thread");
-  if (!ui.threadTs) { pane.hidden = true; return; }
+  const channel = currentChannel();
+  if (!ui.threadTs || !channel) { pane.hidden = true; return; }
   pane.hidden = false;
   const list = $("thread-messages");
   const keepBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren();
-  const messages = ui.state.messages.filter((m) => m.channel === ui.view && visible(m) &&
+  const messages = ui.state.messages.filter((m) => m.channel === channel.id && visible(m) &&
     (m.ts === ui.threadTs || m.thread_ts === ui.threadTs));
-  messages.forEach((m) => list.append(renderMessage(m, { inThread: true })));
-  if (keepBottom) list.scrollTop = list.scrollHeight;
+  syncChildren(list, messages.map((m) => messageNode(m, { inThread: true })));
+  if (keepBottom && !ui.highlightTs) list.scrollTop = list.scrollHeight;
 }
 
 function openThread(ts) {
   ui.threadTs = ts;
+  ui.highlightTs = null;
   renderThread();
   $("thread-input").focus();
+}
+
+// ---------------------------------------------------------------- unread
+// What each person has seen, per conversation, so the sidebar can show what is new (the
+// export arrives in the DM while you are in #hiring).
+function readMarks() {
+  try { return JSON.parse(localStorage.getItem(`sandbox-read-${ui.user}`) || "{}"); } catch { return {}; }
+}
+function markRead(channel) {
+  const latest = ui.state.messages.filter((m) => m.channel === channel.id && visible(m)).map((m) => m.ts).pop();
+  if (!latest) return;
+  const marks = readMarks();
+  if (marks[channel.id] === latest) return;
+  marks[channel.id] = latest;
+  localStorage.setItem(`sandbox-read-${ui.user}`, JSON.stringify(marks));
+}
+function unreadCount(channel) {
+  if (!channel) return 0;
+  const seen = readMarks()[channel.id] || "0";
+  return ui.state.messages.filter((m) => m.channel === channel.id && visible(m) && isTopLevel(m)
+    && m.user !== ui.user && parseFloat(m.ts) > parseFloat(seen)).length;
 }
 
 // ---------------------------------------------------------------- modal
@@ -386,6 +494,13 @@ function renderModal() {
 }
 
 // ---------------------------------------------------------------- sidebar
+function navItem(label, { active, unread, testid, onclick }) {
+  return el("button", {
+    class: `nav-item${active ? " active" : ""}${unread ? " unread" : ""}`,
+    dataset: { testid }, onclick,
+  }, el("span", { class: "nav-label" }, label), unread ? el("span", { class: "badge", dataset: { testid: `${testid}-unread` } }, String(unread)) : null);
+}
+
 function renderSidebar() {
   const switcher = $("user-switcher");
   if (!switcher.options.length) {
@@ -395,22 +510,29 @@ function renderSidebar() {
     }
   }
   switcher.value = ui.user;
-  const list = $("channel-list");
-  list.replaceChildren(...ui.state.channels.filter((c) => !c.is_im).map((c) => el("button", {
-    class: `nav-item${ui.view === c.id ? " active" : ""}`,
-    dataset: { testid: `channel-${c.name}` },
+  const nowLabel = new Date(ui.state.now * 1000).toLocaleTimeString(LOCALE, { hour: "numeric", minute: "2-digit", timeZone: myTimeZone() });
+  $("user-tz").textContent = `${nowLabel} local time · ${myTimeZone().replace(/_/g, " ")}`;
+  $("channel-list").replaceChildren(...ui.state.channels.filter((c) => !c.is_im).map((c) => navItem(`# ${c.name}`, {
+    active: ui.view === c.id, unread: ui.view === c.id ? 0 : unreadCount(c), testid: `channel-${c.name}`,
     onclick: () => switchView(c.id),
-  }, `# ${c.name}`)));
+  })));
+  $("dm-list").replaceChildren(navItem("Hiring Bot", {
+    active: ui.view === "dm", unread: ui.view === "dm" ? 0 : unreadCount(dmChannel()), testid: "dm-bot",
+    onclick: () => switchView("dm"),
+  }));
   $("nav-home").classList.toggle("active", ui.view === "home");
   $("workspace-name").textContent = ui.state.team.name;
   const offset = ui.state.clock_offset_seconds;
-  const now = new Date(ui.state.now * 1000).toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const now = new Date(ui.state.now * 1000).toLocaleString(LOCALE, { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZone: myTimeZone() });
   $("clock-now").textContent = offset ? `${now} (+${formatOffset(offset)})` : now;
-  const channel = channelById(ui.view);
-  $("view-title").textContent = ui.view === "home" ? "🏠 Hiring Bot" : `# ${channel ? channel.name : ""}`;
-  $("view-note").textContent = ui.view === "home" ? "App Home" : (channel && !channel.members.includes(ui.state.bot.user_id) ? "the bot is not in this channel yet" : "");
+  const channel = currentChannel();
+  const title = ui.view === "home" ? "🏠 Hiring Bot" : ui.view === "dm" ? "Hiring Bot" : `# ${channel ? channel.name : ""}`;
+  $("view-title").textContent = title;
+  $("view-note").textContent = ui.view === "home" ? "App Home" : ui.view === "dm" ? "Messages · only you and the bot"
+    : (channel && !channel.members.includes(ui.state.bot.user_id) ? "the bot is not in this channel yet" : "");
   $("composer").hidden = ui.view === "home";
-  $("composer-input").placeholder = channel ? `Message #${channel.name} — try /hire Senior engineer` : "";
+  $("composer-input").placeholder = ui.view === "dm" ? "Message Hiring Bot — try /hire export"
+    : channel ? `Message #${channel.name} — try /hire Senior engineer` : "";
 }
 
 function formatOffset(seconds) {
@@ -422,7 +544,9 @@ function formatOffset(seconds) {
 function switchView(view) {
   ui.view = view;
   ui.threadTs = null;
+  ui.highlightTs = null;
   localStorage.setItem("sandbox-view", view);
+  if (location.pathname !== "/") history.pushState(null, "", "/");
   $("sidebar").classList.remove("open");
   if (view === "home") api("/_emulator/actions/open_home", { user: ui.user });
   render();
@@ -437,7 +561,15 @@ function render() {
 }
 
 // ---------------------------------------------------------------- actions
+// Acting on the page ends "look at this message": new replies scroll into view again.
+function stopHighlighting() {
+  if (!ui.highlightTs) return;
+  ui.highlightTs = null;
+  render();
+}
+
 async function click(message, actionId, extra) {
+  stopHighlighting();
   const body = { user: ui.user, action_id: actionId, ...extra };
   if (message.viewId) {
     await api("/_emulator/actions/click_view", { user: ui.user, view_id: message.viewId, action_id: actionId });
@@ -448,16 +580,25 @@ async function click(message, actionId, extra) {
   await api("/_emulator/actions/click", body);
 }
 
+// Where a message or command typed here goes: the channel, or the DM (a user id makes the
+// emulator open the DM the first time, as Slack does).
+function composeTarget() {
+  if (ui.view === "dm") return dmChannel()?.id || ui.user;
+  return ui.view;
+}
+
 async function send(text, threadTs) {
-  const trimmed = text.trim();
-  if (!trimmed) return;
-  if (trimmed.startsWith("/") && !threadTs) {
-    const space = trimmed.indexOf(" ");
+  if (!text.trim()) return;
+  stopHighlighting();
+  // Slack runs a command only when "/" is the very first character; " /hire" is a message.
+  if (text.startsWith("/") && !threadTs) {
+    const trimmed = text.trim();
+    const space = trimmed.search(/\s/);
     const command = space === -1 ? trimmed : trimmed.slice(0, space);
-    const rest = space === -1 ? "" : trimmed.slice(space + 1);
-    await api("/_emulator/actions/command", { user: ui.user, channel: ui.view, command, text: rest });
+    const rest = space === -1 ? "" : trimmed.slice(space + 1).trim();
+    await api("/_emulator/actions/command", { user: ui.user, channel: composeTarget(), command, text: rest });
   } else {
-    await api("/_emulator/actions/message", { user: ui.user, channel: ui.view, text: trimmed, thread_ts: threadTs || undefined });
+    await api("/_emulator/actions/message", { user: ui.user, channel: composeTarget(), text: text.trim(), thread_ts: threadTs || undefined });
   }
 }
 
@@ -475,17 +616,28 @@ function updateHints() {
   hints.hidden = false;
 }
 
+function routeFromLocation() {
+  return ARCHIVE_PATH.test(location.pathname) ? archiveRoute(location.href) : null;
+}
+
 async function poll() {
   for (;;) {
     try {
       const state = await (await fetch("/_emulator/state")).json();
       ui.state = state;
       ui.seq = state.seq;
-      if (!channelById(ui.view) && ui.view !== "home") ui.view = "C0HIRING";
+      if (!userById(ui.user)) ui.user = ui.state.users[0].id;
+      if (!["home", "dm"].includes(ui.view) && !channelById(ui.view)) ui.view = "C0HIRING";
       render();
+      if (ui.pendingRoute) {
+        const route = ui.pendingRoute;
+        ui.pendingRoute = null;
+        openRoute(route, { push: false });
+      }
       await fetch(`/_emulator/wait?since=${ui.seq}&timeout=25`);
     } catch (error) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // The sandbox is restarting (or stopped): keep the page, try again shortly.
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 }
@@ -499,9 +651,9 @@ function init() {
   });
   $("nav-home").addEventListener("click", () => switchView("home"));
   $("menu").addEventListener("click", () => $("sidebar").classList.toggle("open"));
-  $("thread-close").addEventListener("click", () => { ui.threadTs = null; renderThread(); });
+  $("thread-close").addEventListener("click", () => { ui.threadTs = null; ui.highlightTs = null; renderThread(); });
   $("post-digest").addEventListener("click", () => {
-    const channel = ui.view === "home" ? "C0HIRING" : ui.view;
+    const channel = ["home", "dm"].includes(ui.view) ? "C0HIRING" : ui.view;
     api("/_emulator/actions/command", { user: ui.user, channel, command: "/hire", text: "digest now" });
   });
   document.querySelectorAll("[data-seconds]").forEach((button) => button.addEventListener("click", () =>
@@ -522,6 +674,11 @@ function init() {
     input.value = "";
     send(text, ui.threadTs);
   });
+  window.addEventListener("popstate", () => {
+    const route = routeFromLocation();
+    if (route && ui.state) openRoute(route, { push: false });
+  });
+  ui.pendingRoute = routeFromLocation();
   poll();
 }
 
