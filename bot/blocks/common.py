@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import BLOCKS_PER_MESSAGE, HEADER_LIMIT, SECTION_TEXT_LIMIT, truncate
+from bot.core.recommendation import TOO_CLOSE, lead_words_for
 
 OUTCOME_LABELS: Mapping[str, str] = {
     "product_engineer": "Product engineer",
@@ -32,19 +33,32 @@ OUTCOME_LABELS: Mapping[str, str] = {
     "both": "Both: a product engineer and a software engineer",
     "not_hiring": "Not hiring now",
 }
+# A recommendation may also be "too close to call". It is never a decision, so it stays out
+# of OUTCOME_LABELS, which are the choices of the decision modal.
+VERDICT_LABELS: Mapping[str, str] = {**OUTCOME_LABELS, TOO_CLOSE: "Too close to call"}
 OUTCOME_EMOJI: Mapping[str, str] = {
     "product_engineer": ":rocket:",
     "software_engineer": ":gear:",
     "growth_engineer": ":chart_with_upwards_trend:",
     "both": ":handshake:",
     "not_hiring": ":double_vertical_bar:",
+    TOO_CLOSE: ":scales:",
 }
 
 
 def outcome_label(outcome: str | None) -> str:
     if outcome is None:
         return "—"
-    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+    return VERDICT_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+
+
+def recommendation_label(outcome: str | None, confidence: float | None) -> str:
+    """A stored recommendation with how sure it was, in the one wording (never a percentage):
+    "Software engineer — slight lead"."""
+    label = outcome_label(outcome)
+    if confidence is None or outcome in {None, TOO_CLOSE}:
+        return label
+    return f"{label} — {lead_words_for(confidence)}"
 
 
 @dataclass

@@ -27,7 +27,7 @@ from bot.core.conversation import (
     State,
 )
 from bot.core.hire import Acted, ConversationView, NotDone
-from bot.core.recommendation import Recommendation, recommend
+from bot.core.recommendation import BOTH, Recommendation, recommend
 
 
 @dataclass(frozen=True)
@@ -123,22 +123,19 @@ def recommendation_view(
     view: ConversationView, rec: Recommendation
 ) -> hire_blocks.RecommendationView:
     roles = load_roles().roles
-    summary_line = (
-        roles[rec.outcome].summary.text
-        if rec.outcome in roles
-        else "A product engineer to move the product fast, and a software engineer for depth and scale."
-    )
+    if rec.outcome in roles:
+        summary_line: str | None = roles[rec.outcome].summary.text
+    elif rec.outcome == BOTH:
+        summary_line = (
+            "A product engineer to move the product fast, and a software engineer for depth "
+            "and scale."
+        )
+    else:  # too close to call: the contenders' reasons say what each would bring
+        summary_line = None
     return hire_blocks.RecommendationView(
         conversation_id=view.id,
         title=view.title,
-        outcome=rec.outcome,
-        confidence=rec.confidence_label,
-        reasons=[
-            hire_blocks.ReasonLine(
-                r.question.rstrip("?"), r.answer, r.reason, r.towards, r.source_url
-            )
-            for r in rec.reasons
-        ],
+        recommendation=rec,
         summary=summary_line,
         version=view.version,
         started_by=view.started_by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.text import user_text
+from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
 
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
 NOTE_LIMIT = 500
@@ -86,24 +87,17 @@ class QuestionView:
 
 
 @dataclass(frozen=True)
-class ReasonLine:
-    question: str
-    answer: str
-    reason: str
-    towards: str  # outcome key the answer pushed towards
-    source_url: str | None = None
-
-
-@dataclass(frozen=True)
 class RecommendationView:
     conversation_id: int
     title: str
-    outcome: str
-    confidence: str  # high | medium | low
-    reasons: Sequence[ReasonLine]
+    recommendation: Recommendation  # the verdict, its margin, reasons and what would turn it
     summary: str | None = None  # one line on what the recommended role is
     version: int = 0
     started_by: str = ""  # who may decide (with admins): a modal is refused before it opens
+
+    @property
+    def outcome(self) -> str:
+        return self.recommendation.outcome
 
 
 def root_message(conv: ConversationSummary) -> Message:
@@ -202,49 +196,204 @@ def superseded_question_message(step: int, total: int, prompt: str, note: str) -
 
 
 def recommendation_message(rec: RecommendationView, *, decided: bool = False) -> Message:
-    label = outcome_label(rec.outcome)
-    emoji = OUTCOME_EMOJI.get(rec.outcome, "")
+    verdict = rec.recommendation
+    label = outcome_label(verdict.outcome)
+    emoji = OUTCOME_EMOJI.get(verdict.outcome, "")
+    title = user_text(rec.title, TITLE_IN_MESSAGES)
+    if verdict.too_close:
+        opening = (
+            f"{emoji} For *{title}* the answers are *too close to call* between "
+            f"{_joined(verdict.contenders)}. I won't pick one for you: here is what "
+            "separates them."
+        )
+        fallback = f"too close to call between {_joined(verdict.contenders, bold=False)}"
+    else:
+        opening = f"{emoji} For *{title}* the answers point to *{label}* — a {verdict.lead}."
+        fallback = f"{label} — {verdict.lead}"
     blocks: list[Any] = [
-        header(f"Recommendation: {label}"),
-        section(
-            f"{emoji} For *{user_text(rec.title, TITLE_IN_MESSAGES)}* the answers point to "
-            f"*{label}* ({rec.confidence} confidence)."
-            + (f"\n{rec.summary}" if rec.summary else "")
-        ),
+        header("Too close to call" if verdict.too_close else f"Recommendation: {label}"),
+        section(opening + (f"\n{rec.summary}" if rec.summary else "")),
+        section(how_close(verdict)),
+        *[section(text) for text in reason_groups(verdict)],
     ]
-    reasons = list(rec.reasons)[:8]
-    if reasons:
-        lines = [
-            f"• *{r.question}:* {r.answer} → {outcome_label(r.towards).lower()}. {r.reason}"
-            for r in reasons
-        ]
-        blocks.append(section("*Why*\n" + "\n".join(lines)))
-    sources = sorted({r.source_url for r in reasons if r.source_url})
+    sources = sorted({r.source_url for r in verdict.reasons if r.source_url})
     if sources:
         blocks.append(
             context("Sources: " + " · ".join(f"<{url}|{_source_name(url)}>" for url in sources))
         )
+    blocks.append(
+        context(
+            "Six multiple-choice answers point a direction; they can't know your team as you "
+            "do. The call is yours."
+        )
+    )
     if not decided:
         # What the buttons were drawn for: a stale Accept never records a newer verdict.
         value = {
             "c": rec.conversation_id,
             "v": rec.version,
-            "r": rec.outcome,
+            "r": verdict.outcome,
             "u": rec.started_by,
         }
         blocks.append(divider())
+        if verdict.too_close:
+            # One button per contender, each in its own block (action ids are unique per
+            # block): the person deciding breaks the tie, not the bot.
+            blocks += [
+                actions(
+                    button(f"Decide: {outcome_label(key)}", ACCEPT_ACTION, {**value, "r": key}),
+                    block_id=f"decide:{rec.conversation_id}:{key}",
+                )
+                for key in verdict.contenders
+            ]
+            first: list[Any] = []
+        else:
+            first = [button(f"Accept: {label}", ACCEPT_ACTION, value, style="primary")]
         blocks.append(
             actions(
-                button(f"Accept: {label}", ACCEPT_ACTION, value, style="primary"),
+                *first,
                 button("Choose another outcome…", OVERRIDE_ACTION, value),
                 button("Not hiring now", NOT_HIRING_ACTION, value),
                 button("← Change answers", BACK_ACTION, {**value, "s": -1}),
                 block_id=f"decide:{rec.conversation_id}",
             )
         )
-    return render(
-        blocks, f"Recommendation for #{rec.conversation_id}: {label} ({rec.confidence} confidence)"
+    return render(blocks, f"Recommendation for #{rec.conversation_id}: {fallback}")
+
+
+def _role(key: str) -> str:
+    """A role as it reads mid-sentence: "software engineer"."""
+    return outcome_label(key).lower()
+
+
+def _points(n: int) -> str:
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
+def _joined(keys: Sequence[str], *, bold: bool = True) -> str:
+    names = [f"*{_role(k)}*" if bold else _role(k) for k in keys]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def contribution(weights: Mapping[str, int]) -> str:
+    """The points one answer gives, most first: "+3 product engineer, +1 growth engineer"."""
+    values = set(weights.values())
+    if len(values) == 1:
+        (only,) = values
+        return f"+{only} to every role" if only else "no points to any role"
+    ranked = sorted((k for k in weights if weights[k]), key=lambda k: -weights[k])
+    return ", ".join(f"+{weights[k]} {_role(k)}" for k in ranked)
+
+
+def reason_line(reason: Reason) -> str:
+    """One answer, which way it leans (or that it leans nowhere) and the points it gives."""
+    if reason.towards is None:
+        shared = len(set(reason.weights.values())) > 1
+        stance = "neutral, no single role ahead" if shared else "neutral"
+    else:
+        stance = f"leans {_role(reason.towards)}"
+    return (
+        f"• {reason.question} *{reason.answer}* — {stance} "
+        f"({contribution(reason.weights)}). {reason.reason}"
     )
+
+
+def reason_groups(verdict: Recommendation) -> list[str]:
+    """The answers grouped by what they did to this verdict, one section's text per group."""
+    groups: list[tuple[str, list[Reason]]] = []
+    if verdict.too_close:
+        leaning_roles = [k for k in verdict.scores if any(r.towards == k for r in verdict.reasons)]
+        roles = [*verdict.contenders, *(k for k in leaning_roles if k not in verdict.contenders)]
+        groups += [
+            (f"*Towards {_role(k)}*", [r for r in verdict.reasons if r.towards == k]) for k in roles
+        ]
+    else:
+        groups.append(
+            (
+                f"*Why {_joined(verdict.contenders, bold=False)}*",
+                [r for r in verdict.reasons if r.supports],
+            )
+        )
+        groups.append(
+            (
+                "*Pulling the other way*",
+                [r for r in verdict.reasons if not r.supports and not r.neutral],
+            )
+        )
+    groups.append(
+        ("*Neutral* — these favour no one role", [r for r in verdict.reasons if r.neutral])
+    )
+    return [
+        "\n".join([heading, *(reason_line(r) for r in reasons)])
+        for heading, reasons in groups
+        if reasons
+    ]
+
+
+def how_close(verdict: Recommendation) -> str:
+    """The scores, the margin in plain words, and the smallest change of one answer that
+    would turn the verdict (for a tie: that would settle it each way)."""
+    ranked = sorted(verdict.scores, key=lambda k: -verdict.scores[k])
+    points = " · ".join(f"{_role(k)} {verdict.scores[k]}" for k in ranked)
+    lines = [f"*Points:* {points} (each answer gives each role 0 to 3)."]
+    scores = verdict.scores
+    if verdict.too_close:
+        tied = _joined(verdict.contenders, bold=False)
+        lines.append(
+            f"{tied.capitalize()} tie on {_points(scores[verdict.contenders[0]])} each — "
+            f"{verdict.lead}."
+        )
+    elif verdict.outcome == BOTH:
+        pe, swe = verdict.contenders
+        gap = abs(scores[pe] - scores[swe])
+        apart = "level" if gap == 0 else f"only {_points(gap)} apart"
+        lines.append(
+            f"Product and software engineer are {apart}, close enough that the team needs "
+            f"both, and both are ahead of growth engineer by at least {_points(verdict.margin)}"
+            f" — a {verdict.lead}" + (": nearly a tie." if verdict.lead == SLIGHT_LEAD else ".")
+        )
+    else:
+        assert verdict.runner_up is not None
+        lines.append(
+            f"{outcome_label(verdict.outcome)} is {_points(verdict.margin)} ahead of "
+            f"{_role(verdict.runner_up)} — a {verdict.lead}"
+            + (": nearly a tie." if verdict.lead == SLIGHT_LEAD else ".")
+        )
+    if verdict.outnumbered:
+        lines.append(
+            f"More answers lean away from this ({verdict.leaning_against}) than towards it "
+            f"({verdict.leaning_for}), but the verdict follows the points, not the count: "
+            "every answer gives every role some points, and "
+            + (
+                "product and software engineer still both end above growth engineer."
+                if verdict.outcome == BOTH
+                else f"{_role(verdict.outcome)} still ends with the most."
+            )
+        )
+    if verdict.too_close:
+        lines.append("*What would settle it* (the smallest change of one answer, each way):")
+        lines += [f"• {_turn(flip)}" for flip in verdict.settles]
+    elif verdict.flip is None:
+        lines.append(
+            "*What would change it:* no change to one answer alone; it would take two or more."
+        )
+    else:
+        lines.append(
+            f"*What would change it:* {_turn(verdict.flip)} "
+            "No smaller change of one answer turns it."
+        )
+    return "\n".join(lines)
+
+
+def _turn(flip: Flip) -> str:
+    """ "If the team were small and multi-skilled (not “Larger team of specialists”), this
+    would be Product engineer." """
+    result = (
+        "it would be too close to call"
+        if flip.verdict == TOO_CLOSE
+        else f"this would be *{outcome_label(flip.verdict)}*"
+    )
+    return f"If {flip.condition} (not “{flip.from_answer}”), {result}."
 
 
 def decision_recorded_message(
@@ -282,12 +431,17 @@ def override_modal(
     it carries the version it was drawn for, so a stale submission changes nothing."""
     excluded = changing_from or recommended
     choices = [key for key in OUTCOME_LABELS if key != excluded]
-    intro = (
-        f"The recorded decision is *{outcome_label(changing_from)}*. What is it now, and why?"
-        if changing_from
-        else f"The bot recommended *{outcome_label(recommended)}*. "
-        "What did you decide instead, and why?"
-    )
+    if changing_from:
+        intro = (
+            f"The recorded decision is *{outcome_label(changing_from)}*. What is it now, and why?"
+        )
+    elif recommended == TOO_CLOSE:
+        intro = "The answers were too close to call. What did you decide, and why?"
+    else:
+        intro = (
+            f"The bot recommended *{outcome_label(recommended)}*. "
+            "What did you decide instead, and why?"
+        )
     view = View(
         type="modal",
         callback_id=CHANGE_CALLBACK if changing_from else OVERRIDE_CALLBACK,

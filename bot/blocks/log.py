@@ -15,6 +15,7 @@ from bot.blocks.common import (
     fields_section,
     header,
     outcome_label,
+    recommendation_label,
     render,
     section,
 )
@@ -82,10 +83,7 @@ def decision_detail(
         f"*Started by*\n<@{snapshot.started_by}> on {snapshot.created_at:%b %d, %Y}",
     ]
     if recommendation:
-        fields.append(
-            f"*Recommendation*\n{outcome_label(recommendation)}"
-            + (f" ({confidence:.0%} confidence)" if confidence is not None else "")
-        )
+        fields.append(f"*Recommendation*\n{recommendation_label(recommendation, confidence)}")
     if decision:
         fields.append(
             f"*Decided by*\n<@{decision.decided_by}> on {decision.decided_at:%b %d, %Y %H:%M} UTC"

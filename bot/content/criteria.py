@@ -16,6 +16,7 @@ from bot.content.roles import ContentError
 OUTCOME_KEYS = ("product_engineer", "software_engineer", "growth_engineer")
 LABEL_LIMIT = 40  # fits a Slack button (75) with room to spare on mobile
 REASON_LIMIT = 200
+CONDITION_LIMIT = 80  # one clause of a sentence: "If <condition>, this would be …"
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -36,11 +37,8 @@ class Option:
     weights: dict[str, int]
     reason: str
     source_url: str
-
-    @property
-    def leans_towards(self) -> str:
-        """The outcome this answer pushes hardest towards (ties: the earlier outcome)."""
-        return max(OUTCOME_KEYS, key=lambda k: (self.weights[k], -OUTCOME_KEYS.index(k)))
+    # Reads after "If": "the team were small and multi-skilled" (what would turn a verdict).
+    condition: str
 
 
 @dataclass(frozen=True)
@@ -97,13 +95,20 @@ def parse_criteria(raw: Any) -> Criteria:
             raise ContentError(f"{where}: expected 2 to 4 options")
         for oi, o in enumerate(raw_options):
             owhere = f"{where}.options[{oi}]"
-            required = {"key", "label", "synonyms", "weights", "reason", "source"}
+            required = {"key", "label", "synonyms", "weights", "reason", "source", "condition"}
             if not isinstance(o, dict) or set(o) != required:
                 raise ContentError(f"{owhere}: expected exactly {', '.join(sorted(required))}")
             if len(o["label"]) > LABEL_LIMIT:
                 raise ContentError(f"{owhere}.label: longer than {LABEL_LIMIT} characters")
             if len(o["reason"]) > REASON_LIMIT or not o["reason"].strip():
                 raise ContentError(f"{owhere}.reason: expected 1 to {REASON_LIMIT} characters")
+            if (
+                not isinstance(o["condition"], str)
+                or not 0 < len(o["condition"]) <= CONDITION_LIMIT
+            ):
+                raise ContentError(
+                    f"{owhere}.condition: expected 1 to {CONDITION_LIMIT} characters"
+                )
             weights = o["weights"]
             if (
                 not isinstance(weights, dict)
@@ -136,6 +141,7 @@ def parse_criteria(raw: Any) -> Criteria:
                     dict(weights),
                     " ".join(o["reason"].split()),
                     sources[o["source"]],
+                    " ".join(o["condition"].split()),
                 )
             )
         questions.append(Question(q["key"], q["prompt"], q.get("help"), tuple(options)))

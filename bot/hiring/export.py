@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.recommendation import lead_words_for
 from bot.db.models import Decision, HiringConversation
 
 COLUMNS = (
@@ -69,7 +70,7 @@ def decisions_csv(
                     conv.started_by,
                     conv.created_at.isoformat(),
                     decision.recommendation,
-                    f"{decision.confidence:.2f}",
+                    lead_words_for(decision.confidence),
                     decision.final_outcome,
                     decision.reason,
                     decision.decided_by,

@@ -12,7 +12,6 @@ from bot.blocks.common import decode_value
 from bot.blocks.hire import (
     ConversationSummary,
     QuestionView,
-    ReasonLine,
     RecommendationView,
     decision_recorded_message,
     override_modal,
@@ -20,8 +19,25 @@ from bot.blocks.hire import (
     recommendation_message,
     root_message,
 )
+from bot.content.criteria import load_criteria
+from bot.core.recommendation import recommend
 
 SOURCE = "https://posthog.com/blog/product-engineer-vs-software-engineer"
+STARTUP = {
+    "stage": "startup",
+    "pace": "critical",
+    "product": "saas",
+    "team": "small",
+    "ownership": "owns",
+    "work": "features",
+}
+TIED = {
+    **STARTUP,
+    "pace": "balanced",
+    "product": "funnel",
+    "ownership": "sometimes",
+    "work": "growth",
+}
 
 
 def _all_text(blocks: list[dict]) -> str:
@@ -74,25 +90,12 @@ def test_question_buttons_carry_ids_not_text() -> None:
 
 
 def test_recommendation_explains_and_offers_the_three_decisions() -> None:
-    rec = RecommendationView(
-        7,
-        "Checkout <b>",
-        "product_engineer",
-        "high",
-        [
-            ReasonLine(
-                "Company stage",
-                "Startup",
-                "Small teams need people who ship.",
-                "product_engineer",
-                SOURCE,
-            )
-        ],
-    )
+    rec = RecommendationView(7, "Checkout <b>", recommend(load_criteria(), STARTUP))
     message = recommendation_message(rec)
     text = _all_text(message.blocks)
     assert "Product engineer" in message.text
-    assert "Small teams need people who ship." in text
+    assert "Early on, one person who can find a user problem" in text
+    assert "Checkout &lt;b&gt;" in text
     assert SOURCE in text
     action_ids = {
         e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
@@ -117,6 +120,16 @@ def test_override_modal_requires_outcome_and_reason() -> None:
     assert all(not b.get("optional") for b in inputs)
     options = [o["value"] for o in inputs[0]["element"]["options"]]
     assert "product_engineer" not in options and "not_hiring" in options
+    # After a tie nothing was recommended: every outcome is offered, and none is "too close".
+    tied = override_modal(7, 3, "too_close")
+    assert "too close to call" in tied["blocks"][0]["text"]["text"]
+    offered = [
+        o["value"]
+        for b in tied["blocks"]
+        if b["type"] == "input" and b["block_id"] == "outcome"
+        for o in b["element"]["options"]
+    ]
+    assert "too_close" not in offered and "product_engineer" in offered
 
 
 def test_action_ids_are_unique_within_each_block() -> None:
@@ -134,7 +147,9 @@ def test_action_ids_are_unique_within_each_block() -> None:
         role_blocks.fit_result(book, "yynyy"),
         role_blocks.unknown_role(book, "x", list(book.roles), "unknown_role"),
         question_message(QuestionView(1, 1, 6, "Q", None, [("a", "A"), ("b", "B")], True)),
-        recommendation_message(RecommendationView(1, "t", "both", "low", [])),
+        recommendation_message(RecommendationView(1, "t", recommend(load_criteria(), STARTUP))),
+        # Too close to call: one "Decide" button per tied role, each in its own block.
+        recommendation_message(RecommendationView(1, "t", recommend(load_criteria(), TIED))),
     ]
     for message in messages:
         for block in message.blocks:

@@ -21,7 +21,7 @@ from tests.content.seeds import SEEDS, copied_phrases
 
 CRITERIA_FILE = Path(__file__).resolve().parents[2] / "bot" / "content" / "criteria.yaml"
 CRITERIA = load_criteria()
-OUTCOMES = {"product_engineer", "software_engineer", "growth_engineer", "both"}
+OUTCOMES = {"product_engineer", "software_engineer", "growth_engineer", "both", "too_close"}
 
 
 def test_criteria_cover_the_articles_questions() -> None:
@@ -59,6 +59,8 @@ def _raw() -> dict:
     [
         (lambda r: r["questions"][0]["options"][0]["weights"].pop("growth_engineer"), "weights"),
         (lambda r: r["questions"][0]["options"][0].update(label="x" * 60), "longer than"),
+        (lambda r: r["questions"][0]["options"][0].pop("condition"), "expected exactly"),
+        (lambda r: r["questions"][0]["options"][0].update(condition="x" * 81), "condition"),
         (lambda r: r["questions"][1].update(key="stage"), "duplicate question"),
         (lambda r: r["questions"][0]["options"][1]["synonyms"].append("startup"), "also names"),
         (lambda r: r["questions"][0]["options"][0].update(synonyms=[True]), "quote yes/no"),
@@ -84,7 +86,7 @@ def test_every_complete_answer_set_gives_one_outcome_with_a_reason(answers: dict
     assert result.outcome in OUTCOMES
     assert result.reasons and any(r.supports for r in result.reasons)
     assert 0.0 <= result.confidence <= 1.0
-    assert result.confidence_label in {"high", "medium", "low"}
+    assert result.lead in {"clear lead", "moderate lead", "slight lead", "too close to call"}
 
 
 @given(answer_sets, st.randoms())
