@@ -35,6 +35,3 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
     background: Executor = field(default_factory=make_background_pool)
-    # (team id, enterprise id) -> workspace row id. A workspace's row never changes id and is
-    # never deleted by the app, so each process asks the database once per workspace.
-    workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict)

@@ -61,16 +61,9 @@ class Team:
 
 
 class Conversations:
-    def __init__(
-        self,
-        session_factory: sessionmaker[Session],
-        criteria: Criteria,
-        workspace_ids: dict[tuple[str, str], int] | None = None,
-    ) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], criteria: Criteria) -> None:
         self.sessions = session_factory
         self.criteria = criteria
-        # Shared by the process (Services.workspace_ids); a private one otherwise.
-        self.workspace_ids = {} if workspace_ids is None else workspace_ids
 
     # -- reading ----------------------------------------------------------------------------
     def _view(self, session: Session, conv: HiringConversation) -> ConversationView:
@@ -112,14 +105,7 @@ class Conversations:
         )
 
     def workspace_id(self, session: Session, team: Team, now: datetime) -> int:
-        key = (team.team_id, team.enterprise_id or "")
-        known = self.workspace_ids.get(key)
-        if known is None:
-            known = WorkspaceRepository.get_or_create(
-                session, team.team_id, team.enterprise_id, now
-            ).id
-            self.workspace_ids[key] = known
-        return known
+        return WorkspaceRepository.get_or_create(session, team.team_id, team.enterprise_id, now).id
 
     def workspace_of(self, team: Team, now: datetime) -> int:
         with self.sessions.begin() as session:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str) -> int:
     """Post the reminders that are due; returns how many this process posted."""
     criteria = load_criteria()
-    conversations = Conversations(services.session_factory, criteria, services.workspace_ids)
+    conversations = Conversations(services.session_factory, criteria)
     now = services.clock.now()
     idle_since = now - timedelta(seconds=services.settings.nudge_after_seconds)
     workspace_clients: dict[int, WebClient | None] = {}

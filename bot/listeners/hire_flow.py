@@ -32,7 +32,7 @@ class Context:
 def build_context(
     services: Services, client: WebClient, context: dict[str, Any], user: str
 ) -> Context:
-    conversations = Conversations(services.session_factory, load_criteria(), services.workspace_ids)
+    conversations = Conversations(services.session_factory, load_criteria())
     team = Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
     workspace_id = conversations.workspace_of(team, services.clock.now())
     return Context(services, client, conversations, workspace_id, user)

@@ -144,9 +144,7 @@ class HireDesk:
     def __init__(self, services: Services, client: WebClient, criteria: Criteria | None = None):
         self.services = services
         self.criteria = criteria or load_criteria()
-        self.conversations = Conversations(
-            services.session_factory, self.criteria, services.workspace_ids
-        )
+        self.conversations = Conversations(services.session_factory, self.criteria)
         self.delivery = Delivery(client)
 
     def act(
