@@ -97,6 +97,12 @@ def root(view: ConversationView) -> Message:
     return hire_blocks.root_message(summary(view))
 
 
+def root_if_changed(before: ConversationView, after: ConversationView) -> list[Output]:
+    """The root shows the state (in progress, waiting for the decision, decided…), not the
+    step: most answers leave it as it is, and skipping the rewrite saves a Web API call."""
+    return [Rewrite(after.root_ts, root(after))] if after.state != before.state else []
+
+
 def question_view(view: ConversationView, criteria: Criteria) -> hire_blocks.QuestionView:
     asked = criteria.questions[view.step]
     return hire_blocks.QuestionView(
@@ -180,7 +186,7 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
                     event.step, total, asked.prompt, label, actor
                 ),
             ),
-            Rewrite(after.root_ts, root(after)),
+            *root_if_changed(before, after),
         ]
     if isinstance(event, Back):
         note = f":leftwards_arrow_with_hook: <@{actor}> went back to change an answer."
@@ -197,7 +203,7 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
                 ),
             )
         )
-        return [next_step(after, criteria), left, Rewrite(after.root_ts, root(after))]
+        return [next_step(after, criteria), left, *root_if_changed(before, after)]
     if isinstance(event, Cancel):
         note = f":x: Cancelled by <@{actor}>. The answers so far stay in the log."
         left = (

@@ -108,10 +108,6 @@ def root_message(conv: ConversationSummary) -> Message:
         state = f"{state}: {emoji} *{outcome_label(conv.final_outcome)}*"
         if conv.decided_by:
             state += f" by <@{conv.decided_by}>"
-    elif conv.state == "in_progress":
-        state += (
-            f" · question {min(conv.answered + 1, conv.total_questions)} of {conv.total_questions}"
-        )
     elif conv.state == "cancelled" and conv.cancelled_by:
         state += f" by <@{conv.cancelled_by}>"
     blocks = [
