@@ -146,12 +146,10 @@ def _parse_database_url(raw: str | None) -> str:
         url.port  # noqa: B018 - parsing the port is the check ("host:abc" fails here)
     except (ArgumentError, ValueError):
         raise malformed from None
+    # A PostgreSQL URL without a host is a Unix socket (libpq's default): whether it can be
+    # reached is checked when a command starts, like any other address.
     if url.get_backend_name() == "sqlite":
         _check_sqlite_path(url.database)
-    elif not url.host or not url.database:
-        raise ConfigError(
-            "DATABASE_URL is incomplete: expected postgresql://user:password@host:5432/dbname"
-        )
     return raw
 
 

@@ -113,6 +113,30 @@ def test_serve_stops_with_one_clear_line_and_exit_2(
     assert "Traceback" not in result.stderr
 
 
+BAD_DATABASE_URLS = {
+    "unreachable": "postgresql://hiring:pw@127.0.0.1:1/hiring",
+    "port not a number": "postgresql://hiring:pw@127.0.0.1:abc/hiring",
+    "no server at the socket": "postgresql:///hiring?host=/no/such/socket/dir",
+    "missing folder": "sqlite:////no/such/folder/bot.db",
+    "in memory": "sqlite://",
+    "in memory, named": "sqlite:///:memory:",
+}
+
+
+@pytest.mark.parametrize("command", ["migrate", "serve", "digest"])
+@pytest.mark.parametrize("case", list(BAD_DATABASE_URLS))
+def test_every_bad_database_url_is_one_line_and_exit_2(
+    tmp_path: Path, command: str, case: str
+) -> None:
+    result = _run_cli(
+        command, environ={**GOOD, "DATABASE_URL": BAD_DATABASE_URLS[case]}, cwd=tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0], result.stderr
+    assert "pw@" not in lines[0]  # the password never reaches the terminal
+
+
 def test_socket_mode_names_the_app_token(tmp_path: Path) -> None:
     result = _run_cli("socket", environ=GOOD, cwd=tmp_path)
     assert result.returncode == 2
