@@ -27,49 +27,37 @@ from bot.blocks.common import (
 from bot.blocks.digest import describe_schedule
 from bot.blocks.text import BLOCKS_PER_VIEW, user_text
 from bot.core.digest import WEEKDAYS
-from bot.hiring.digest import SettingsView
-from bot.hiring.log import LogRow
+from bot.core.log_views import HomeView, LogRow, SettingsView
 
 DIGEST_SETTINGS_ACTION = "home_digest_settings"
 DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
 MAX_ROWS = 15
 
 
-def _row(row: LogRow, link: str | None) -> Any:
+def _row(row: LogRow) -> Any:
     state = (
         f"{OUTCOME_EMOJI.get(row.final_outcome or '', '')} {outcome_label(row.final_outcome)}"
         if row.state == "decided"
         else row.state.replace("_", " ")
     )
     text = f"*#{row.id} · {user_text(row.title, 100)}*\n{state} · <@{row.started_by}> · {row.created_at:%b %d}"
-    accessory = button("Open thread", f"home_open_{row.id}", url=link) if link else None
+    accessory = button("Open thread", f"home_open_{row.id}", url=row.link) if row.link else None
     return section(text, accessory=accessory)
 
 
-def home_view(
-    user: str,
-    mine: Sequence[LogRow],
-    recent: Sequence[LogRow],
-    quarter_counts: dict[str, int],
-    links: dict[int, str],
-    settings: SettingsView,
-) -> dict[str, Any]:
+def home_view(user: str, home: HomeView) -> dict[str, Any]:
     blocks: list[Any] = [
         header("Hiring decisions"),
         section(f"Hi <@{user}>! Start a decision in any channel with `/hire <position>`."),
     ]
     blocks += [divider(), section("*Your open conversations*")]
-    blocks += [_row(r, links.get(r.id)) for r in mine[:MAX_ROWS]] or [
-        context("Nothing waiting on you.")
-    ]
+    blocks += [_row(r) for r in home.mine[:MAX_ROWS]] or [context("Nothing waiting on you.")]
     blocks += [divider(), section("*Recent decisions*")]
-    blocks += [_row(r, links.get(r.id)) for r in recent[:MAX_ROWS]] or [
-        context("No decisions yet.")
-    ]
-    total = sum(quarter_counts.values())
+    blocks += [_row(r) for r in home.recent[:MAX_ROWS]] or [context("No decisions yet.")]
+    total = sum(home.quarter_counts.values())
     counts = " · ".join(
         f"{OUTCOME_EMOJI.get(k, '')} {outcome_label(k)}: *{v}*"
-        for k, v in sorted(quarter_counts.items(), key=lambda kv: -kv[1])
+        for k, v in sorted(home.quarter_counts.items(), key=lambda kv: -kv[1])
     )
     blocks += [
         divider(),
@@ -78,6 +66,7 @@ def home_view(
             + (f"\n{counts}" if counts else "")
         ),
     ]
+    settings = home.settings
     where = f"<#{settings.channel_id}>" if settings.channel_id else "no channel yet"
     state = describe_schedule(settings.schedule) if settings.enabled else "off"
     blocks += [

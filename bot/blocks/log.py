@@ -21,7 +21,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.text import user_text
 from bot.core.hire import ConversationView
-from bot.hiring.log import EventRow, LogPage, LogRow, NoteRow
+from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 
 MORE_ACTION = "hire_list_more"
 STATE_LABEL = {
@@ -37,13 +37,12 @@ def _state(row_state: str, outcome: str | None) -> str:
     return STATE_LABEL.get(row_state, row_state)
 
 
-def _link(row: LogRow, permalink: str | None) -> str:
-    return f" · <{permalink}|thread>" if permalink else ""
+def _link(row: LogRow) -> str:
+    return f" · <{row.link}|thread>" if row.link else ""
 
 
 def log_page(
     page: LogPage,
-    permalinks: dict[int, str],
     filter_: str,
     title_suffix: str,
     more_value: dict[str, Any],
@@ -55,7 +54,7 @@ def log_page(
         blocks.append(
             section(
                 f"*#{row.id} · {user_text(row.title, 120)}*\n{_state(row.state, row.final_outcome)}"
-                f" · <@{row.started_by}> · {row.created_at:%b %d, %Y}{_link(row, permalinks.get(row.id))}"
+                f" · <@{row.started_by}> · {row.created_at:%b %d, %Y}{_link(row)}"
             )
         )
     if page.has_more:

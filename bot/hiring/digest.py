@@ -1,12 +1,12 @@
-"""Digest settings, runs and the queries behind a digest. Every query is per workspace and
-bounded by the period, so its cost follows the week's decisions, not the whole table."""
+"""The weekly digest's use cases: its settings, the exactly-once runs, and what a digest
+says. Each method is one transaction through the repositories (`bot.db.repositories`);
+the scheduler's job and the `/hire digest` and Home listeners all come through here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal, Unpack
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.digest import (
@@ -17,48 +17,40 @@ from bot.core.digest import (
     WaitingConversation,
     build_digest,
 )
-from bot.db.models import Decision, DigestRun, DigestSettings, HiringConversation, Workspace
-from bot.db.repositories import insert_or_lose
+from bot.core.log_views import SettingsView, thread_link
+from bot.db.models import DigestSettings
+from bot.db.repositories import DecisionLogRepository, DigestRepository
+from bot.db.repositories.digests import DEFAULTS, SettingsChanges
 
-OPEN_STATES = ("in_progress", "awaiting_decision")
-
-
-@dataclass(frozen=True)
-class SettingsView:
-    workspace_id: int
-    team_id: str
-    channel_id: str | None
-    schedule: Schedule
-    enabled: bool
-    post_when_quiet: bool
-    configured_by: str | None
-    last_error: str | None
-    updated_at: datetime | None
+# A digest lists the longest-waiting conversations first; beyond this many it says "and
+# N more", so there is no point reading them all.
+WAITING_LIMIT = 200
 
 
-def _view(workspace: Workspace, row: DigestSettings | None) -> SettingsView:
+def settings_view(workspace_id: int, row: DigestSettings | None) -> SettingsView:
+    """The settings as shown; the defaults while the workspace has changed nothing."""
     if row is None:
         return SettingsView(
-            workspace.id,
-            workspace.team_id,
-            None,
-            Schedule(0, 9, 0, "UTC"),
-            True,
-            True,
-            None,
-            None,
-            None,
+            workspace_id=workspace_id,
+            channel_id=DEFAULTS["channel_id"],
+            schedule=Schedule(
+                DEFAULTS["weekday"], DEFAULTS["hour"], DEFAULTS["minute"], DEFAULTS["timezone"]
+            ),
+            enabled=DEFAULTS["enabled"],
+            post_when_quiet=DEFAULTS["post_when_quiet"],
+            configured_by=None,
+            last_error=None,
+            updated_at=None,
         )
     return SettingsView(
-        workspace.id,
-        workspace.team_id,
-        row.channel_id,
-        Schedule(row.weekday, row.hour, row.minute, row.timezone),
-        row.enabled,
-        row.post_when_quiet,
-        row.configured_by,
-        row.last_error,
-        row.updated_at,
+        workspace_id=workspace_id,
+        channel_id=row.channel_id,
+        schedule=Schedule(row.weekday, row.hour, row.minute, row.timezone),
+        enabled=row.enabled,
+        post_when_quiet=row.post_when_quiet,
+        configured_by=row.configured_by,
+        last_error=row.last_error,
+        updated_at=row.updated_at,
     )
 
 
@@ -69,185 +61,122 @@ class DigestStore:
     # -- settings ---------------------------------------------------------------------------
     def settings(self, workspace_id: int) -> SettingsView:
         with self.sessions() as session:
-            workspace = session.get(Workspace, workspace_id)
-            assert workspace is not None
-            row = session.scalar(
-                select(DigestSettings).where(DigestSettings.workspace_id == workspace_id)
-            )
-            return _view(workspace, row)
+            return settings_view(workspace_id, DigestRepository.get_settings(session, workspace_id))
 
     def update_settings(
-        self, workspace_id: int, user: str, now: datetime, **values: object
+        self, workspace_id: int, user: str, now: datetime, **changes: Unpack[SettingsChanges]
     ) -> SettingsView:
-        allowed = {
-            "channel_id",
-            "weekday",
-            "hour",
-            "minute",
-            "timezone",
-            "enabled",
-            "post_when_quiet",
-            "last_error",
-            "last_error_at",
-        }
-        assert set(values) <= allowed
+        """Change the named settings; `user` becomes the one told when a post fails.
+        Raises ValueError for an impossible value (the listeners check input first)."""
         with self.sessions.begin() as session:
-            row = session.scalar(
-                select(DigestSettings).where(DigestSettings.workspace_id == workspace_id)
+            row = DigestRepository.upsert_settings(
+                session, workspace_id, configured_by=user, now=now, **changes
             )
-            if row is None:
-                row = DigestSettings(
-                    workspace_id=workspace_id,
-                    weekday=0,
-                    hour=9,
-                    minute=0,
-                    timezone="UTC",
-                    enabled=True,
-                    post_when_quiet=True,
-                    updated_at=now,
-                )
-                if not insert_or_lose(session, row):
-                    row = session.scalar(
-                        select(DigestSettings).where(DigestSettings.workspace_id == workspace_id)
-                    )
-                    assert row is not None
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.configured_by = user
-            row.updated_at = now
-        return self.settings(workspace_id)
+            return settings_view(workspace_id, row)
+
+    def set_channel(
+        self, workspace_id: int, user: str, now: datetime, channel_id: str
+    ) -> SettingsView:
+        """Post to `channel_id` from now on. The last error was about posting where it
+        posted before, and the caller has just checked that this channel works, so it goes."""
+        with self.sessions.begin() as session:
+            row = DigestRepository.upsert_settings(
+                session, workspace_id, configured_by=user, now=now, channel_id=channel_id
+            )
+            DigestRepository.record_error(session, workspace_id, None, now)
+            return settings_view(workspace_id, row)
 
     def record_error(self, workspace_id: int, error: str | None, now: datetime) -> None:
         with self.sessions.begin() as session:
-            session.execute(
-                update(DigestSettings)
-                .where(DigestSettings.workspace_id == workspace_id)
-                .values(last_error=error, last_error_at=now if error else None)
-            )
+            DigestRepository.record_error(session, workspace_id, error, now)
 
     def scheduled(self) -> list[SettingsView]:
         """Every workspace whose digest is on and has a channel."""
         with self.sessions() as session:
-            rows = session.execute(
-                select(Workspace, DigestSettings)
-                .join(DigestSettings, DigestSettings.workspace_id == Workspace.id)
-                .where(DigestSettings.enabled.is_(True), DigestSettings.channel_id.is_not(None))
-                .order_by(Workspace.id)
-            ).all()
-            return [_view(workspace, row) for workspace, row in rows]
+            return [
+                settings_view(row.workspace_id, row) for row in DigestRepository.scheduled(session)
+            ]
 
     # -- runs -------------------------------------------------------------------------------
     def claim(
-        self, workspace_id: int, key: str, identity: str, now: datetime, status: str = "claimed"
+        self,
+        workspace_id: int,
+        key: str,
+        identity: str,
+        now: datetime,
+        status: Literal["claimed", "missed"] = "claimed",
     ) -> int | None:
-        """Insert the (workspace, period) row; None when another process already has it."""
+        """Claim (workspace, period) and commit at once, so every other process sees it;
+        the run's id, or None when another process (or an earlier run) already has it."""
         with self.sessions.begin() as session:
-            run = DigestRun(
-                workspace_id=workspace_id,
-                period_key=key,
-                status=status,
-                claimed_by=identity,
-                claimed_at=now,
-                completed_at=now if status != "claimed" else None,
+            return DigestRepository.claim_run(
+                session, workspace_id, key, identity, now=now, status=status
             )
-            return run.id if insert_or_lose(session, run) else None
 
     def has_run(self, workspace_id: int, key: str) -> bool:
         with self.sessions() as session:
-            return (
-                session.scalar(
-                    select(DigestRun.id).where(
-                        DigestRun.workspace_id == workspace_id, DigestRun.period_key == key
-                    )
-                )
-                is not None
-            )
+            return DigestRepository.get_run(session, workspace_id, key) is not None
 
     def complete(
         self,
+        workspace_id: int,
         run_id: int,
-        status: str,
+        status: Literal["posted", "failed"],
         now: datetime,
         channel_id: str | None = None,
         message_ts: str | None = None,
         error: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """Finish a claimed run; False if it was already finished."""
         with self.sessions.begin() as session:
-            session.execute(
-                update(DigestRun)
-                .where(DigestRun.id == run_id)
-                .values(
-                    status=status,
-                    completed_at=now,
-                    channel_id=channel_id,
-                    message_ts=message_ts,
-                    error=error,
-                )
+            return DigestRepository.complete_run(
+                session,
+                workspace_id,
+                run_id,
+                status,
+                now=now,
+                channel_id=channel_id,
+                message_ts=message_ts,
+                error=error,
             )
 
     # -- content ----------------------------------------------------------------------------
     def build(
-        self, workspace_id: int, start: datetime, end: datetime, link_base: str | None
+        self, workspace_id: int, start: datetime, end: datetime, workspace_url: str | None
     ) -> Digest:
-
-        def link(channel: str, ts: str | None) -> str | None:
-            if not link_base or not ts:
-                return None
-            return f"{link_base.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
-
+        """The digest of [start, end): its decisions, what still waits, and the decisions of
+        this and the previous weeks. `workspace_url` (auth.test's `url`) makes the links."""
         with self.sessions() as session:
-            rows = session.execute(
-                select(Decision, HiringConversation)
-                .join(HiringConversation, HiringConversation.id == Decision.conversation_id)
-                .where(
-                    Decision.workspace_id == workspace_id,
-                    Decision.decided_at >= start,
-                    Decision.decided_at < end,
-                )
-                .order_by(Decision.decided_at, Decision.id)
-            ).all()
-            decisions = [
-                DigestDecision(
-                    conv.id,
-                    conv.title,
-                    decision.final_outcome,
-                    decision.decided_by,
-                    conv.permalink or link(conv.channel_id, conv.root_ts),
-                )
-                for decision, conv in rows
-            ]
-            open_rows = session.scalars(
-                select(HiringConversation)
-                .where(
-                    HiringConversation.workspace_id == workspace_id,
-                    HiringConversation.state.in_(OPEN_STATES),
-                    HiringConversation.root_ts.is_not(None),
-                )
-                .order_by(HiringConversation.last_activity_at)
-                .limit(200)
-            ).all()
-            waiting = [
-                WaitingConversation(
-                    c.id,
-                    c.title,
-                    c.started_by,
-                    c.last_activity_at,
-                    "the decision"
-                    if c.state == "awaiting_decision"
-                    else f"question {c.current_step + 1}",
-                    c.permalink or link(c.channel_id, c.root_ts),
-                )
-                for c in open_rows
-            ]
+            decided = DecisionLogRepository.decided(session, workspace_id, since=start, until=end)
+            open_conversations = DecisionLogRepository.waiting(session, workspace_id, WAITING_LIMIT)
             trend = []
             for back in range(TREND_PERIODS - 1, -1, -1):
-                p_start, p_end = start - timedelta(days=7 * back), end - timedelta(days=7 * back)
-                count = session.scalar(
-                    select(func.count(Decision.id)).where(
-                        Decision.workspace_id == workspace_id,
-                        Decision.decided_at >= p_start,
-                        Decision.decided_at < p_end,
-                    )
+                shift = timedelta(days=7 * back)
+                count = DecisionLogRepository.count_decided(
+                    session, workspace_id, start - shift, end - shift
                 )
-                trend.append((f"{p_start:%b %d}", int(count or 0)))
+                trend.append((f"{start - shift:%b %d}", count))
+        decisions = [
+            DigestDecision(
+                conv.id,
+                conv.title,
+                decision.final_outcome,
+                decision.decided_by,
+                thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+            )
+            for conv, decision in decided
+        ]
+        waiting = [
+            WaitingConversation(
+                conv.id,
+                conv.title,
+                conv.started_by,
+                conv.last_activity_at,
+                "the decision"
+                if conv.state == "awaiting_decision"
+                else f"question {conv.current_step + 1}",
+                thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+            )
+            for conv in open_conversations
+        ]
         return build_digest((start, end), decisions, waiting, trend)

@@ -6,11 +6,10 @@ import csv
 import io
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.recommendation import lead_words_for
-from bot.db.models import Decision, HiringConversation
+from bot.db.repositories import DecisionLogRepository
 
 COLUMNS = (
     "decision_id",
@@ -44,22 +43,14 @@ def neutralise(value: object) -> str:
 def decisions_csv(
     session_factory: sessionmaker[Session], workspace_id: int, since: datetime | None = None
 ) -> tuple[str, int]:
-    query = (
-        select(HiringConversation, Decision)
-        .join(Decision, Decision.conversation_id == HiringConversation.id)
-        .where(
-            Decision.workspace_id == workspace_id, HiringConversation.workspace_id == workspace_id
-        )
-        .order_by(Decision.decided_at, Decision.id)
-    )
-    if since is not None:
-        query = query.where(Decision.decided_at >= since)
+    """The workspace's decisions (decided since `since`, if given), oldest first, and how
+    many there are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     count = 0
     with session_factory() as session:
-        for conv, decision in session.execute(query):
+        for conv, decision in DecisionLogRepository.decided(session, workspace_id, since=since):
             answers = decision.answers_snapshot or {}
             writer.writerow(
                 neutralise(v)

@@ -1,16 +1,34 @@
-"""Reading the decision log: lists and one decision in full. Always scoped to one workspace."""
+"""Reading the decision log: pages of conversations, one conversation's notes and history,
+and the Home tab. Each is one read transaction through the repositories, scoped to one
+workspace; no SQL here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Decision, DecisionEvent, HiringConversation, Note
+from bot.core.log_views import (
+    EventRow,
+    HomeView,
+    LogDetail,
+    LogPage,
+    LogRow,
+    NoteRow,
+    quarter_start,
+    thread_link,
+)
+from bot.db.models import Decision, HiringConversation
+from bot.db.repositories import (
+    DecisionLogRepository,
+    DecisionRepository,
+    DigestRepository,
+    NoteRepository,
+)
+from bot.hiring.digest import settings_view
 
 PAGE_SIZE = 10
+HOME_ROWS = 15
 LIST_STATES = {
     "open": ("in_progress", "awaiting_decision"),
     "decided": ("decided",),
@@ -19,43 +37,42 @@ LIST_STATES = {
 }
 
 
-@dataclass(frozen=True)
-class LogRow:
-    id: int
-    title: str
-    state: str
-    started_by: str
-    created_at: datetime
-    channel_id: str
-    root_ts: str | None
-    permalink: str | None
-    final_outcome: str | None
-    decided_by: str | None
-    decided_at: datetime | None
+def _row(conv: HiringConversation, decision: Decision | None, workspace_url: str | None) -> LogRow:
+    return LogRow(
+        id=conv.id,
+        title=conv.title,
+        state=conv.state,
+        started_by=conv.started_by,
+        created_at=conv.created_at,
+        link=thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+        final_outcome=decision.final_outcome if decision else None,
+        decided_by=decision.decided_by if decision else None,
+        decided_at=decision.decided_at if decision else None,
+    )
 
 
-@dataclass(frozen=True)
-class LogPage:
-    rows: tuple[LogRow, ...]
-    offset: int
-    has_more: bool
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    user_id: str
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class EventRow:
-    kind: str
-    from_outcome: str | None
-    to_outcome: str | None
-    reason: str | None
-    actor: str
-    created_at: datetime
+def _page(
+    session: Session,
+    workspace_id: int,
+    filter_: str,
+    user_id: str | None,
+    since: datetime | None,
+    offset: int,
+    limit: int,
+    workspace_url: str | None,
+) -> LogPage:
+    # One row more than the page tells whether a "More" button is needed.
+    found = DecisionLogRepository.page(
+        session,
+        workspace_id,
+        states=LIST_STATES.get(filter_, LIST_STATES["all"]),
+        started_by=user_id or None,
+        created_since=since,
+        offset=offset,
+        limit=limit + 1,
+    )
+    rows = tuple(_row(conv, decision, workspace_url) for conv, decision in found[:limit])
+    return LogPage(rows, offset, len(found) > limit)
 
 
 class DecisionLog:
@@ -70,76 +87,43 @@ class DecisionLog:
         since: datetime | None = None,
         offset: int = 0,
         limit: int = PAGE_SIZE,
+        workspace_url: str | None = None,
     ) -> LogPage:
-        query = (
-            select(HiringConversation, Decision)
-            .outerjoin(Decision, Decision.conversation_id == HiringConversation.id)
-            .where(
-                HiringConversation.workspace_id == workspace_id,
-                HiringConversation.root_ts.is_not(None),
-                HiringConversation.state.in_(LIST_STATES.get(filter_, LIST_STATES["all"])),
+        """Posted conversations, newest first; `workspace_url` (auth.test's `url`) makes
+        each row's thread link."""
+        with self.sessions() as session:
+            return _page(
+                session, workspace_id, filter_, user_id, since, offset, limit, workspace_url
             )
-            .order_by(HiringConversation.created_at.desc(), HiringConversation.id.desc())
-            .offset(offset)
-            .limit(limit + 1)
-        )
-        if user_id:
-            query = query.where(HiringConversation.started_by == user_id)
-        if since:
-            query = query.where(HiringConversation.created_at >= since)
+
+    def detail(self, workspace_id: int, conversation_id: int) -> LogDetail:
+        """The notes kept with a conversation and its decision's history, oldest first."""
         with self.sessions() as session:
-            found = session.execute(query).all()
-        rows = tuple(
-            LogRow(
-                id=conv.id,
-                title=conv.title,
-                state=conv.state,
-                started_by=conv.started_by,
-                created_at=conv.created_at,
-                channel_id=conv.channel_id,
-                root_ts=conv.root_ts,
-                permalink=conv.permalink,
-                final_outcome=decision.final_outcome if decision else None,
-                decided_by=decision.decided_by if decision else None,
-                decided_at=decision.decided_at if decision else None,
+            notes = NoteRepository.list(session, workspace_id, conversation_id)
+            events = DecisionRepository.events(session, workspace_id, conversation_id)
+            return LogDetail(
+                notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
+                history=tuple(
+                    EventRow(e.kind, e.from_outcome, e.to_outcome, e.reason, e.actor, e.created_at)
+                    for e in events
+                ),
             )
-            for conv, decision in found[:limit]
-        )
-        return LogPage(rows, offset, len(found) > limit)
 
-    def notes(self, workspace_id: int, conversation_id: int) -> list[NoteRow]:
+    def home(
+        self, workspace_id: int, user_id: str, now: datetime, workspace_url: str | None
+    ) -> HomeView:
+        """The Home tab: the user's open conversations, the latest decisions, this quarter's
+        decisions by outcome, and the digest settings, read in one transaction."""
         with self.sessions() as session:
-            notes = session.scalars(
-                select(Note)
-                .where(Note.workspace_id == workspace_id, Note.conversation_id == conversation_id)
-                .order_by(Note.created_at, Note.id)
-            ).all()
-            return [NoteRow(n.user_id, n.text, n.created_at) for n in notes]
-
-    def history(self, workspace_id: int, conversation_id: int) -> list[EventRow]:
-        with self.sessions() as session:
-            events = session.scalars(
-                select(DecisionEvent)
-                .where(
-                    DecisionEvent.workspace_id == workspace_id,
-                    DecisionEvent.conversation_id == conversation_id,
-                )
-                .order_by(DecisionEvent.created_at, DecisionEvent.id)
-            ).all()
-            return [
-                EventRow(e.kind, e.from_outcome, e.to_outcome, e.reason, e.actor, e.created_at)
-                for e in events
-            ]
-
-    def cache_permalink(self, workspace_id: int, conversation_id: int, permalink: str) -> None:
-        from sqlalchemy import update
-
-        with self.sessions.begin() as session:
-            session.execute(
-                update(HiringConversation)
-                .where(
-                    HiringConversation.id == conversation_id,
-                    HiringConversation.workspace_id == workspace_id,
-                )
-                .values(permalink=permalink)
+            mine = _page(session, workspace_id, "open", user_id, None, 0, HOME_ROWS, workspace_url)
+            recent = _page(
+                session, workspace_id, "decided", None, None, 0, HOME_ROWS, workspace_url
+            )
+            counts = DecisionLogRepository.outcome_counts(session, workspace_id, quarter_start(now))
+            settings = DigestRepository.get_settings(session, workspace_id)
+            return HomeView(
+                mine=mine.rows,
+                recent=recent.rows,
+                quarter_counts=counts,
+                settings=settings_view(workspace_id, settings),
             )

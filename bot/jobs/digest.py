@@ -19,8 +19,10 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Message
 from bot.blocks.digest import digest_message
 from bot.core.digest import latest_due, period_bounds, period_key
-from bot.hiring.digest import DigestStore, SettingsView
+from bot.core.log_views import SettingsView
+from bot.hiring.digest import DigestStore
 from bot.services import Services
+from bot.slack.links import workspace_url
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -33,14 +35,6 @@ FIX_HINTS = {
     "method_not_supported_for_channel_type": "I can't join that private channel by myself — "
     "invite me with `/invite @hiring-bot`",
 }
-
-
-def workspace_link_base(client: WebClient) -> str | None:
-    """The workspace's own address (https://<domain>.slack.com/), asked with its token."""
-    try:
-        return str(client.auth_test()["url"])
-    except SlackApiError:
-        return None
 
 
 def deliver(client: WebClient, channel: str, message: Message) -> str:
@@ -114,22 +108,28 @@ def _post(
 ) -> int:
     assert settings.channel_id is not None
     start, end = period_bounds(settings.schedule, due)
-    digest = store.build(settings.workspace_id, start, end, workspace_link_base(client))
+    digest = store.build(settings.workspace_id, start, end, workspace_url(client))
+    workspace_id = settings.workspace_id
     if digest.quiet and not settings.post_when_quiet:
-        store.complete(run_id, "posted", now, error="quiet week: not posted")
+        # Done for this period (never retried), with nothing to show in the channel.
+        store.complete(workspace_id, run_id, "posted", now, error="quiet week: not posted")
         return 0
     try:
         ts = deliver(client, settings.channel_id, digest_message(digest, now))
     except SlackApiError as error:
         code = str(error.response.get("error"))
-        store.complete(run_id, "failed", now, channel_id=settings.channel_id, error=code)
-        store.record_error(settings.workspace_id, code, now)
-        clients.token_refused(settings.workspace_id, client, code)
+        store.complete(
+            workspace_id, run_id, "failed", now, channel_id=settings.channel_id, error=code
+        )
+        store.record_error(workspace_id, code, now)
+        clients.token_refused(workspace_id, client, code)
         tell_configurer(client, settings, code)
         return 0
-    store.complete(run_id, "posted", now, channel_id=settings.channel_id, message_ts=ts)
+    store.complete(
+        workspace_id, run_id, "posted", now, channel_id=settings.channel_id, message_ts=ts
+    )
     if settings.last_error:
-        store.record_error(settings.workspace_id, None, now)
+        store.record_error(workspace_id, None, now)
     return 1
 
 

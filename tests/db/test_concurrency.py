@@ -11,13 +11,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import DigestRun, ProcessedEvent, Workspace
+from bot.db.models import DigestRun, DigestSettings, ProcessedEvent, Workspace
 from bot.db.repositories import (
     ConversationRepository,
-    DigestRepository,
     EventDedupe,
     WorkspaceRepository,
 )
+from bot.hiring.digest import DigestStore
 from tests.db.conftest import NOW, Workspaces, race
 
 THREADS = 20
@@ -32,13 +32,17 @@ def _count(session_factory: sessionmaker[Session], model: type) -> int:
 def test_twenty_processes_claim_a_digest_period_once(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
-    def claim(i: int) -> bool:
-        with session_factory.begin() as session:
-            run = DigestRepository.claim_run(session, workspaces.a, "2026-11-16", f"proc-{i}")
-            return run is not None
+    # The claim the scheduler's job makes (bot.jobs.digest), each in its own transaction.
+    def claim(i: int) -> int | None:
+        return DigestStore(session_factory).claim(workspaces.a, "2026-11-16", f"proc-{i}", NOW)
 
-    assert sum(race(THREADS, claim)) == 1
+    winners = [run for run in race(THREADS, claim) if run is not None]
+    assert len(winners) == 1
     assert _count(session_factory, DigestRun) == 1
+    # Only the winner may complete it; a second completion changes nothing.
+    store = DigestStore(session_factory)
+    assert store.complete(workspaces.a, winners[0], "posted", NOW, message_ts="1.1")
+    assert not store.complete(workspaces.a, winners[0], "failed", NOW, error="late")
 
 
 def test_twenty_deliveries_of_one_event_are_first_once(
@@ -67,8 +71,13 @@ def test_twenty_first_requests_from_a_new_workspace_create_it_once(
 def test_twenty_first_settings_changes_create_one_row(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
+    # What `/hire digest schedule` and the Home tab's settings modal call.
     def configure(i: int) -> int:
-        with session_factory.begin() as session:
-            return DigestRepository.upsert_settings(session, workspaces.a, hour=i).id
+        saved = DigestStore(session_factory).update_settings(
+            workspaces.a, f"U{i}", NOW, hour=i, minute=0
+        )
+        return saved.schedule.hour
 
-    assert len(set(race(THREADS, configure))) == 1
+    hours = race(THREADS, configure)
+    assert sorted(hours) == list(range(THREADS))  # every change was made, none crashed
+    assert _count(session_factory, DigestSettings) == 1

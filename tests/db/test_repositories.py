@@ -294,7 +294,7 @@ def test_digest_settings_default_then_upsert(
     with session_factory.begin() as session:
         assert DigestRepository.get_settings(session, ws) is None
         created = DigestRepository.upsert_settings(
-            session, ws, channel_id="C9", configured_by="U1", now=NOW
+            session, ws, configured_by="U1", now=NOW, channel_id="C9"
         )
         assert (created.channel_id, created.weekday, created.hour, created.minute) == (
             "C9",
@@ -303,9 +303,17 @@ def test_digest_settings_default_then_upsert(
             0,
         )
         assert (created.timezone, created.enabled, created.post_when_quiet) == ("UTC", True, True)
+        assert (created.configured_by, created.updated_at) == ("U1", NOW)
     with session_factory.begin() as session:
         updated = DigestRepository.upsert_settings(
-            session, ws, weekday=4, hour=16, minute=30, timezone="Europe/Paris", now=LATER
+            session,
+            ws,
+            configured_by="U2",
+            now=LATER,
+            weekday=4,
+            hour=16,
+            minute=30,
+            timezone="Europe/Paris",
         )
         assert (updated.channel_id, updated.weekday, updated.hour, updated.minute) == (
             "C9",
@@ -313,8 +321,12 @@ def test_digest_settings_default_then_upsert(
             16,
             30,
         )
-        DigestRepository.upsert_settings(session, ws, enabled=False, post_when_quiet=False)
-        DigestRepository.upsert_settings(session, ws, channel_id=None)
+        DigestRepository.upsert_settings(
+            session, ws, configured_by="U2", now=LATER, enabled=False, post_when_quiet=False
+        )
+        DigestRepository.upsert_settings(
+            session, ws, configured_by="U2", now=LATER, channel_id=None
+        )
     with session_factory() as session:
         stored = DigestRepository.get_settings(session, ws)
         assert stored is not None
@@ -324,7 +336,8 @@ def test_digest_settings_default_then_upsert(
             False,
             False,
         )
-        assert stored.configured_by == "U1"
+        # Whoever changed them last is the one told when a post fails.
+        assert (stored.configured_by, stored.updated_at) == ("U2", LATER)
         assert DigestRepository.get_settings(session, workspaces.b) is None
 
 
@@ -336,6 +349,7 @@ def test_digest_settings_default_then_upsert(
         ({"minute": -1}, "minute"),
         ({"timezone": "Mars/Olympus"}, "time zone"),
         ({"timezone": "../etc/passwd"}, "time zone"),
+        ({"timezone": "europe/paris"}, "time zone"),  # only the zone's own spelling is stored
     ],
 )
 def test_impossible_digest_settings_are_refused(
@@ -345,7 +359,15 @@ def test_impossible_digest_settings_are_refused(
     message: str,
 ) -> None:
     with pytest.raises(ValueError, match=message), session_factory.begin() as session:
-        DigestRepository.upsert_settings(session, workspaces.a, **change)  # type: ignore[arg-type]
+        DigestRepository.upsert_settings(
+            session,
+            workspaces.a,
+            configured_by="U1",
+            now=NOW,
+            **change,  # type: ignore[arg-type]
+        )
+    with session_factory() as session:
+        assert DigestRepository.get_settings(session, workspaces.a) is None
 
 
 def test_digest_errors_are_recorded_and_cleared(
@@ -353,53 +375,87 @@ def test_digest_errors_are_recorded_and_cleared(
 ) -> None:
     ws = workspaces.a
     with session_factory.begin() as session:
-        DigestRepository.upsert_settings(session, ws, channel_id="C9")
+        DigestRepository.upsert_settings(session, ws, configured_by="U1", now=NOW, channel_id="C9")
         DigestRepository.record_error(session, ws, "not_in_channel", NOW)
+        DigestRepository.record_error(session, workspaces.b, "not_in_channel", NOW)  # no row
     with session_factory.begin() as session:
         settings = DigestRepository.get_settings(session, ws)
         assert settings is not None
         assert (settings.last_error, settings.last_error_at) == ("not_in_channel", NOW)
-        DigestRepository.record_error(session, ws, None)
+        DigestRepository.record_error(session, ws, None, LATER)
     with session_factory() as session:
         settings = DigestRepository.get_settings(session, ws)
         assert (
             settings is not None and settings.last_error is None and settings.last_error_at is None
         )
+        assert DigestRepository.get_settings(session, workspaces.b) is None
+
+
+def test_only_digests_that_are_on_and_have_a_channel_are_scheduled(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    with session_factory.begin() as session:
+        assert DigestRepository.scheduled(session) == []
+        DigestRepository.upsert_settings(session, workspaces.a, configured_by="U1", now=NOW)
+        DigestRepository.upsert_settings(
+            session, workspaces.b, configured_by="U2", now=NOW, channel_id="C2"
+        )
+    with session_factory.begin() as session:
+        assert [s.workspace_id for s in DigestRepository.scheduled(session)] == [workspaces.b]
+        DigestRepository.upsert_settings(
+            session, workspaces.a, configured_by="U1", now=NOW, channel_id="C1"
+        )
+        DigestRepository.upsert_settings(
+            session, workspaces.b, configured_by="U2", now=NOW, enabled=False
+        )
+    with session_factory() as session:
+        assert [s.workspace_id for s in DigestRepository.scheduled(session)] == [workspaces.a]
 
 
 def test_claim_and_complete_a_digest_run(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
+    a, b = workspaces.a, workspaces.b
     with session_factory.begin() as session:
-        run = DigestRepository.claim_run(session, workspaces.a, "2026-11-16", "host-1:42", now=NOW)
-        assert run is not None and run.status == "claimed" and run.claimed_at == NOW
-        assert DigestRepository.claim_run(session, workspaces.a, "2026-11-16", "host-2:7") is None
+        run = DigestRepository.claim_run(session, a, "2026-11-16", "host-1:42", now=NOW)
+        assert run is not None
+        assert DigestRepository.claim_run(session, a, "2026-11-16", "host-2:7", now=NOW) is None
         # Periods and workspaces are independent.
-        other = DigestRepository.claim_run(session, workspaces.b, "2026-11-16", "host-2:7")
+        other = DigestRepository.claim_run(session, b, "2026-11-16", "host-2:7", now=NOW)
         missed = DigestRepository.claim_run(
-            session, workspaces.a, "2026-11-09", "host-2:7", status="missed"
+            session, a, "2026-11-09", "host-2:7", now=NOW, status="missed"
         )
-        assert other is not None and missed is not None and missed.status == "missed"
+        assert other is not None and missed is not None
     with session_factory.begin() as session:
-        assert not DigestRepository.complete_run(session, workspaces.b, run.id, message_ts="1.1")
-        assert DigestRepository.complete_run(
-            session, workspaces.a, run.id, message_ts="1.1", channel_id="C9", now=LATER
+        assert not DigestRepository.complete_run(
+            session, b, run, "posted", now=LATER, message_ts="1.1"
         )
-        assert not DigestRepository.complete_run(session, workspaces.a, run.id, message_ts="2.2")
         assert DigestRepository.complete_run(
-            session, workspaces.b, other.id, error="not_in_channel"
+            session, a, run, "posted", now=LATER, message_ts="1.1", channel_id="C9"
+        )
+        assert not DigestRepository.complete_run(
+            session, a, run, "posted", now=LATER, message_ts="2.2"
+        )
+        assert not DigestRepository.complete_run(session, a, missed, "posted", now=LATER)
+        assert DigestRepository.complete_run(
+            session, b, other, "failed", now=LATER, error="not_in_channel"
         )
     with session_factory() as session:
-        posted = DigestRepository.get_run(session, workspaces.a, "2026-11-16")
-        failed = DigestRepository.get_run(session, workspaces.b, "2026-11-16")
-        assert posted is not None and failed is not None
+        posted = DigestRepository.get_run(session, a, "2026-11-16")
+        failed = DigestRepository.get_run(session, b, "2026-11-16")
+        was_missed = DigestRepository.get_run(session, a, "2026-11-09")
+        assert posted is not None and failed is not None and was_missed is not None
         assert (posted.status, posted.message_ts, posted.channel_id, posted.completed_at) == (
             "posted",
             "1.1",
             "C9",
             LATER,
         )
+        assert (posted.claimed_by, posted.claimed_at) == ("host-1:42", NOW)
         assert (failed.status, failed.error) == ("failed", "not_in_channel")
+        # A missed period is complete as it is recorded.
+        assert (was_missed.status, was_missed.completed_at) == ("missed", NOW)
+        assert DigestRepository.get_run(session, b, "2026-11-09") is None
         assert len(session.scalars(select(DigestRun)).all()) == 3
 
 
@@ -410,7 +466,7 @@ def test_deleting_a_workspace_deletes_its_rows(
         conv = _start(session, workspaces.a)
         _answer(session, workspaces.a, conv, 0)
         NoteRepository.add(session, workspaces.a, conv, user_id="U1", text="x", message_ts="1")
-        DigestRepository.claim_run(session, workspaces.a, "2026-11-16", "p")
+        DigestRepository.claim_run(session, workspaces.a, "2026-11-16", "p", now=NOW)
     with session_factory.begin() as session:
         workspace = session.get(Workspace, workspaces.a)
         session.delete(workspace)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.conversation import Cancel, Move, Position, State, decide_move
+from bot.core.log_views import LogDetail
 from bot.db.repositories import (
     ConversationRepository,
     DecisionRepository,
-    DigestRepository,
     NoteRepository,
 )
+from bot.hiring.digest import DigestStore
+from bot.hiring.export import decisions_csv
+from bot.hiring.log import DecisionLog
 from tests.db.conftest import NOW, Workspaces
 
 Conversations = ConversationRepository
@@ -73,6 +78,7 @@ def test_decisions_and_digests_are_per_workspace(
         conv = Conversations.create(
             session, a, title="Role", started_by="U1", channel_id="C1", now=NOW
         ).id
+        Conversations.set_root(session, a, conv, root_ts="1.1")
         DecisionRepository.record(
             session,
             a,
@@ -86,9 +92,12 @@ def test_decisions_and_digests_are_per_workspace(
             reason=None,
             now=NOW,
         )
-        DigestRepository.upsert_settings(session, a, channel_id="C1")
-        run = DigestRepository.claim_run(session, a, "2026-11-16", "p1")
-        assert run is not None
+    # The digest and the decision log as production reads and writes them.
+    digests, log = DigestStore(session_factory), DecisionLog(session_factory)
+    digests.set_channel(a, "U1", NOW, "C1")
+    run = digests.claim(a, "2026-11-16", "p1", NOW)
+    assert run is not None
+    week = (NOW - timedelta(days=1), NOW + timedelta(days=1))
     with session_factory.begin() as session:
         assert DecisionRepository.get(session, b, conv) is None
         assert DecisionRepository.events(session, b, conv) == []
@@ -98,13 +107,25 @@ def test_decisions_and_digests_are_per_workspace(
             )
             is None
         )
-        assert DigestRepository.get_settings(session, b) is None
-        assert DigestRepository.get_run(session, b, "2026-11-16") is None
-        assert not DigestRepository.complete_run(session, b, run.id, message_ts="1")
-        # B's own claim for the same period is independent of A's.
-        assert DigestRepository.claim_run(session, b, "2026-11-16", "p2") is not None
+    assert digests.settings(b).channel_id is None
+    assert [s.workspace_id for s in digests.scheduled()] == [a]
+    assert not digests.has_run(b, "2026-11-16")
+    assert not digests.complete(b, run, "posted", NOW, message_ts="1")
+    digest_b = digests.build(b, *week, "https://b.example/")
+    assert (digest_b.total, digest_b.waiting, [n for _, n in digest_b.trend]) == (0, (), [0] * 4)
+    assert log.page(b).rows == ()
+    assert log.detail(b, conv) == LogDetail(notes=(), history=())
+    home_b = log.home(b, "U1", NOW, None)
+    assert (home_b.mine, home_b.recent, home_b.quarter_counts) == ((), (), {})
+    assert decisions_csv(session_factory, b)[1] == 0
+    # B's own claim for the same period is independent of A's.
+    assert digests.claim(b, "2026-11-16", "p2", NOW) is not None
+    # A's rows are as A left them.
+    assert digests.has_run(a, "2026-11-16")
+    assert digests.complete(a, run, "posted", NOW, message_ts="1")
+    assert digests.build(a, *week, None).total == 1
+    assert [r.id for r in log.page(a).rows] == [conv]
+    assert decisions_csv(session_factory, a)[1] == 1
     with session_factory() as session:
         decision = DecisionRepository.get(session, a, conv)
         assert decision is not None and decision.final_outcome == "both"
-        stored_run = DigestRepository.get_run(session, a, "2026-11-16")
-        assert stored_run is not None and stored_run.status == "claimed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.emulator import SlackDriver, wait_for
+from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from bot.emulator.state import SECOND_TEAM
 from tests.e2e.test_hire import STARTUP_ANSWERS, answer_all, buttons, everything, start
 
@@ -25,12 +25,16 @@ def last_reply(slack: SlackDriver, text: str, user: str = "U0MANAGER") -> dict:
     return wait_for(lambda: slack.state.ephemeral_for(user)[before:], message=text)[-1]
 
 
-def test_list_show_and_filters(slack: SlackDriver) -> None:
+def test_list_show_and_filters(slack: SlackDriver, emulator: EmulatorServer) -> None:
     decide(slack, "Senior engineer, checkout")
     start(slack, '=HYPERLINK("http://evil") staff role')
+    asked = {m: len(emulator.state.calls_to(m)) for m in ("auth.test", "chat.getPermalink")}
     listing = everything(last_reply(slack, "list"))
     assert "Senior engineer, checkout" in listing and "staff role" in listing
     assert "archives/C0HIRING" in listing  # each row links to its thread
+    # The links are built from the workspace's address: one auth.test, not a call per row.
+    assert len(emulator.state.calls_to("auth.test")) - asked["auth.test"] <= 1
+    assert len(emulator.state.calls_to("chat.getPermalink")) == asked["chat.getPermalink"]
     decided = everything(last_reply(slack, "list decided"))
     assert "Senior engineer, checkout" in decided and "staff role" not in decided
     assert "staff role" in everything(last_reply(slack, "list open"))

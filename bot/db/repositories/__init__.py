@@ -6,16 +6,17 @@ row of workspace A is invisible through workspace B's calls. Races are settled b
 database (see `_writes`), identically on SQLite and PostgreSQL.
 """
 
-from bot.db.repositories._writes import guarded_update, insert_if_absent, insert_or_lose
+from bot.db.repositories._writes import guarded_update, insert_if_absent
 from bot.db.repositories.conversations import OPEN_STATES, ConversationRepository
+from bot.db.repositories.decision_log import DecisionLogRepository
 from bot.db.repositories.decisions import DecisionRepository, NoteRepository
-from bot.db.repositories.digests import UNSET, DigestRepository
+from bot.db.repositories.digests import DigestRepository
 from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
 
 __all__ = [
     "OPEN_STATES",
-    "UNSET",
     "ConversationRepository",
+    "DecisionLogRepository",
     "DecisionRepository",
     "DigestRepository",
     "EventDedupe",
@@ -23,5 +24,4 @@ __all__ = [
     "WorkspaceRepository",
     "guarded_update",
     "insert_if_absent",
-    "insert_or_lose",
 ]

@@ -14,7 +14,6 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.base import Base
@@ -37,18 +36,6 @@ def insert_if_absent(
         statement.values(**values).returning(id_column)
     ).scalar_one_or_none()
     return inserted
-
-
-def insert_or_lose(session: Session, row: Base) -> bool:
-    """Add an ORM row in a SAVEPOINT; False (and nothing changed) when a unique key says
-    it already exists. For rows whose object the caller wants back; see insert_if_absent."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 def guarded_update(

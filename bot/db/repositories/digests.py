@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Literal, TypedDict, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core.digest import parse_timezone
-from bot.db.base import utcnow
 from bot.db.models import DigestRun, DigestSettings
 from bot.db.repositories._writes import guarded_update, insert_if_absent
 
 
-class _Unset:
-    """Marks a setting the caller did not pass (None is a value: "no channel")."""
+class SettingsChanges(TypedDict, total=False):
+    """The settings a change names; the others keep their value. `channel_id=None` is a
+    value ("no channel"), so a missing key, not None, is what leaves a setting alone."""
 
-    def __repr__(self) -> str:
-        return "UNSET"
+    channel_id: str | None
+    weekday: int
+    hour: int
+    minute: int
+    timezone: str
+    enabled: bool
+    post_when_quiet: bool
 
 
-UNSET: Final = _Unset()
+# What applies until a workspace changes anything: Monday 09:00 UTC, on, quiet weeks too.
+DEFAULTS: Final[dict[str, Any]] = {
+    "channel_id": None,
+    "weekday": 0,
+    "hour": 9,
+    "minute": 0,
+    "timezone": "UTC",
+    "enabled": True,
+    "post_when_quiet": True,
+}
 
 
 class DigestRepository:
     @staticmethod
     def get_settings(session: Session, workspace_id: int) -> DigestSettings | None:
-        """The stored settings, or None: the defaults (Monday 09:00 UTC, on) apply."""
+        """The stored settings, or None: DEFAULTS apply."""
         return session.scalar(
             select(DigestSettings).where(DigestSettings.workspace_id == workspace_id)
         )
@@ -38,50 +52,30 @@ class DigestRepository:
         session: Session,
         workspace_id: int,
         *,
-        channel_id: str | _Unset | None = UNSET,
-        weekday: int | _Unset = UNSET,
-        hour: int | _Unset = UNSET,
-        minute: int | _Unset = UNSET,
-        timezone: str | _Unset = UNSET,
-        enabled: bool | _Unset = UNSET,
-        post_when_quiet: bool | _Unset = UNSET,
-        configured_by: str | _Unset | None = UNSET,
-        now: datetime | None = None,
+        configured_by: str,
+        now: datetime,
+        **changes: Unpack[SettingsChanges],
     ) -> DigestSettings:
-        """Change the given settings (others keep their value); creates the row on first use,
-        once even when two processes race. Raises ValueError for an impossible value."""
-        changes: dict[str, Any] = {
-            key: value
-            for key, value in {
-                "channel_id": channel_id,
-                "weekday": weekday,
-                "hour": hour,
-                "minute": minute,
-                "timezone": timezone,
-                "enabled": enabled,
-                "post_when_quiet": post_when_quiet,
-                "configured_by": configured_by,
-            }.items()
-            if not isinstance(value, _Unset)
-        }
+        """Change the given settings; creates the row on first use, once even when two
+        processes race. `configured_by` is who is told when a post fails, so it is whoever
+        changed the settings last. Raises ValueError for an impossible value."""
         _validate(changes)
-        now = now or utcnow()
         settings = cls.get_settings(session, workspace_id)
         if settings is None:
-            defaults = {"workspace_id": workspace_id, "updated_at": now, **_DEFAULTS}
+            defaults = {"workspace_id": workspace_id, "updated_at": now, **DEFAULTS}
             insert_if_absent(session, DigestSettings, defaults, ["workspace_id"])
             settings = cls.get_settings(session, workspace_id)
+            # Either our row or the committed row of the process that beat us.
             assert settings is not None
         for key, value in changes.items():
             setattr(settings, key, value)
+        settings.configured_by = configured_by
         settings.updated_at = now
         session.flush()
         return settings
 
     @staticmethod
-    def record_error(
-        session: Session, workspace_id: int, error: str | None, now: datetime | None = None
-    ) -> None:
+    def record_error(session: Session, workspace_id: int, error: str | None, now: datetime) -> None:
         """Remember why the last post failed (e.g. not_in_channel) for whoever configured it;
         None clears it after a successful post."""
         session.execute(
@@ -89,7 +83,22 @@ class DigestRepository:
             .where(DigestSettings.workspace_id == workspace_id)
             .values(
                 last_error=None if error is None else error[:200],
-                last_error_at=None if error is None else (now or utcnow()),
+                last_error_at=None if error is None else now,
+            )
+        )
+
+    @staticmethod
+    def scheduled(session: Session) -> list[DigestSettings]:
+        """The settings of every workspace whose digest is on and has a channel.
+
+        Across workspaces on purpose: the scheduler's job looks at all of them, and every
+        row it returns carries its workspace_id, which each later call is scoped to.
+        """
+        return list(
+            session.scalars(
+                select(DigestSettings)
+                .where(DigestSettings.enabled.is_(True), DigestSettings.channel_id.is_not(None))
+                .order_by(DigestSettings.workspace_id)
             )
         )
 
@@ -100,14 +109,14 @@ class DigestRepository:
         period_key: str,
         claimed_by: str,
         *,
-        channel_id: str | None = None,
-        status: str = "claimed",
-        now: datetime | None = None,
-    ) -> DigestRun | None:
-        """Claim the digest of `period_key` for this process; None when another process (or
-        an earlier run) already holds it. Commit right away so others see the claim, post,
-        then `complete_run`. `status="missed"` records a period that is past its grace."""
-        run_id = insert_if_absent(
+        now: datetime,
+        status: Literal["claimed", "missed"] = "claimed",
+    ) -> int | None:
+        """Claim the digest of `period_key` for this caller: the run's id, or None when
+        another process (or an earlier run) already holds it. Commit right away so others
+        see the claim, post, then `complete_run`. `status="missed"` records a period that is
+        past its grace; it is complete as it is written."""
+        return insert_if_absent(
             session,
             DigestRun,
             {
@@ -115,12 +124,11 @@ class DigestRepository:
                 "period_key": period_key,
                 "status": status,
                 "claimed_by": claimed_by[:100],
-                "claimed_at": now or utcnow(),
-                "channel_id": channel_id,
+                "claimed_at": now,
+                "completed_at": None if status == "claimed" else now,
             },
             ["workspace_id", "period_key"],
         )
-        return None if run_id is None else session.get(DigestRun, run_id)
 
     @staticmethod
     def get_run(session: Session, workspace_id: int, period_key: str) -> DigestRun | None:
@@ -135,22 +143,16 @@ class DigestRepository:
         session: Session,
         workspace_id: int,
         run_id: int,
+        status: Literal["posted", "failed"],
         *,
-        message_ts: str | None = None,
+        now: datetime,
         channel_id: str | None = None,
+        message_ts: str | None = None,
         error: str | None = None,
-        now: datetime | None = None,
     ) -> bool:
-        """Finish a claimed run: `posted` with its message, or `failed` with the error.
-        False when the run is not a `claimed` run of this workspace (already completed)."""
-        values: dict[str, Any] = {
-            "status": "failed" if error is not None else "posted",
-            "completed_at": now or utcnow(),
-            "message_ts": message_ts,
-            "error": None if error is None else error[:200],
-        }
-        if channel_id is not None:
-            values["channel_id"] = channel_id
+        """Finish a claimed run: `posted` (with its message, or a note why nothing was posted)
+        or `failed` (with the error). False when it is not a `claimed` run of this workspace:
+        a run is completed once."""
         return guarded_update(
             session,
             DigestRun,
@@ -159,25 +161,21 @@ class DigestRepository:
                 DigestRun.workspace_id == workspace_id,
                 DigestRun.status == "claimed",
             ],
-            values,
+            {
+                "status": status,
+                "completed_at": now,
+                "channel_id": channel_id,
+                "message_ts": message_ts,
+                "error": None if error is None else error[:200],
+            },
         )
 
 
-_DEFAULTS: dict[str, Any] = {
-    "channel_id": None,
-    "weekday": 0,
-    "hour": 9,
-    "minute": 0,
-    "timezone": "UTC",
-    "enabled": True,
-    "post_when_quiet": True,
-}
-
-
-def _validate(changes: dict[str, Any]) -> None:
+def _validate(changes: SettingsChanges) -> None:
+    values: dict[str, Any] = dict(changes)
     bounds = {"weekday": (0, 6), "hour": (0, 23), "minute": (0, 59)}
     for key, (low, high) in bounds.items():
-        if key in changes and not low <= changes[key] <= high:
-            raise ValueError(f"{key} must be between {low} and {high}, not {changes[key]}")
-    if "timezone" in changes and parse_timezone(changes["timezone"]) != changes["timezone"]:
-        raise ValueError(f"unknown time zone {changes['timezone']!r}")
+        if key in values and not low <= values[key] <= high:
+            raise ValueError(f"{key} must be between {low} and {high}, not {values[key]}")
+    if "timezone" in values and parse_timezone(values["timezone"]) != values["timezone"]:
+        raise ValueError(f"unknown time zone {values['timezone']!r}")

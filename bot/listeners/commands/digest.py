@@ -14,9 +14,11 @@ from bot.blocks.digest import describe_schedule, digest_message
 from bot.blocks.text import from_slack, user_text
 from bot.core.digest import next_due, parse_time, parse_timezone, parse_weekday
 from bot.core.hire_command import Digest
-from bot.hiring.digest import DigestStore, SettingsView
-from bot.jobs.digest import FIX_HINTS, deliver, workspace_link_base
+from bot.core.log_views import SettingsView
+from bot.hiring.digest import DigestStore
+from bot.jobs.digest import FIX_HINTS, deliver
 from bot.listeners import hire_flow
+from bot.slack.links import workspace_url
 
 CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
 
@@ -60,7 +62,7 @@ def handle_digest(
     if action == "preview":
         end = ctx.now
         digest = store.build(
-            ctx.workspace_id, end - timedelta(days=7), end, workspace_link_base(ctx.client)
+            ctx.workspace_id, end - timedelta(days=7), end, workspace_url(ctx.client)
         )
         message = digest_message(digest, ctx.now, preview=True)
         message.blocks.append(hire_blocks.context(_settings_line(settings, ctx)).to_dict())
@@ -171,15 +173,7 @@ def set_channel(
     except SlackApiError as error:
         code = str(error.response.get("error"))
         return _say(respond, f"I can't use that channel ({FIX_HINTS.get(code, code)}).")
-    saved = store.update_settings(
-        ctx.workspace_id,
-        ctx.user,
-        ctx.now,
-        channel_id=channel_id,
-        last_error=None,
-        last_error_at=None,
-    )
-    store.update_settings(ctx.workspace_id, ctx.user, ctx.now)
+    saved = store.set_channel(ctx.workspace_id, ctx.user, ctx.now, channel_id)
     _ok(
         respond, ":white_check_mark: The digest will be posted here.\n" + _settings_line(saved, ctx)
     )
@@ -195,9 +189,7 @@ def post_now(
             "Choose one with `/hire digest channel #name`.",
         )
     end = ctx.now
-    digest = store.build(
-        ctx.workspace_id, end - timedelta(days=7), end, workspace_link_base(ctx.client)
-    )
+    digest = store.build(ctx.workspace_id, end - timedelta(days=7), end, workspace_url(ctx.client))
     try:
         deliver(ctx.client, settings.channel_id, digest_message(digest, ctx.now))
     except SlackApiError as error:

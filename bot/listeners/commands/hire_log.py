@@ -14,12 +14,14 @@ from bot.blocks import log as log_blocks
 from bot.blocks.common import decode_value
 from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import Export, HireCommand, ListConversations, Show
+from bot.core.log_views import thread_link
 from bot.core.recommendation import recommend
 from bot.hiring.export import decisions_csv
-from bot.hiring.log import LIST_STATES, DecisionLog, LogPage
+from bot.hiring.log import LIST_STATES, DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack
 from bot.services import Services
+from bot.slack.links import workspace_url
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +55,6 @@ def _bad_date(respond: Respond, text: str) -> None:
     respond(response_type="ephemeral", **message.as_kwargs())
 
 
-def _permalinks(ctx: hire_flow.Context, decision_log: DecisionLog, page: LogPage) -> dict[int, str]:
-    """Thread links, asked of Slack once per conversation and cached on its row."""
-    links: dict[int, str] = {}
-    for row in page.rows:
-        if row.permalink:
-            links[row.id] = row.permalink
-            continue
-        try:
-            link = ctx.client.chat_getPermalink(channel=row.channel_id, message_ts=row.root_ts)[
-                "permalink"
-            ]
-        except SlackApiError:
-            continue
-        links[row.id] = link
-        decision_log.cache_permalink(ctx.workspace_id, row.id, link)
-    return links
-
-
 def show_page(
     ctx: hire_flow.Context,
     respond: Respond,
@@ -83,13 +67,14 @@ def show_page(
     since = parse_date(since_text)
     if isinstance(since, str):
         return _bad_date(respond, since)
-    decision_log = DecisionLog(ctx.services.session_factory)
-    page = decision_log.page(ctx.workspace_id, filter_, user_id, since, offset)
+    page = DecisionLog(ctx.services.session_factory).page(
+        ctx.workspace_id, filter_, user_id, since, offset, workspace_url=workspace_url(ctx.client)
+    )
     suffix = (f" by <@{user_id}>" if user_id else "") + (
         f" since {since_text}" if since_text else ""
     )
     more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
-    message = log_blocks.log_page(page, _permalinks(ctx, decision_log, page), filter_, suffix, more)
+    message = log_blocks.log_page(page, filter_, suffix, more)
     respond(response_type="ephemeral", replace_original=replace, **message.as_kwargs())
 
 
@@ -102,7 +87,7 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         )
         respond(response_type="ephemeral", **message.as_kwargs())
         return
-    decision_log = DecisionLog(ctx.services.session_factory)
+    detail = DecisionLog(ctx.services.session_factory).detail(ctx.workspace_id, snapshot.id)
     texts = {
         q.key: (q.prompt, {o.key: o.label for o in q.options})
         for q in ctx.conversations.criteria.questions
@@ -113,21 +98,14 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
     if decision is None and snapshot.state == "awaiting_decision":
         rec = recommend(ctx.conversations.criteria, snapshot.answer_map)
         recommendation, confidence = rec.outcome, rec.confidence
-    permalink = None
-    try:
-        permalink = ctx.client.chat_getPermalink(
-            channel=snapshot.channel_id, message_ts=snapshot.root_ts
-        )["permalink"]
-    except SlackApiError:
-        log.info("no permalink for conversation %s", snapshot.id)
     message = log_blocks.decision_detail(
         snapshot,
         texts,
         recommendation,
         confidence,
-        decision_log.notes(ctx.workspace_id, snapshot.id),
-        decision_log.history(ctx.workspace_id, snapshot.id),
-        permalink,
+        detail.notes,
+        detail.history,
+        thread_link(workspace_url(ctx.client), snapshot.channel_id, snapshot.root_ts),
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import func, select
 
 from bot.blocks import home as home_blocks
 from bot.blocks.text import storable
 from bot.core.digest import parse_time, parse_timezone
-from bot.db.models import Decision
 from bot.hiring.digest import DigestStore
 from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack.links import workspace_url
 
 
 def register(app: App) -> None:
@@ -31,42 +29,11 @@ def acknowledge_link(ack: Ack) -> None:
     ack()
 
 
-def quarter_start(now: datetime) -> datetime:
-    return datetime(now.year, 3 * ((now.month - 1) // 3) + 1, 1, tzinfo=UTC)
-
-
 def publish(ctx: hire_flow.Context) -> None:
-    decision_log = DecisionLog(ctx.services.session_factory)
-    mine = [r for r in decision_log.page(ctx.workspace_id, "open", ctx.user, limit=15).rows]
-    recent = list(decision_log.page(ctx.workspace_id, "decided", limit=15).rows)
-    with ctx.services.session_factory() as session:
-        counts = dict(
-            session.execute(
-                select(Decision.final_outcome, func.count(Decision.id))
-                .where(
-                    Decision.workspace_id == ctx.workspace_id,
-                    Decision.decided_at >= quarter_start(ctx.now),
-                )
-                .group_by(Decision.final_outcome)
-            ).all()
-        )
-    links = {}
-    for row in [*mine, *recent]:
-        if row.permalink:
-            links[row.id] = row.permalink
-        elif row.root_ts:
-            try:
-                links[row.id] = ctx.client.chat_getPermalink(
-                    channel=row.channel_id, message_ts=row.root_ts
-                )["permalink"]
-                decision_log.cache_permalink(ctx.workspace_id, row.id, links[row.id])
-            except SlackApiError:
-                pass
-    settings = DigestStore(ctx.services.session_factory).settings(ctx.workspace_id)
-    view = home_blocks.home_view(
-        ctx.user, mine, recent, {k: int(v) for k, v in counts.items()}, links, settings
+    home = DecisionLog(ctx.services.session_factory).home(
+        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client)
     )
-    ctx.client.views_publish(user_id=ctx.user, view=view)
+    ctx.client.views_publish(user_id=ctx.user, view=home_blocks.home_view(ctx.user, home))
 
 
 @after_ack
@@ -129,7 +96,7 @@ def save_digest_settings(
         ack(response_action="errors", errors=errors)
         return
     ack()
-    assert at is not None and weekday is not None
+    assert at is not None and zone is not None and weekday is not None
 
     def work() -> None:
         ctx = hire_flow.build_context(services, client, context, body["user"]["id"])

@@ -1,0 +1,102 @@
+"""What the decision log, the Home tab and the digest settings look like to whoever shows
+them: plain values, no Slack, no SQL.
+
+The use cases (`bot.hiring.log`, `bot.hiring.digest`) return these; Block Kit (`bot.blocks`)
+renders them. Both sides import this module, never each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.core.digest import Schedule
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    title: str
+    state: str
+    started_by: str
+    created_at: datetime
+    link: str | None  # to the conversation's thread in Slack, when it can be built
+    final_outcome: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: tuple[LogRow, ...]
+    offset: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    user_id: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRow:
+    kind: str
+    from_outcome: str | None
+    to_outcome: str | None
+    reason: str | None
+    actor: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LogDetail:
+    """What `/hire show` adds to the conversation itself: its notes and its history."""
+
+    notes: tuple[NoteRow, ...]
+    history: tuple[EventRow, ...]
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    workspace_id: int
+    channel_id: str | None
+    schedule: Schedule
+    enabled: bool
+    post_when_quiet: bool
+    configured_by: str | None
+    last_error: str | None
+    # When the settings last changed; None while the defaults apply. A schedule applies
+    # only from then on, so setting it never posts a digest for a week already past.
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    mine: tuple[LogRow, ...]  # the user's open conversations
+    recent: tuple[LogRow, ...]  # the latest decisions
+    quarter_counts: dict[str, int]  # decisions this quarter, by outcome
+    settings: SettingsView
+
+
+def quarter_start(now: datetime) -> datetime:
+    """The first instant (UTC) of the calendar quarter `now` is in."""
+    now = now.astimezone(UTC)
+    return datetime(now.year, 3 * ((now.month - 1) // 3) + 1, 1, tzinfo=UTC)
+
+
+def thread_link(
+    workspace_url: str | None, channel_id: str, root_ts: str | None, stored: str | None = None
+) -> str | None:
+    """The link to a conversation's thread: the one Slack gave, if kept, else built.
+
+    A message's permalink is `<workspace url>/archives/<channel>/p<ts without the dot>`, so
+    one `auth.test` per request (its `url`) links every row, where `chat.getPermalink`
+    would cost a Web API call per row.
+    """
+    if stored:
+        return stored
+    if not workspace_url or not root_ts:
+        return None
+    return f"{workspace_url.rstrip('/')}/archives/{channel_id}/p{root_ts.replace('.', '')}"
