@@ -16,37 +16,16 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import Message
 from bot.blocks.digest import digest_message
 from bot.core.digest import latest_due, period_bounds, period_key
 from bot.core.log_views import SettingsView
 from bot.hiring.digest import DigestStore
 from bot.services import Services
+from bot.slack.deliver import Delivery, post_problem
 from bot.slack.links import workspace_url
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
-
-FIX_HINTS = {
-    "channel_not_found": "the channel no longer exists or I can't see it — pick another with "
-    "`/hire digest channel #name`",
-    "is_archived": "the channel is archived — pick another with `/hire digest channel #name`",
-    "not_in_channel": "I'm not in the channel and can't join it — invite me with `/invite @hiring-bot`",
-    "method_not_supported_for_channel_type": "I can't join that private channel by myself — "
-    "invite me with `/invite @hiring-bot`",
-}
-
-
-def deliver(client: WebClient, channel: str, message: Message) -> str:
-    """Post; if the bot isn't in a public channel, join it and try once more."""
-    try:
-        return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
-    except SlackApiError as error:
-        if error.response.get("error") != "not_in_channel":
-            raise
-    client.conversations_join(channel=channel)
-    return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
-
 
 # Workspaces are independent and mostly wait on Slack, so a few are posted at once.
 PARALLEL_WORKSPACES = 8
@@ -115,7 +94,7 @@ def _post(
         store.complete(workspace_id, run_id, "posted", now, error="quiet week: not posted")
         return 0
     try:
-        ts = deliver(client, settings.channel_id, digest_message(digest, now))
+        ts = Delivery(client).post(settings.channel_id, digest_message(digest, now))
     except SlackApiError as error:
         code = str(error.response.get("error"))
         store.complete(
@@ -141,12 +120,12 @@ def tell_configurer(client: WebClient, settings: SettingsView, code: str) -> Non
             code,
         )
         return
-    hint = FIX_HINTS.get(code, f"Slack answered `{code}`")
     try:
         client.chat_postMessage(
             channel=settings.configured_by,
-            text=f":warning: This week's hiring digest could not be posted in <#{settings.channel_id}>: "
-            f"{hint}. `/hire digest now` tries again.",
+            text=f":warning: This week's hiring digest could not be posted in "
+            f"<#{settings.channel_id}>: {post_problem(code)}. Pick another channel with "
+            "`/hire digest channel #name`, or try again with `/hire digest now`.",
         )
     except SlackApiError as error:
         log.warning(

@@ -15,7 +15,6 @@ Typical use, in one transaction (`bot.hiring.conversations` does this):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -83,48 +82,19 @@ class ConversationRepository:
         )
 
     @staticmethod
-    def list(
-        session: Session,
-        workspace_id: int,
-        *,
-        states: Sequence[str] | None = None,
-        started_by: str | None = None,
-        limit: int = 20,
-        offset: int = 0,
-    ) -> builtins.list[HiringConversation]:
-        """Newest first; `states` narrows to e.g. OPEN_STATES."""
-        query = select(Conv).where(Conv.workspace_id == workspace_id)
-        if states is not None:
-            query = query.where(Conv.state.in_(states))
-        if started_by is not None:
-            query = query.where(Conv.started_by == started_by)
-        query = query.order_by(Conv.created_at.desc(), Conv.id.desc()).limit(limit).offset(offset)
-        return builtins.list(session.scalars(query))
-
-    @staticmethod
     def set_root(
         session: Session,
         workspace_id: int,
         conversation_id: int,
         *,
         root_ts: str,
-        permalink: str | None = None,
     ) -> bool:
         """Attach the posted root message; only once (a second post must not re-point it)."""
         return guarded_update(
             session,
             Conv,
             [*_scope(workspace_id, conversation_id), Conv.root_ts.is_(None)],
-            {"root_ts": root_ts, "permalink": permalink},
-        )
-
-    @staticmethod
-    def set_permalink(
-        session: Session, workspace_id: int, conversation_id: int, permalink: str
-    ) -> bool:
-        """Cache chat.getPermalink's answer (not a state change: the version stays)."""
-        return guarded_update(
-            session, Conv, _scope(workspace_id, conversation_id), {"permalink": permalink}
+            {"root_ts": root_ts},
         )
 
     @staticmethod

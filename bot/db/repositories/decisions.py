@@ -174,24 +174,6 @@ class DecisionRepository:
             )
         )
 
-    @staticmethod
-    def decided_between(
-        session: Session, workspace_id: int, start: datetime, end: datetime
-    ) -> builtins.list[Decision]:
-        """Decisions with start <= decided_at < end, oldest first (index-backed: costs what
-        the period holds, not the table)."""
-        return builtins.list(
-            session.scalars(
-                select(Decision)
-                .where(
-                    Decision.workspace_id == workspace_id,
-                    Decision.decided_at >= start,
-                    Decision.decided_at < end,
-                )
-                .order_by(Decision.decided_at, Decision.id)
-            )
-        )
-
 
 class NoteRepository:
     @staticmethod

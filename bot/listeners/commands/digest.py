@@ -16,8 +16,8 @@ from bot.core.digest import next_due, parse_time, parse_timezone, parse_weekday
 from bot.core.hire_command import Digest
 from bot.core.log_views import SettingsView
 from bot.hiring.digest import DigestStore
-from bot.jobs.digest import FIX_HINTS, deliver
 from bot.listeners import hire_flow
+from bot.slack.deliver import Delivery, post_problem
 from bot.slack.links import workspace_url
 
 CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -49,7 +49,7 @@ def _settings_line(settings: SettingsView, ctx: hire_flow.Context) -> str:
     if upcoming:
         line += f" · next: {upcoming.astimezone(settings.schedule.zone):%a %b %d %H:%M}"
     if settings.last_error:
-        line += f"\n:warning: Last attempt failed: {FIX_HINTS.get(settings.last_error, settings.last_error)}"
+        line += f"\n:warning: Last attempt failed: {post_problem(settings.last_error)}"
     return line
 
 
@@ -172,7 +172,7 @@ def set_channel(
             ctx.client.conversations_join(channel=channel_id)
     except SlackApiError as error:
         code = str(error.response.get("error"))
-        return _say(respond, f"I can't use that channel ({FIX_HINTS.get(code, code)}).")
+        return _say(respond, f"I can't use that channel ({post_problem(code)}).")
     saved = store.set_channel(ctx.workspace_id, ctx.user, ctx.now, channel_id)
     _ok(
         respond, ":white_check_mark: The digest will be posted here.\n" + _settings_line(saved, ctx)
@@ -191,11 +191,11 @@ def post_now(
     end = ctx.now
     digest = store.build(ctx.workspace_id, end - timedelta(days=7), end, workspace_url(ctx.client))
     try:
-        deliver(ctx.client, settings.channel_id, digest_message(digest, ctx.now))
+        Delivery(ctx.client).post(settings.channel_id, digest_message(digest, ctx.now))
     except SlackApiError as error:
         code = str(error.response.get("error"))
         store.record_error(ctx.workspace_id, code, ctx.now)
-        return _say(respond, f"I couldn't post the digest: {FIX_HINTS.get(code, code)}.")
+        return _say(respond, f"I couldn't post the digest: {post_problem(code)}.")
     if settings.last_error:
         store.record_error(ctx.workspace_id, None, ctx.now)
     _ok(respond, f":mailbox: Posted this week's digest in <#{settings.channel_id}>.")
