@@ -231,27 +231,14 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
             Post(hire_blocks.decision_note_message(after.id, label, actor)),
         ]
     if isinstance(event, Change):
-        return [
-            Rewrite(after.recommendation_message_ts, recommendation(after, criteria)),
-            Rewrite(after.root_ts, root(after)),
-            Post(
-                hire_blocks.history_note_message(
-                    f":arrows_counterclockwise: <@{actor}> changed the decision to "
-                    f"*{outcome_label(event.outcome)}*.",
-                    event.reason,
-                )
-            ),
-        ]
+        said = (
+            f":arrows_counterclockwise: <@{actor}> changed the decision to "
+            f"*{outcome_label(event.outcome)}*."
+        )
+        return history_changed(after, criteria, said, event.reason)
     if isinstance(event, Reopen):
-        return [
-            Rewrite(after.recommendation_message_ts, recommendation(after, criteria)),
-            Rewrite(after.root_ts, root(after)),
-            Post(
-                hire_blocks.history_note_message(
-                    f":leftwards_arrow_with_hook: <@{actor}> reopened the decision.", event.reason
-                )
-            ),
-        ]
+        said = f":leftwards_arrow_with_hook: <@{actor}> reopened the decision."
+        return history_changed(after, criteria, said, event.reason)
     if isinstance(event, Note):
         return [Tell(":memo: Noted: it is kept with this decision (`/hire show` lists notes).")]
     if isinstance(event, Nudge):
@@ -288,6 +275,18 @@ def unclear_reply(view: ConversationView, criteria: Criteria, *, may_answer: boo
         f":thinking_face: I didn't catch that. {REPLY_HELP}",
         hire_blocks.options_reminder(question_view(view, criteria)),
     )
+
+
+def history_changed(
+    after: ConversationView, criteria: Criteria, said: str, reason: str
+) -> list[Output]:
+    """A recorded decision changed or reopened: its message and the root show it now, and
+    the thread gets a line saying who did what, and why."""
+    return [
+        Rewrite(after.recommendation_message_ts, recommendation(after, criteria)),
+        Rewrite(after.root_ts, root(after)),
+        Post(hire_blocks.history_note_message(said, reason)),
+    ]
 
 
 def nudge(view: ConversationView, criteria: Criteria) -> list[Output]:

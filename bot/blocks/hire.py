@@ -130,14 +130,7 @@ def question_message(q: QuestionView) -> Message:
     text = f"*Question {q.step + 1} of {q.total}* · {q.prompt}"
     if q.help:
         text += f"\n_{q.help}_"
-    option_buttons = [
-        button(
-            label,
-            f"{ANSWER_ACTION}:{key}",
-            {"c": q.conversation_id, "s": q.step, "o": key, "v": q.version},
-        )
-        for key, label in q.options
-    ]
+    option_buttons = answer_buttons(q)
     drawn = {"c": q.conversation_id, "s": q.step, "v": q.version}
     controls = []
     if q.can_go_back:
@@ -159,9 +152,9 @@ def question_message(q: QuestionView) -> Message:
     return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
 
 
-def options_reminder(q: QuestionView) -> Message:
-    """The current question's options as buttons, for someone whose reply wasn't understood."""
-    buttons = [
+def answer_buttons(q: QuestionView) -> list[Any]:
+    """One button per option, each carrying the version of the question it was drawn for."""
+    return [
         button(
             label,
             f"{ANSWER_ACTION}:{key}",
@@ -169,6 +162,11 @@ def options_reminder(q: QuestionView) -> Message:
         )
         for key, label in q.options
     ]
+
+
+def options_reminder(q: QuestionView) -> Message:
+    """The current question's options as buttons, for someone whose reply wasn't understood."""
+    buttons = answer_buttons(q)
     blocks = [
         section(f"*Question {q.step + 1} of {q.total}* · {q.prompt}"),
         actions(*buttons, block_id=f"qr:{q.conversation_id}:{q.step}"),
