@@ -377,7 +377,9 @@ def test_nul_and_control_characters_are_stripped_not_lost(
 ) -> None:
     thread = start(slack, title="Staff\x00 engineer\x07, data")
     assert "Staff engineer, data" in everything(thread.root)
-    slack.message("U0TEAMMATE", CHANNEL, "ask about\x00 on-call\x1b", thread_ts=thread.root_ts)
+    slack.message(
+        "U0TEAMMATE", CHANNEL, "note: ask about\x00 on-call\x1b", thread_ts=thread.root_ts
+    )
     wait_for(lambda: _stored(bot, Note.text), message="the note stored")
     assert _stored(bot, HiringConversation.title) == ["Staff engineer, data"]
     assert _stored(bot, Note.text) == ["ask about on-call"]
