@@ -126,7 +126,7 @@ def recommendation_of(view: ConversationView, criteria: Criteria) -> Recommendat
 
 
 def recommendation_view(
-    view: ConversationView, rec: Recommendation
+    view: ConversationView, rec: Recommendation, criteria: Criteria | None = None
 ) -> hire_blocks.RecommendationView:
     roles = load_roles().roles
     if rec.outcome in roles:
@@ -145,7 +145,18 @@ def recommendation_view(
         summary=summary_line,
         version=view.version,
         started_by=view.started_by,
+        answers=_answers_given(view, criteria) if criteria else (),
     )
+
+
+def _answers_given(view: ConversationView, criteria: Criteria) -> list[tuple[int, str, str]]:
+    given = view.answer_map
+    found = []
+    for step, question in enumerate(criteria.questions):
+        option = question.option(given.get(question.key, ""))
+        if option is not None:
+            found.append((step, question.prompt, option.label))
+    return found
 
 
 def recommendation(view: ConversationView, criteria: Criteria) -> Message:
@@ -153,13 +164,13 @@ def recommendation(view: ConversationView, criteria: Criteria) -> Message:
     if view.state is State.DECIDED and view.decision is not None:
         decision = view.decision
         return hire_blocks.decision_recorded_message(
-            recommendation_view(view, rec),
+            recommendation_view(view, rec, criteria),
             decision.final_outcome,
             decision.decided_by,
             decision.reason,
             decision.decided_at,
         )
-    return hire_blocks.recommendation_message(recommendation_view(view, rec))
+    return hire_blocks.recommendation_message(recommendation_view(view, rec, criteria))
 
 
 def next_step(view: ConversationView, criteria: Criteria) -> Post:

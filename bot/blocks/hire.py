@@ -31,7 +31,7 @@ from bot.blocks.common import (
     render,
     section,
 )
-from bot.blocks.text import user_text
+from bot.blocks.text import truncate, user_text
 from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
 
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
@@ -48,6 +48,7 @@ CHANGE_ACTION = "hire_change"
 REOPEN_ACTION = "hire_reopen"
 CHANGE_CALLBACK = "hire_change_submit"
 REOPEN_CALLBACK = "hire_reopen_submit"
+NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
 
@@ -94,6 +95,8 @@ class RecommendationView:
     summary: str | None = None  # one line on what the recommended role is
     version: int = 0
     started_by: str = ""  # who may decide (with admins): a modal is refused before it opens
+    # (step, question, the answer given): "Change an answer…" offers each one.
+    answers: Sequence[tuple[int, str, str]] = ()
 
     @property
     def outcome(self) -> str:
@@ -162,6 +165,53 @@ def answer_buttons(q: QuestionView) -> list[Any]:
         )
         for key, label in q.options
     ]
+
+
+def change_answer_control(rec: RecommendationView, value: Mapping[str, Any]) -> Any:
+    """Pick the answer to change (the thread re-asks from that question on); a plain "back to
+    the last question" button when the answers aren't known."""
+    if not rec.answers:
+        return button("← Change answers", BACK_ACTION, {**value, "s": -1})
+    return StaticSelectElement(
+        action_id=BACK_ACTION,
+        placeholder=PlainTextObject(text="Change an answer…"),
+        options=[
+            Option(
+                value=encode_value(
+                    {"c": rec.conversation_id, "v": rec.version, "s": -1, "t": step}
+                ),
+                label=truncate(f"{step + 1}. {question} ({answer})", 75),
+            )
+            for step, question, answer in rec.answers
+        ],
+    )
+
+
+def not_hiring_modal(conversation_id: int, version: int) -> dict[str, Any]:
+    """ "Not hiring now" is a decision like any other: it asks for a one-line reason."""
+    view = View(
+        type="modal",
+        callback_id=NOT_HIRING_CALLBACK,
+        private_metadata=encode_value({"c": conversation_id, "v": version}),
+        title=PlainTextObject(text="Not hiring now"),
+        submit=PlainTextObject(text="Record decision"),
+        close=PlainTextObject(text="Back"),
+        blocks=[
+            section("Recording that you are *not hiring now*. Why, in a line?"),
+            InputBlock(
+                block_id=OVERRIDE_REASON_BLOCK,
+                label=PlainTextObject(text="Why"),
+                hint=PlainTextObject(text="Kept in the decision log with the decision."),
+                element=PlainTextInputElement(
+                    action_id="value",
+                    min_length=3,
+                    max_length=1000,
+                    placeholder=PlainTextObject(text="e.g. budget frozen until Q2"),
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
 
 
 def options_reminder(q: QuestionView) -> Message:
@@ -247,8 +297,8 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
             actions(
                 *first,
                 button("Choose another outcome…", OVERRIDE_ACTION, value),
-                button("Not hiring now", NOT_HIRING_ACTION, value),
-                button("← Change answers", BACK_ACTION, {**value, "s": -1}),
+                button("Not hiring now…", NOT_HIRING_ACTION, value),
+                change_answer_control(rec, value),
                 block_id=f"decide:{rec.conversation_id}",
             )
         )

@@ -77,11 +77,14 @@ class Clicked:
     option: str | None
     outcome: str | None  # the recommendation (accept) or the decision (change, reopen)
     started_by: str | None = None  # on decision buttons: who may decide, with admins
+    to_step: int | None = None  # "change an answer…": the question to go back to
 
 
 def clicked(action: dict[str, Any]) -> Clicked | None:
     """The button's value, or None when it is malformed or from before versions existed."""
-    value = decode_value(action.get("value"))
+    selected = action.get("selected_option")
+    raw = selected.get("value") if isinstance(selected, dict) else action.get("value")
+    value = decode_value(raw)
     conversation_id, version = _int(value.get("c")), _int(value.get("v"))
     if conversation_id is None or version is None:
         return None
@@ -92,6 +95,7 @@ def clicked(action: dict[str, Any]) -> Clicked | None:
         _str(value.get("o")),
         _str(value.get("r")) or _str(value.get("f")),
         _str(value.get("u")),
+        _int(value.get("t")),
     )
 
 
@@ -106,13 +110,11 @@ def button_event(action_id: str, click: Clicked) -> Event | None:
             return None
         # -1 is "change answers" on the recommendation: back from the step after the last.
         step = click.step if click.step >= 0 else _NO_STEP
-        return Back(step, None, click.version)
+        return Back(step, click.to_step, click.version)
     if action_id == hire_blocks.CANCEL_ACTION:
         return Cancel(click.version)
     if action_id == hire_blocks.ACCEPT_ACTION and click.outcome is not None:
         return Decide(click.outcome, None, click.version)
-    if action_id == hire_blocks.NOT_HIRING_ACTION:
-        return Decide("not_hiring", None, click.version)
     return None
 
 
@@ -131,6 +133,8 @@ def modal_event(
         return None
     if callback_id == hire_blocks.REOPEN_CALLBACK:
         return conversation_id, Reopen(reason, version)
+    if callback_id == hire_blocks.NOT_HIRING_CALLBACK:
+        return conversation_id, Decide("not_hiring", reason, version)
     if outcome is None:
         return None
     if callback_id == hire_blocks.CHANGE_CALLBACK:
@@ -159,7 +163,7 @@ class HireDesk:
         """Act, deliver what the thread now owes, and tell the actor if nothing changed
         (unless the caller explains a refusal itself)."""
         if isinstance(event, Back) and event.step == _NO_STEP:
-            event = Back(len(self.criteria), None, event.drawn_version)
+            event = Back(len(self.criteria), event.to_step, event.drawn_version)
         now = self.services.clock.now()
         result = self.conversations.act(origin.team, conversation_id, event, origin.user, now)
         if (

@@ -23,6 +23,60 @@ def count(app: Runtime, model: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+def change_answer(slack: SlackDriver, recommendation: dict[str, Any], label_start: str) -> None:
+    """Pick, in the recommendation's "Change an answer…" menu, the question labelled so."""
+    menu = next(
+        e
+        for b in recommendation["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "static_select" and e["action_id"] == "hire_back"
+    )
+    option = next(o for o in menu["options"] if o["text"]["text"].startswith(label_start))
+    result = slack.click(
+        "U0MANAGER",
+        recommendation["ts"],
+        "hire_back",
+        channel=CHANNEL,
+        selected_option_value=option["value"],
+    )
+    assert result.status == 200
+
+
+def test_change_an_answer_re_asks_from_the_question_picked(
+    slack: SlackDriver, app: Runtime
+) -> None:
+    thread = start_conversation(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    change_answer(slack, thread.last(), "2.")
+    asked = wait_for(
+        lambda: "Question 2 of 6" in everything(thread.last()) and thread.last(),
+        message="question 2 asked again",
+    )
+    assert buttons(asked)
+    assert count(app, Answer) == 1  # the answers from question 2 on are asked again
+
+
+def test_not_hiring_now_asks_for_a_reason(slack: SlackDriver, app: Runtime) -> None:
+    thread = start_conversation(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    recommendation = thread.last()
+    slack.click(
+        "U0MANAGER",
+        recommendation["ts"],
+        buttons(recommendation)["Not hiring now…"],
+        channel=CHANNEL,
+    )
+    modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="the modal")[0]
+    refused = slack.submit_view("U0MANAGER", modal["id"], {"reason": {"value": ""}})
+    assert "reason" in refused.json["errors"]
+    slack.submit_view("U0MANAGER", modal["id"], {"reason": {"value": "Budget frozen until Q2"}})
+    wait_for(lambda: count(app, Decision) == 1, message="the decision")
+    with app.session_factory() as session:
+        decision = session.execute(select(Decision.final_outcome, Decision.reason)).one()
+    assert tuple(decision) == ("not_hiring", "Budget frozen until Q2")
+
+
 def test_a_click_moves_the_thread_on(slack: SlackDriver, app: Runtime) -> None:
     thread = start_conversation(slack)
     first = thread.last()
@@ -64,7 +118,7 @@ def test_an_old_accept_never_records_a_newer_recommendation(
     answer_all(thread, STARTUP_ANSWERS)
     recommendation = thread.last()
     assert "Accept: Product engineer" in buttons(recommendation)
-    thread.click("U0MANAGER", "← Change answers", recommendation)
+    change_answer(slack, recommendation, "6.")
     question = thread.wait_replies(len(STARTUP_ANSWERS) + 2)[-1]
     assert "Question 6 of 6" in everything(question)
     thread.click("U0MANAGER", "Deep technical systems", question)

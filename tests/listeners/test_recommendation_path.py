@@ -59,7 +59,7 @@ def decide(slack: SlackDriver, recommendation: dict[str, Any], label: str) -> No
         for b in recommendation["blocks"]
         if b["type"] == "actions"
         for e in b["elements"]
-        if e["text"]["text"] == label
+        if e["type"] == "button" and e["text"]["text"] == label
     ]
     slack.click(
         "U0MANAGER",

@@ -32,9 +32,9 @@ def register(app: App) -> None:
         hire_blocks.BACK_ACTION,
         hire_blocks.CANCEL_ACTION,
         hire_blocks.ACCEPT_ACTION,
-        hire_blocks.NOT_HIRING_ACTION,
     ):
         app.action(action_id)(press)
+    app.action(hire_blocks.NOT_HIRING_ACTION)(open_decision_modal)
     app.action(hire_blocks.OVERRIDE_ACTION)(open_decision_modal)
     app.action(hire_blocks.CHANGE_ACTION)(open_decision_modal)
     app.action(hire_blocks.REOPEN_ACTION)(open_decision_modal)
@@ -54,7 +54,7 @@ def press(
         desk.delivery.tell(origin.channel, origin.user, STALE_BUTTON)
         return
     what = WHAT.get(action_id, "answer the questions")
-    if action_id in {hire_blocks.ACCEPT_ACTION, hire_blocks.NOT_HIRING_ACTION}:
+    if action_id == hire_blocks.ACCEPT_ACTION:
         what = "record the decision"
     desk.act(origin, click.conversation_id, event, what)
 
@@ -71,10 +71,11 @@ def open_decision_modal(
     click = clicked(action)
     origin = origin_of(body, context)
     delivery = Delivery(client)
-    if click is None or click.outcome is None:
+    action_id = action.get("action_id")
+    needs_outcome = action_id != hire_blocks.NOT_HIRING_ACTION
+    if click is None or (needs_outcome and click.outcome is None):
         delivery.tell(origin.channel, origin.user, STALE_BUTTON)
         return
-    action_id = action.get("action_id")
     if origin.user != click.started_by and not delivery.is_admin(origin.user):
         what = "reopen the decision" if action_id == hire_blocks.REOPEN_ACTION else "change it"
         delivery.tell(
@@ -84,7 +85,10 @@ def open_decision_modal(
             f"admin can {what}.",
         )
         return
-    if action_id == hire_blocks.REOPEN_ACTION:
+    if action_id == hire_blocks.NOT_HIRING_ACTION:
+        view = hire_blocks.not_hiring_modal(click.conversation_id, click.version)
+    elif action_id == hire_blocks.REOPEN_ACTION:
+        assert click.outcome is not None
         view = hire_blocks.reopen_modal(click.conversation_id, click.version, click.outcome)
     elif action_id == hire_blocks.CHANGE_ACTION:
         view = hire_blocks.override_modal(

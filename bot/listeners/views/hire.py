@@ -24,6 +24,7 @@ def register(app: App) -> None:
     app.view(hire_blocks.OVERRIDE_CALLBACK)(submit)
     app.view(hire_blocks.CHANGE_CALLBACK)(submit)
     app.view(hire_blocks.REOPEN_CALLBACK)(submit)
+    app.view(hire_blocks.NOT_HIRING_CALLBACK)(submit)
 
 
 def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
@@ -46,7 +47,8 @@ def submit(
     callback_id = view.get("callback_id")
     outcome, reason = _submitted(view)
     errors = {}
-    if callback_id != hire_blocks.REOPEN_CALLBACK and outcome not in OUTCOME_LABELS:
+    reason_only = {hire_blocks.REOPEN_CALLBACK, hire_blocks.NOT_HIRING_CALLBACK}
+    if callback_id not in reason_only and outcome not in OUTCOME_LABELS:
         errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
     if len(reason) < 3:
         errors[hire_blocks.OVERRIDE_REASON_BLOCK] = (
