@@ -19,7 +19,7 @@ from bot.blocks.common import (
     render,
     section,
 )
-from bot.blocks.text import user_text
+from bot.blocks.text import slack_date, user_text
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 
@@ -44,17 +44,23 @@ def _link(row: LogRow) -> str:
 def log_page(
     page: LogPage,
     filter_: str,
-    title_suffix: str,
     more_value: dict[str, Any],
+    person_name: str | None = None,
+    since_text: str | None = None,
 ) -> Message:
-    blocks: list[Any] = [header(f"Hiring decisions — {filter_}{title_suffix}")]
+    """A page of the log. The header is plain text, where a mention would show as its raw
+    `<@U…>`, so it names the person (`person_name`); the rows are mrkdwn and mention."""
+    by = f" by {user_text(person_name, 80)}" if person_name else ""
+    since = f" since {user_text(since_text, 20)}" if since_text else ""
+    blocks: list[Any] = [header(f"Hiring decisions — {filter_}{by}{since}")]
     if not page.rows:
         blocks.append(section("Nothing here yet. Start one with `/hire <position>`."))
     for row in page.rows:
         blocks.append(
             section(
                 f"*#{row.id} · {user_text(row.title, 120)}*\n{_state(row.state, row.final_outcome)}"
-                f" · <@{row.started_by}> · {row.created_at:%b %d, %Y}{_link(row)}"
+                f" · <@{row.started_by}> · {slack_date(row.created_at, with_time=False)}"
+                f"{_link(row)}"
             )
         )
     if page.has_more:
@@ -65,6 +71,25 @@ def log_page(
         )
     )
     return render(blocks, f"{len(page.rows)} hiring conversations")
+
+
+def history_line(event: EventRow) -> str:
+    """One event of a decision's history as a sentence, dated in the reader's time zone:
+    "@Maya recorded *Product engineer* on 23 Nov 2026 at 14:05: “reason”"."""
+    who, when = f"<@{event.actor}>", slack_date(event.created_at)
+    was, now = outcome_label(event.from_outcome), outcome_label(event.to_outcome)
+    if event.kind == "recorded":
+        did = f"recorded *{now}* on {when}"
+    elif event.kind == "changed":
+        did = f"changed it from *{was}* to *{now}* on {when}"
+    elif event.kind == "reopened":
+        did = f"reopened it on {when}" + (f", setting aside *{was}*" if event.from_outcome else "")
+    elif event.kind == "cancelled":
+        did = f"cancelled it on {when}"
+    else:
+        did = f"{event.kind.replace('_', ' ')} it on {when}"
+    why = f": “{user_text(event.reason, 150)}”" if event.reason else "."
+    return f"• {who} {did}{why}"
 
 
 def decision_detail(
@@ -79,16 +104,17 @@ def decision_detail(
     decision = snapshot.decision
     fields = [
         f"*State*\n{_state(snapshot.state, decision.final_outcome if decision else None)}",
-        f"*Started by*\n<@{snapshot.started_by}> on {snapshot.created_at:%b %d, %Y}",
+        f"*Started by*\n<@{snapshot.started_by}> on "
+        f"{slack_date(snapshot.created_at, with_time=False)}",
     ]
     if recommendation:
         fields.append(f"*Recommendation*\n{recommendation_label(recommendation, confidence)}")
     if decision:
         fields.append(
-            f"*Decided by*\n<@{decision.decided_by}> on {decision.decided_at:%b %d, %Y %H:%M} UTC"
+            f"*Decided by*\n<@{decision.decided_by}> on {slack_date(decision.decided_at)}"
         )
     blocks: list[Any] = [
-        header(f"#{snapshot.id} · {snapshot.title[:120]}"),
+        header(f"#{snapshot.id} · {user_text(snapshot.title, 120)}"),
         section(
             f"*{user_text(snapshot.title, 500)}*"
             + (f" · <{permalink}|open the thread>" if permalink else "")
@@ -108,16 +134,7 @@ def decision_detail(
         more = f"\n_…and {len(notes) - 10} earlier notes_" if len(notes) > 10 else ""
         blocks += [section("*Notes*\n" + "\n".join(shown) + more)]
     if history:
-        lines = []
-        for event in history[-10:]:
-            change = (
-                f"{outcome_label(event.from_outcome)} → {outcome_label(event.to_outcome)}"
-                if event.to_outcome
-                else ""
-            )
-            why = f" — {user_text(event.reason, 150)}" if event.reason else ""
-            lines.append(
-                f"• {event.created_at:%b %d %H:%M} · {event.kind} by <@{event.actor}> {change}{why}"
-            )
-        blocks += [context("*History*\n" + "\n".join(lines))]
+        lines = [history_line(event) for event in history[-10:]]
+        earlier = f"\n_…and {len(history) - 10} earlier events_" if len(history) > 10 else ""
+        blocks += [context("*History*\n" + "\n".join(lines) + earlier)]
     return render(blocks, f"Hiring decision #{snapshot.id}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 ELLIPSIS = "…"
 SECTION_TEXT_LIMIT = 3000
@@ -61,6 +62,15 @@ def user_text(text: str, limit: int) -> str:
         shortened = truncate(shortened, max(1, len(shortened) - (len(escaped) - limit) - 1))
         escaped = escape(shortened)
     return escaped
+
+
+def slack_date(at: datetime, *, with_time: bool = True) -> str:
+    """A date Slack shows in each reader's own time zone (`23 Nov 2026 at 14:05` for one,
+    `Yesterday at 09:05` for another); clients that can't show it read the UTC fallback."""
+    at = at.astimezone(UTC)
+    tokens = "{date_short_pretty} at {time}" if with_time else "{date_short_pretty}"
+    fallback = f"{at.day} {at:%b %Y}" + (f" at {at:%H:%M} UTC" if with_time else "")
+    return f"<!date^{int(at.timestamp())}^{tokens}|{fallback}>"
 
 
 # C0/C1 control characters (NUL breaks PostgreSQL text) and lone surrogates (which cannot

@@ -34,6 +34,9 @@ class ListConversations:
     filter: str = "all"
     user_id: str | None = None
     since: str | None = None
+    # `@Maya Patel` typed without picking Slack's suggestion arrives as plain text: the
+    # handler resolves the name against the workspace's people.
+    user_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def parse_hire_command(text: str | None) -> HireCommand:
 
 def _parse_list(rest: str) -> HireCommand:
     words = rest.split()
-    filter_, user_id, since = "all", None, None
+    filter_, user_id, since, user_name = "all", None, None, None
     i = 0
     while i < len(words):
         word = words[i]
@@ -133,17 +136,42 @@ def _parse_list(rest: str) -> HireCommand:
         if lowered in LIST_FILTERS:
             filter_ = lowered
         elif word.startswith("<@") and word.endswith(">"):
-            user_id = word[2:-1].split("|", 1)[0]
+            user_id, _, label = word[2:-1].partition("|")
+            user_name = None
+            rest_of_name = _name_words(words, i + 1)
+            if rest_of_name and label:
+                # Slack turned the `@maya` of `@maya Perez` into Maya Patel's mention (her
+                # username is `maya`): the whole typed name says who was meant.
+                user_id, user_name = None, " ".join([label, *rest_of_name])[:200]
+                i += len(rest_of_name)
+        elif word.startswith("@") and len(word) > 1:
+            # A name runs until the next filter, `since` or mention: `@Maya Patel open`.
+            rest_of_name = _name_words(words, i + 1)
+            user_id, user_name = None, " ".join([word[1:], *rest_of_name])[:200]
+            i += len(rest_of_name)
         elif lowered == "since" and i + 1 < len(words):
             since = words[i + 1]
             i += 1
         else:
             return Invalid(
                 f"“{word[:40]}” is not a filter I know",
-                "/hire list [open|decided|cancelled|all] [@user] [since YYYY-MM-DD]",
+                "/hire list [open|decided|cancelled|all] [@person] [since YYYY-MM-DD]",
             )
         i += 1
-    return ListConversations(filter=filter_, user_id=user_id, since=since)
+    return ListConversations(filter=filter_, user_id=user_id, since=since, user_name=user_name)
+
+
+def _name_words(words: list[str], start: int) -> list[str]:
+    """The words from `start` that continue a person's name: up to the next filter,
+    `since` or mention."""
+    found = []
+    for word in words[start:]:
+        if word.lower() in LIST_FILTERS or word.lower() == "since" or word.startswith("@"):
+            break
+        if word.startswith("<@"):
+            break
+        found.append(word)
+    return found
 
 
 def _parse_export(rest: str) -> HireCommand:

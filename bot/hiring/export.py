@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,9 @@ COLUMNS = (
     "team",
     "ownership",
     "work",
+    # Added later, so at the end: a file's existing columns never move.
+    "started_by_name",
+    "decided_by_name",
 )
 ANSWER_COLUMNS = ("stage", "pace", "product", "team", "ownership", "work")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,34 +44,55 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def iso_utc(at: datetime) -> str:
+    """ISO 8601 in UTC to the second, as spreadsheets and people read it: 2026-11-23T14:05:09Z."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def decisions_csv(
-    session_factory: sessionmaker[Session], workspace_id: int, since: datetime | None = None
+    session_factory: sessionmaker[Session],
+    workspace_id: int,
+    since: datetime | None = None,
+    name_of: Callable[[str], str] | None = None,
 ) -> tuple[str, int]:
     """The workspace's decisions (decided since `since`, if given), oldest first, and how
-    many there are."""
+    many there are. `name_of` gives a person's name for an id (the Slack export passes a
+    directory that asks Slack once per person); without it the name columns stay empty.
+
+    The rows are read in one transaction and written after it, so no Slack call is made
+    while the transaction is open."""
+    with session_factory() as session:
+        found = DecisionLogRepository.decided(session, workspace_id, since=since)
+        rows = [
+            (
+                conv.id,
+                conv.title,
+                conv.channel_id,
+                conv.started_by,
+                iso_utc(conv.created_at),
+                decision.recommendation,
+                lead_words_for(decision.confidence),
+                decision.final_outcome,
+                decision.reason,
+                decision.decided_by,
+                iso_utc(decision.decided_at),
+                *((decision.answers_snapshot or {}).get(key, "") for key in ANSWER_COLUMNS),
+            )
+            for conv, decision in found
+        ]
+    names: dict[str, str] = {}
+
+    def name(user_id: str) -> str:
+        if name_of is None or not user_id:
+            return ""
+        if user_id not in names:
+            names[user_id] = name_of(user_id)
+        return names[user_id]
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    count = 0
-    with session_factory() as session:
-        for conv, decision in DecisionLogRepository.decided(session, workspace_id, since=since):
-            answers = decision.answers_snapshot or {}
-            writer.writerow(
-                neutralise(v)
-                for v in (
-                    conv.id,
-                    conv.title,
-                    conv.channel_id,
-                    conv.started_by,
-                    conv.created_at.isoformat(),
-                    decision.recommendation,
-                    lead_words_for(decision.confidence),
-                    decision.final_outcome,
-                    decision.reason,
-                    decision.decided_by,
-                    decision.decided_at.isoformat(),
-                    *(answers.get(key, "") for key in ANSWER_COLUMNS),
-                )
-            )
-            count += 1
-    return buffer.getvalue(), count
+    for row in rows:
+        started_by, decided_by = str(row[3]), str(row[9])
+        writer.writerow(neutralise(v) for v in (*row, name(started_by), name(decided_by)))
+    return buffer.getvalue(), len(rows)

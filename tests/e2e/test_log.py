@@ -39,7 +39,7 @@ def test_list_show_and_filters(slack: SlackDriver, emulator: EmulatorServer) -> 
     assert "Senior engineer, checkout" in decided and "staff role" not in decided
     assert "staff role" in everything(last_reply(slack, "list open"))
     detail = everything(last_reply(slack, "show 1"))
-    for expected in ("Product engineer", "Startup / early-stage", "History", "recorded by"):
+    for expected in ("Product engineer", "Startup / early-stage", "History", "recorded *Product"):
         assert expected in detail
     assert "no hiring decision #99999" in everything(last_reply(slack, "show 99999"))
     assert "not a decision number" in everything(last_reply(slack, "show abc"))
@@ -66,7 +66,7 @@ def test_pagination_with_more(slack: SlackDriver) -> None:
 def test_export_sends_a_csv_with_neutralised_formulas(slack: SlackDriver) -> None:
     decide(slack, "=cmd|' /C calc'!A0")
     reply = last_reply(slack, "export")
-    assert "Sent 1 decisions" in reply["text"]
+    assert "Sent 1 decision as a CSV" in reply["text"]
     upload = wait_for(lambda: slack.state.files, message="the uploaded file")[0]
     assert upload["channel"] == "D0MANAGER"
     rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
@@ -161,9 +161,9 @@ def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
     )
     detail = everything(last_reply(slack, "show 1"))
     for expected in (
-        "recorded by",
-        "changed by",
-        "reopened by",
+        "recorded *Product engineer*",
+        "changed it from *Product engineer* to *Both",
+        "reopened it",
         "Payments needs depth too",
         "Budget changed",
     ):

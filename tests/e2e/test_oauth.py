@@ -233,10 +233,10 @@ def test_two_workspaces_each_with_its_own_token_until_one_uninstalls(
         assert post.team == side.team
         authorized = {c.team for c in world.calls_since(0) if c.method == "auth.test"}
         assert side.team in authorized
-    # Each sees its own log only; the export reaches the right person, with Globex's token.
+    # Each sees its own log only; Globex's export reads Globex's decisions (none yet), not Acme's.
     listing = world.reply(GLOBEX, "list all")
     assert "at Globex" in listing and "at Acme" not in listing
-    assert "Sent 0 decisions" in world.reply(GLOBEX, "export")
+    assert "No decisions to export yet" in world.reply(GLOBEX, "export")
     # A click (interactivity) and the Home tab (an event) in each, with its own token too.
     for side in both:
         question = wait_for(lambda s=side: world.thread(s)[1:], message="1st question")[-1]

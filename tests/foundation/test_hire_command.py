@@ -33,6 +33,15 @@ from bot.core.hire_command import (
             "list DECIDED <@U123|maya> since 2026-01-01",
             ListConversations(filter="decided", user_id="U123", since="2026-01-01"),
         ),
+        ("list @Maya Patel", ListConversations(user_name="Maya Patel")),
+        (
+            "list open @maya  patel since 2026-01-01",
+            ListConversations(filter="open", since="2026-01-01", user_name="maya patel"),
+        ),
+        ("list @Maya Patel decided", ListConversations(filter="decided", user_name="Maya Patel")),
+        ("list <@U123>", ListConversations(user_id="U123")),
+        # Slack made `@maya` of `@maya Perez` a mention of someone else: the name decides.
+        ("list <@U123|maya> Perez", ListConversations(user_name="maya Perez")),
         ("show 12", Show(12)),
         ("show #7", Show(7)),
         ("export", Export()),
@@ -52,7 +61,16 @@ def test_grammar(text: str, expected: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["show abc", "show", "show 99999999999999999", "list someday", "start", "digest bogus"]
+    "text",
+    [
+        "show abc",
+        "show",
+        "show 99999999999999999",
+        "list someday",
+        "list <@U123> Perez",
+        "start",
+        "digest bogus",
+    ],
 )
 def test_bad_details_say_what_was_not_understood(text: str) -> None:
     result = parse_hire_command(text)

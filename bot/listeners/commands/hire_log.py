@@ -22,6 +22,7 @@ from bot.listeners import hire_flow
 from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.links import workspace_url
+from bot.slack.people import Directory
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,12 @@ def handle(
     ctx: hire_flow.Context, parsed: HireCommand, command: dict[str, Any], respond: Respond
 ) -> None:
     if isinstance(parsed, ListConversations):
-        show_page(ctx, respond, parsed.filter, parsed.user_id, parsed.since, 0, replace=False)
+        user_id = parsed.user_id
+        if parsed.user_name is not None:
+            user_id = _resolve(ctx, respond, parsed.user_name)
+            if user_id is None:
+                return
+        show_page(ctx, respond, parsed.filter, user_id, parsed.since, 0, replace=False)
     elif isinstance(parsed, Show):
         show_one(ctx, respond, parsed.conversation_id)
     elif isinstance(parsed, Export):
@@ -53,6 +59,29 @@ def _bad_date(respond: Respond, text: str) -> None:
         "Use YYYY-MM-DD, e.g. `since 2026-01-31`.",
     )
     respond(response_type="ephemeral", **message.as_kwargs())
+
+
+def _resolve(ctx: hire_flow.Context, respond: Respond, typed: str) -> str | None:
+    """The one person a plain-text `@Name Surname` means; otherwise say why not, and None."""
+    name = from_slack(typed)
+    found = Directory(ctx.client).find(name)
+    shown = user_text(name, 80)
+    if found is not None and len(found) == 1:
+        return found[0].id
+    if found is None:
+        problem = f"I couldn't look up who “@{shown}” is: Slack didn't list the people here."
+        hint = "Try again, or pick the person from Slack's suggestions as you type `@`."
+    elif not found:
+        problem = f"No one in this workspace is called “@{shown}”."
+        hint = "Check the spelling, or pick the person from Slack's suggestions as you type `@`."
+    else:
+        listed = ", ".join(f"<@{p.id}>" for p in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        problem = f"Several people match “@{shown}”: {listed}{more}."
+        hint = "Type more of the name, or pick the person from Slack's suggestions."
+    message = hire_blocks.problem_message(problem, hint)
+    respond(response_type="ephemeral", **message.as_kwargs())
+    return None
 
 
 def show_page(
@@ -70,11 +99,9 @@ def show_page(
     page = DecisionLog(ctx.services.session_factory).page(
         ctx.workspace_id, filter_, user_id, since, offset, workspace_url=workspace_url(ctx.client)
     )
-    suffix = (f" by <@{user_id}>" if user_id else "") + (
-        f" since {since_text}" if since_text else ""
-    )
+    person = Directory(ctx.client).label(user_id) if user_id else None
     more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
-    message = log_blocks.log_page(page, filter_, suffix, more)
+    message = log_blocks.log_page(page, filter_, more, person, since_text)
     respond(response_type="ephemeral", replace_original=replace, **message.as_kwargs())
 
 
@@ -114,8 +141,20 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
     since = parse_date(since_text)
     if isinstance(since, str):
         return _bad_date(respond, since)
-    content, count = decisions_csv(ctx.services.session_factory, ctx.workspace_id, since)
+    directory = Directory(ctx.client)
+    content, count = decisions_csv(
+        ctx.services.session_factory, ctx.workspace_id, since, name_of=directory.label
+    )
+    if count == 0:
+        respond(
+            response_type="ephemeral",
+            text=":information_source: No decisions to export yet"
+            + (f" since {since_text}." if since_text else ".")
+            + " Once a conversation ends in a decision, `/hire export` sends it as a CSV file.",
+        )
+        return
     stamp = ctx.now.strftime("%Y-%m-%d")
+    decisions = "1 decision" if count == 1 else f"{count} decisions"
     try:
         dm = ctx.client.conversations_open(users=ctx.user)["channel"]["id"]
         ctx.client.files_upload_v2(
@@ -123,7 +162,7 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
             filename=f"hiring-decisions-{stamp}.csv",
             title=f"Hiring decisions ({stamp})",
             content=content,
-            initial_comment=f"Here is the decision log: {count} decisions.",
+            initial_comment=f"Here is the decision log: {decisions}, oldest first.",
         )
     except SlackApiError as error:
         log.warning("export upload failed: %s", error.response.get("error"))
@@ -134,7 +173,7 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
         return
     respond(
         response_type="ephemeral",
-        text=f":inbox_tray: Sent {count} decisions as a CSV file in a direct message from me.",
+        text=f":inbox_tray: Sent {decisions} as a CSV file in a direct message from me.",
     )
 
 
@@ -148,7 +187,9 @@ def more(
     respond: Respond,
 ) -> None:
     value = decode_value((body.get("actions") or [{}])[0].get("value"))
-    filter_ = value.get("f") if value.get("f") in LIST_STATES else "all"
-    offset = value.get("o") if isinstance(value.get("o"), int) and value["o"] >= 0 else 0
+    filter_ = str(value["f"]) if value.get("f") in LIST_STATES else "all"
+    offset = int(value["o"]) if isinstance(value.get("o"), int) and value["o"] >= 0 else 0
+    user_id = str(value["u"]) if isinstance(value.get("u"), str) and value["u"] else None
+    since_text = str(value["s"]) if isinstance(value.get("s"), str) else None
     ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    show_page(ctx, respond, filter_, value.get("u"), value.get("s"), offset, replace=True)
+    show_page(ctx, respond, filter_, user_id, since_text, offset, replace=True)
