@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
+from bot.slack.people import BriefCache
 
 
 def make_background_pool(workers: int = Settings.background_workers) -> ThreadPoolExecutor:
@@ -35,3 +36,5 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
     background: Executor = field(default_factory=make_background_pool)
+    # Names of the workspace's people, asked of Slack once per few minutes, not per row.
+    people: BriefCache = field(default_factory=BriefCache)

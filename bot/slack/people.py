@@ -27,8 +27,9 @@ MAX_ENTRIES = 5000
 _MISSING = object()
 
 
-class _Brief:
-    """A small time-limited cache shared by the requests of one process."""
+class BriefCache:
+    """A small time-limited cache of people, shared by the requests of one process (it lives
+    in Services, built with the app, like every other piece of process state)."""
 
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
         self.ttl, self.clock = ttl, clock
@@ -49,9 +50,6 @@ class _Brief:
             self.entries[key] = (self.clock() + self.ttl, value)
 
 
-_SHARED = _Brief()
-
-
 def _person(user: dict[str, Any]) -> Person:
     profile = user.get("profile") or {}
     return Person(
@@ -65,9 +63,9 @@ def _person(user: dict[str, Any]) -> Person:
 class Directory:
     """The people of the workspace whose token `client` carries."""
 
-    def __init__(self, client: WebClient, cache: _Brief | None = None) -> None:
+    def __init__(self, client: WebClient, cache: BriefCache) -> None:
         self.client = client
-        self.cache = cache or _SHARED
+        self.cache = cache
         self.scope = str(client.token or "")  # one workspace's names never answer another's
 
     def person(self, user_id: str) -> Person | None:

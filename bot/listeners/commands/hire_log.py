@@ -64,7 +64,7 @@ def _bad_date(respond: Respond, text: str) -> None:
 def _resolve(ctx: hire_flow.Context, respond: Respond, typed: str) -> str | None:
     """The one person a plain-text `@Name Surname` means; otherwise say why not, and None."""
     name = from_slack(typed)
-    found = Directory(ctx.client).find(name)
+    found = Directory(ctx.client, ctx.services.people).find(name)
     shown = user_text(name, 80)
     if found is not None and len(found) == 1:
         return found[0].id
@@ -99,7 +99,7 @@ def show_page(
     page = DecisionLog(ctx.services.session_factory).page(
         ctx.workspace_id, filter_, user_id, since, offset, workspace_url=workspace_url(ctx.client)
     )
-    person = Directory(ctx.client).label(user_id) if user_id else None
+    person = Directory(ctx.client, ctx.services.people).label(user_id) if user_id else None
     more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
     message = log_blocks.log_page(page, filter_, more, person, since_text)
     respond(response_type="ephemeral", replace_original=replace, **message.as_kwargs())
@@ -141,7 +141,7 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
     since = parse_date(since_text)
     if isinstance(since, str):
         return _bad_date(respond, since)
-    directory = Directory(ctx.client)
+    directory = Directory(ctx.client, ctx.services.people)
     content, count = decisions_csv(
         ctx.services.session_factory, ctx.workspace_id, since, name_of=directory.label
     )
