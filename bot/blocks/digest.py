@@ -29,22 +29,37 @@ def _bar(count: int, top: int) -> str:
 
 
 def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Message:
-    start, end = digest.period_start, digest.period_end
-    title = f"Hiring digest · {start:%b %d} – {end:%b %d}"
+    title = f"Hiring digest · {digest.label}"
+    week = "so far this week" if digest.so_far_since else "this week"
     blocks: list[Any] = [header(title)]
     if preview:
         blocks.append(
             context(":eyes: Preview — only you can see this. `/hire digest now` posts it.")
         )
+    if digest.so_far_since:
+        blocks.append(
+            context(
+                f":spiral_calendar_pad: So far this week, since {digest.so_far_since}. "
+                "The scheduled digest will cover the whole week."
+            )
+        )
+    if digest.posted_early:
+        blocks.append(
+            context(
+                ":information_source: Part of this week was already posted early "
+                f"(`/hire digest now`, {digest.posted_early}); this digest covers the whole "
+                "week, so those decisions are listed again."
+            )
+        )
+    if digest.missed:
+        blocks.append(section(_missed_text(digest.missed)))
     if digest.total:
         counts = " · ".join(
             f"{OUTCOME_EMOJI.get(k, '')} {outcome_label(k)}: *{v}*"
             for k, v in sorted(digest.counts.items(), key=lambda kv: -kv[1])
         )
         blocks.append(
-            section(
-                f"*{digest.total} decision{'s' if digest.total != 1 else ''} this week*\n{counts}"
-            )
+            section(f"*{digest.total} decision{'s' if digest.total != 1 else ''} {week}*\n{counts}")
         )
         lines = []
         for d in digest.decisions[:MAX_DECISIONS_SHOWN]:
@@ -56,7 +71,7 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
             lines.append(f"_…and {hidden} more — see `/hire list decided` or the bot's Home tab._")
         blocks.append(section("\n".join(lines)))
     else:
-        blocks.append(section(":zzz: No decisions this week."))
+        blocks.append(section(f":zzz: No decisions {week}."))
     if digest.waiting:
         blocks.append(divider())
         lines = []
@@ -80,6 +95,19 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
     plural = "" if digest.total == 1 else "s"
     fallback = f"{title}: {digest.total} decision{plural}, {len(digest.waiting)} waiting for input."
     return render(blocks, fallback)
+
+
+def _missed_text(missed: tuple[str, ...]) -> str:
+    """Digests never posted because the bot was down, newest first: said, never dropped."""
+    if len(missed) == 1:
+        said = f"Last week's digest ({missed[0]}) was not posted"
+    else:
+        periods = ", ".join(reversed(missed))
+        said = f"The last {len(missed)} digests ({periods}) were not posted"
+    return (
+        f":warning: {said}: the bot was offline when it was due. "
+        "`/hire list decided` shows the decisions of those weeks."
+    )
 
 
 def describe_schedule(schedule: DigestSchedule) -> str:

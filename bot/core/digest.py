@@ -1,8 +1,21 @@
-"""The weekly digest, Slack-free: when it is due, and what it says.
+"""The weekly digest, Slack-free: when it is due, which period it covers, and what it says.
 
-A workspace's digest is due at its weekday and local time in its IANA time zone. The
-period a run covers is the week ending at that due time; its key is the due time's local
-date, so a run is claimed once per (workspace, key) however many processes look.
+A workspace's digest is due at its weekday and local time in its IANA time zone. Periods
+never overlap: the digest due at D covers [the previous due time, D), both computed as
+local calendar days and times and only then converted to UTC, so a week across a
+daylight-saving change is 167 or 169 hours long and still starts and ends at the local
+time people expect. A period's key is its due time's local date, so a run is claimed
+once per (workspace, key) however many processes look. The trend's weekly buckets are
+these same periods, so a decision is filed under one week everywhere.
+
+`/hire digest` (preview) and `/hire digest now` show the *current* period so far, from
+the last due time until now ("Nov 23 – now"), never a rolling seven days. The rule for
+`now`: it is an early look, not a replacement. The scheduled digest at the end of the
+period still covers the whole period (a team reading the channel weekly expects a
+complete week) and says that part of it was already posted early, so nothing is repeated
+without saying so. A scheduled digest that could not be posted because the bot was down
+past the grace period is recorded as missed, its configurer is told in a DM, and the next
+digest says so; several missed in a row are reported together.
 """
 
 from __future__ import annotations
@@ -16,6 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TREND_PERIODS = 4
+# How many earlier periods a missed-digest report looks back over (a quarter).
+MISSED_LOOKBACK = 13
 
 
 @dataclass(frozen=True)
@@ -99,10 +114,54 @@ def period_key(schedule: Schedule, due: datetime) -> str:
     return due.astimezone(schedule.zone).date().isoformat()
 
 
+def previous_due(schedule: Schedule, due: datetime) -> datetime:
+    """The due time one local week before `due` (same local time, DST-safe)."""
+    return _local_due(schedule, due.astimezone(schedule.zone).date() - timedelta(days=7))
+
+
 def period_bounds(schedule: Schedule, due: datetime) -> tuple[datetime, datetime]:
-    """The week a digest due at `due` reports on: the 7 local days before it."""
-    start_day = due.astimezone(schedule.zone).date() - timedelta(days=7)
-    return _local_due(schedule, start_day), due
+    """The period a digest due at `due` reports on: [the previous due time, `due`)."""
+    return previous_due(schedule, due), due
+
+
+def current_period(schedule: Schedule, now: datetime) -> tuple[datetime, datetime]:
+    """The period in progress so far: [the last due time, `now`). Its scheduled digest is
+    the one due at `next_due(schedule, now)`."""
+    return latest_due(schedule, now), now
+
+
+def earlier_dues(schedule: Schedule, due: datetime, count: int) -> list[datetime]:
+    """The `count` due times before `due`, newest first."""
+    dues = []
+    for _ in range(count):
+        due = previous_due(schedule, due)
+        dues.append(due)
+    return dues
+
+
+def trend_buckets(
+    schedule: Schedule, start: datetime, end: datetime, count: int = TREND_PERIODS
+) -> list[tuple[str, datetime, datetime]]:
+    """(label, start, end) of the `count` periods up to [start, end), oldest first: the
+    same boundaries as the digests, each labelled with its local start date."""
+    starts = [*reversed(earlier_dues(schedule, start, count - 1)), start]
+    ends = [*starts[1:], end]
+    return [(local_day(schedule.zone, a), a, b) for a, b in zip(starts, ends, strict=True)]
+
+
+def local_day(zone: ZoneInfo, moment: datetime) -> str:
+    return f"{moment.astimezone(zone):%b %d}"
+
+
+def period_label(zone: ZoneInfo, start: datetime, end: datetime, so_far: bool = False) -> str:
+    """ "Nov 16 – Nov 23", or "Nov 23 – now" for the period in progress."""
+    return f"{local_day(zone, start)} – {'now' if so_far else local_day(zone, end)}"
+
+
+def describe_due(schedule: Schedule, due: datetime) -> str:
+    """ "Monday 09:00 Europe/Berlin": when a period began, as its workspace says it."""
+    local = due.astimezone(schedule.zone)
+    return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%H:%M} {schedule.timezone}"
 
 
 # -- content ---------------------------------------------------------------------------------
@@ -135,6 +194,14 @@ class Digest:
     decisions: tuple[DigestDecision, ...]
     waiting: tuple[WaitingConversation, ...]
     trend: tuple[tuple[str, int], ...]  # (period label, decisions) oldest first, this one last
+    label: str = ""  # "Nov 16 – Nov 23" or "Nov 23 – now", in the workspace's time zone
+    # For the period in progress: "since Monday 09:00 Europe/Berlin"; None for a whole one.
+    so_far_since: str | None = None
+    # Earlier digests that were never posted (the bot was down past the grace period),
+    # newest first, each as its period's label.
+    missed: tuple[str, ...] = ()
+    # When part of this period was already posted early with `/hire digest now`.
+    posted_early: str | None = None
 
     @property
     def total(self) -> int:
@@ -150,6 +217,11 @@ def build_digest(
     decisions: Sequence[DigestDecision],
     waiting: Sequence[WaitingConversation],
     trend: Sequence[tuple[str, int]],
+    *,
+    label: str | None = None,
+    so_far_since: str | None = None,
+    missed: Sequence[str] = (),
+    posted_early: str | None = None,
 ) -> Digest:
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -161,6 +233,10 @@ def build_digest(
         decisions=tuple(decisions),
         waiting=tuple(sorted(waiting, key=lambda w: w.waiting_since)),
         trend=tuple(trend),
+        label=label or period_label(ZoneInfo("UTC"), *period),
+        so_far_since=so_far_since,
+        missed=tuple(missed),
+        posted_early=posted_early,
     )
 
 

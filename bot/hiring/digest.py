@@ -4,23 +4,30 @@ the scheduler's job and the `/hire digest` and Home listeners all come through h
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.digest import (
-    TREND_PERIODS,
+    MISSED_LOOKBACK,
     Digest,
     DigestDecision,
     Schedule,
     WaitingConversation,
     build_digest,
+    describe_due,
+    earlier_dues,
+    next_due,
+    period_key,
+    period_label,
+    previous_due,
+    trend_buckets,
 )
 from bot.core.log_views import SettingsView, thread_link
 from bot.db.models import DigestSettings
 from bot.db.repositories import DecisionLogRepository, DigestRepository
-from bot.db.repositories.digests import DEFAULTS, SettingsChanges
+from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
 
 # A digest lists the longest-waiting conversations first; beyond this many it says "and
 # N more", so there is no point reading them all.
@@ -140,22 +147,72 @@ class DigestStore:
                 error=error,
             )
 
+    def record_early_post(
+        self,
+        workspace_id: int,
+        schedule: Schedule,
+        user: str,
+        now: datetime,
+        channel_id: str,
+        message_ts: str | None,
+    ) -> None:
+        """`/hire digest now` posted the period in progress: its scheduled digest will say so."""
+        key = period_key(schedule, next_due(schedule, now))
+        with self.sessions.begin() as session:
+            DigestRepository.record_early_post(
+                session,
+                workspace_id,
+                key,
+                user,
+                now=now,
+                channel_id=channel_id,
+                message_ts=message_ts,
+            )
+
     # -- content ----------------------------------------------------------------------------
     def build(
-        self, workspace_id: int, start: datetime, end: datetime, workspace_url: str | None
+        self,
+        workspace_id: int,
+        start: datetime,
+        end: datetime,
+        workspace_url: str | None,
+        *,
+        schedule: Schedule | None = None,
+        so_far: bool = False,
     ) -> Digest:
-        """The digest of [start, end): its decisions, what still waits, and the decisions of
-        this and the previous weeks. `workspace_url` (auth.test's `url`) makes the links."""
+        """The digest of the period [start, end), where `start` is a due time and `end` the
+        next one, or now for the period in progress (`so_far`): its decisions, what still
+        waits, the trend over the same weekly periods, the earlier digests that were missed
+        and whether part of this period was posted early. `workspace_url` (auth.test's `url`)
+        makes the links. `schedule` defaults to the workspace's."""
+        if schedule is None:
+            schedule = self.settings(workspace_id).schedule
+        due = next_due(schedule, start) if so_far else end
+        earlier = earlier_dues(schedule, due, MISSED_LOOKBACK)
+        keys = [period_key(schedule, d) for d in earlier]
+        early = early_key(period_key(schedule, due))
         with self.sessions() as session:
             decided = DecisionLogRepository.decided(session, workspace_id, since=start, until=end)
             open_conversations = DecisionLogRepository.waiting(session, workspace_id, WAITING_LIMIT)
-            trend = []
-            for back in range(TREND_PERIODS - 1, -1, -1):
-                shift = timedelta(days=7 * back)
-                count = DecisionLogRepository.count_decided(
-                    session, workspace_id, start - shift, end - shift
-                )
-                trend.append((f"{start - shift:%b %d}", count))
+            trend = [
+                (label, DecisionLogRepository.count_decided(session, workspace_id, a, b))
+                for label, a, b in trend_buckets(schedule, start, end)
+            ]
+            runs = DigestRepository.runs(session, workspace_id, [*keys, early])
+        missed = []
+        for earlier_due, key in zip(earlier, keys, strict=True):
+            run = runs.get(key)
+            if run is None or run.status != "missed":
+                break
+            missed.append(
+                period_label(schedule.zone, previous_due(schedule, earlier_due), earlier_due)
+            )
+        early_run = runs.get(early)
+        posted_early = (
+            f"{early_run.claimed_at.astimezone(schedule.zone):%a %b %d %H:%M}"
+            if early_run is not None
+            else None
+        )
         decisions = [
             DigestDecision(
                 conv.id,
@@ -179,4 +236,13 @@ class DigestStore:
             )
             for conv in open_conversations
         ]
-        return build_digest((start, end), decisions, waiting, trend)
+        return build_digest(
+            (start, end),
+            decisions,
+            waiting,
+            trend,
+            label=period_label(schedule.zone, start, end, so_far),
+            so_far_since=describe_due(schedule, start) if so_far else None,
+            missed=missed,
+            posted_early=posted_early,
+        )

@@ -2,22 +2,34 @@
 
 The scheduler in each process (and `hiring-bot digest` from cron) calls this; the
 database decides who posts: a run is claimed by inserting its (workspace, period) row
-first. A digest missed while every process was down is still posted within the grace
-period; an older one is recorded as missed. Slack errors are recorded and shown to whoever
-configured the digest; one workspace's failure never stops the others.
+first. Each digest covers [previous due time, its due time) (see `bot.core.digest`). A
+digest missed while every process was down is still posted within the grace period; an
+older one, and every earlier period the bot slept through, is recorded as missed, the
+process that records it tells whoever configured the digest in a DM, and the next digest
+says so. Slack errors are recorded and shown to whoever configured the digest; one
+workspace's failure never stops the others.
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import digest_message
-from bot.core.digest import latest_due, period_bounds, period_key
+from bot.core.digest import (
+    MISSED_LOOKBACK,
+    describe_due,
+    earlier_dues,
+    latest_due,
+    period_bounds,
+    period_key,
+    period_label,
+)
 from bot.core.log_views import SettingsView
 from bot.hiring.digest import DigestStore
 from bot.services import Services
@@ -35,45 +47,100 @@ def post_due_digests(services: Services, clients: WorkspaceClients, identity: st
     store = DigestStore(services.session_factory)
     now = services.clock.now()
     grace = timedelta(seconds=services.settings.digest_grace_seconds)
-    due_now = []
+    work: list[_Work] = []
     for settings in store.scheduled():
         due = latest_due(settings.schedule, now)
         # A schedule only applies from when it was set: no surprise post for last week.
         if settings.updated_at is not None and due < settings.updated_at:
             continue
-        key = period_key(settings.schedule, due)
-        if store.has_run(settings.workspace_id, key):
+        if store.has_run(settings.workspace_id, period_key(settings.schedule, due)):
             continue
-        if now - due > grace:
-            store.claim(settings.workspace_id, key, identity, now, status="missed")
-            log.info(
-                "digest %s for workspace %s was missed (past the grace period)",
-                key,
-                settings.workspace_id,
-            )
-            continue
-        due_now.append((settings, due, key))
-    if not due_now:
+        # The periods the bot slept through: every due time with no run since the schedule
+        # was set (newest first), and this one too when it is past its grace period.
+        missed = [] if now - due <= grace else [due]
+        for earlier in earlier_dues(settings.schedule, due, MISSED_LOOKBACK):
+            if settings.updated_at is not None and earlier < settings.updated_at:
+                break
+            if store.has_run(settings.workspace_id, period_key(settings.schedule, earlier)):
+                break
+            missed.append(earlier)
+        work.append(_Work(settings, None if missed[:1] == [due] else due, missed))
+    if not work:
         return 0
 
-    def one(item: tuple[SettingsView, datetime, str]) -> int:
-        settings, due, key = item
+    def one(item: _Work) -> int:
+        settings = item.settings
         try:
             client = clients.for_workspace(settings.workspace_id)
-            if client is None:
+            _record_missed(store, client, settings, item.missed, identity, now)
+            if item.due is None or client is None:
                 # Uninstalled: nothing is claimed, so a reinstall within the grace period
                 # still gets this week's digest.
                 return 0
-            run_id = store.claim(settings.workspace_id, key, identity, now)
+            run_id = store.claim(
+                settings.workspace_id, period_key(settings.schedule, item.due), identity, now
+            )
             if run_id is None:
                 return 0  # another process got there first
-            return _post(store, clients, client, settings, run_id, due, now)
+            return _post(store, clients, client, settings, run_id, item.due, now)
         except Exception:
             log.exception("digest for workspace %s failed; carrying on", settings.workspace_id)
             return 0
 
     with ThreadPoolExecutor(max_workers=PARALLEL_WORKSPACES, thread_name_prefix="digest") as pool:
-        return sum(pool.map(one, due_now))
+        return sum(pool.map(one, work))
+
+
+@dataclass(frozen=True)
+class _Work:
+    settings: SettingsView
+    due: datetime | None  # the digest to post now, if it is within its grace period
+    missed: list[datetime]  # due times of digests never posted, newest first
+
+
+def _record_missed(
+    store: DigestStore,
+    client: WebClient | None,
+    settings: SettingsView,
+    missed: list[datetime],
+    identity: str,
+    now: datetime,
+) -> None:
+    """Record each missed period once (the claim decides which process) and tell whoever
+    configured the digest about the ones this process recorded."""
+    schedule = settings.schedule
+    recorded = [
+        due
+        for due in reversed(missed)
+        if store.claim(
+            settings.workspace_id, period_key(schedule, due), identity, now, status="missed"
+        )
+        is not None
+    ]
+    if not recorded:
+        return
+    labels = [period_label(schedule.zone, *period_bounds(schedule, due)) for due in recorded]
+    log.info("digests %s of workspace %s were missed", labels, settings.workspace_id)
+    if client is None or not settings.configured_by:
+        return
+    if len(recorded) == 1:
+        said = f"The hiring digest for {labels[0]} was"
+    else:
+        said = f"The hiring digests for {', '.join(labels)} were"
+    try:
+        client.chat_postMessage(
+            channel=settings.configured_by,
+            text=f":warning: {said} not posted in <#{settings.channel_id}>: the bot was "
+            f"offline when it was due ({describe_due(schedule, recorded[-1])}) and came back "
+            "after the grace period. The next digest will say so; `/hire list decided` shows "
+            "those decisions, and `/hire digest now` posts this week so far.",
+        )
+    except SlackApiError as error:
+        log.warning(
+            "could not tell %s about the missed digest: %s",
+            settings.configured_by,
+            error.response.get("error"),
+        )
 
 
 def _post(
@@ -86,8 +153,12 @@ def _post(
     now: datetime,
 ) -> int:
     assert settings.channel_id is not None
-    start, end = period_bounds(settings.schedule, due)
-    digest = store.build(settings.workspace_id, start, end, workspace_url(client))
+    digest = store.build(
+        settings.workspace_id,
+        *period_bounds(settings.schedule, due),
+        workspace_url(client),
+        schedule=settings.schedule,
+    )
     workspace_id = settings.workspace_id
     if digest.quiet and not settings.post_when_quiet:
         # Done for this period (never retried), with nothing to show in the channel.

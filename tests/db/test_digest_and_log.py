@@ -28,6 +28,8 @@ from tests.db.conftest import NOW, Workspaces
 URL = "https://acme.slack.com/"
 WEEK_END = NOW
 WEEK_START = NOW - timedelta(days=7)
+# Due on NOW's weekday and time, so [WEEK_START, WEEK_END) is one digest's period.
+WEEKLY = Schedule(weekday=NOW.weekday(), hour=NOW.hour, minute=NOW.minute, timezone="UTC")
 THREAD_TS = itertools.count(1)
 
 
@@ -211,7 +213,9 @@ def test_a_digest_holds_the_period_what_waits_and_the_trend(
         seed.conversation("Never posted", posted=False, at=NOW - timedelta(days=5))
         seed.conversation("Cancelled", state="cancelled", at=NOW - timedelta(days=4))
         Seed(session, workspaces.b).decided("B's", WEEK_START + timedelta(days=1))
-    digest = DigestStore(session_factory).build(workspaces.a, WEEK_START, WEEK_END, URL)
+    digest = DigestStore(session_factory).build(
+        workspaces.a, WEEK_START, WEEK_END, URL, schedule=WEEKLY
+    )
     assert [(d.id, d.title, d.outcome, d.decided_by) for d in digest.decisions] == [
         (at_start, "At the start", "both", "U2"),
         (stored, "Kept link", "product_engineer", "U2"),
@@ -231,8 +235,41 @@ def test_a_digest_holds_the_period_what_waits_and_the_trend(
         (f"{WEEK_START - timedelta(days=7):%b %d}", 0),
         (f"{WEEK_START:%b %d}", 2),
     )
-    unlinked = DigestStore(session_factory).build(workspaces.a, WEEK_START, WEEK_END, None)
+    unlinked = DigestStore(session_factory).build(
+        workspaces.a, WEEK_START, WEEK_END, None, schedule=WEEKLY
+    )
     assert [d.link for d in unlinked.decisions] == [None, "https://k/1"]
+    assert (digest.label, digest.missed, digest.posted_early) == ("Nov 11 – Nov 18", (), None)
+
+
+def test_a_digest_reports_the_missed_digests_before_it_and_an_early_post_of_its_period(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    store = DigestStore(session_factory)
+    # Posted Nov 04; missed Nov 11 and Nov 18 (the bot was down); this one is due Nov 25.
+    store.claim(workspaces.a, "2026-10-28", "host", NOW, status="missed")  # before a posted one
+    posted = store.claim(workspaces.a, "2026-11-04", "host", NOW)
+    assert posted is not None
+    store.complete(workspaces.a, posted, "posted", NOW, channel_id="C1", message_ts="1.1")
+    store.claim(workspaces.a, "2026-11-11", "host", NOW, status="missed")
+    store.claim(workspaces.a, "2026-11-18", "host", NOW, status="missed")
+    store.claim(workspaces.b, "2026-11-18", "host", NOW, status="missed")
+    due = NOW + timedelta(days=7)
+    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY)
+    assert whole.missed == ("Nov 11 – Nov 18", "Nov 04 – Nov 11")
+    assert whole.posted_early is None and whole.so_far_since is None
+    # `/hire digest now` on Nov 19 posts Nov 18 – now, twice; the scheduled digest says so.
+    store.record_early_post(workspaces.a, WEEKLY, "U1", NOW + timedelta(days=1), "C1", "2.1")
+    later = NOW + timedelta(days=1, hours=2)
+    store.record_early_post(workspaces.a, WEEKLY, "U2", later, "C1", "2.2")
+    so_far = store.build(workspaces.a, NOW, later, URL, schedule=WEEKLY, so_far=True)
+    assert (so_far.label, so_far.so_far_since) == ("Nov 18 – now", "Wednesday 10:30 UTC")
+    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY)
+    assert whole.posted_early == "Thu Nov 19 12:30"
+    assert store.build(workspaces.b, NOW, due, URL, schedule=WEEKLY).posted_early is None
+    # The early post is not the period's run: the scheduled digest is still claimed once.
+    assert not store.has_run(workspaces.a, "2026-11-25")
+    assert store.claim(workspaces.a, "2026-11-25", "host", due) is not None
 
 
 # -- the decision log --------------------------------------------------------------------------

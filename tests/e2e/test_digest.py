@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.models import DigestRun, DigestSettings, Workspace
+from bot.db.models import Decision, DigestRun, DigestSettings, Workspace
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess
@@ -44,18 +45,24 @@ def run_cron(bot: BotProcess) -> None:
     )
 
 
-def make_due(bot: BotProcess, minutes_ago: int = 5, settings_age_days: int = 8) -> None:
-    """Point every schedule at a moment just past, set long enough ago to apply."""
-    due = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+def make_due(bot: BotProcess, minutes_ago: int = 5, settings_age_days: float = 6.5) -> None:
+    """Point every schedule at a moment just past, set long enough ago to apply (and, by
+    default, recently enough that no earlier week was due: see the slept-through test)."""
+    schedule_at(bot, datetime.now(UTC) - timedelta(minutes=minutes_ago), "UTC", settings_age_days)
+
+
+def schedule_at(bot: BotProcess, due: datetime, zone: str, settings_age_days: float) -> None:
+    """Set every schedule to `due`'s weekday and local time in `zone`."""
+    local = due.astimezone(ZoneInfo(zone))
     engine = make_engine(bot.database_url)
     try:
         with engine.begin() as connection:
             connection.execute(
                 update(DigestSettings).values(
-                    weekday=due.weekday(),
-                    hour=due.hour,
-                    minute=due.minute,
-                    timezone="UTC",
+                    weekday=local.weekday(),
+                    hour=local.hour,
+                    minute=local.minute,
+                    timezone=zone,
                     updated_at=datetime.now(UTC) - timedelta(days=settings_age_days),
                 )
             )
@@ -96,13 +103,50 @@ def test_preview_and_post_now(slack: SlackDriver) -> None:
     thread.click("U0MANAGER", "Accept: Product engineer", thread.replies()[6])
     wait_for(lambda: "Decided" in everything(thread.root), message="decided")
     preview = reply_text(slack, "digest")
-    assert "1 decision this week" in preview and "Preview" in preview
+    assert "1 decision so far this week" in preview and "Preview" in preview
+    # The period in progress, from the last due time (the default: Mondays 09:00 UTC).
+    assert " – now" in preview and "since Monday 09:00 UTC" in preview
     assert "There's no digest channel" in reply_text(slack, "digest now")
     reply_text(slack, "digest channel #general")
-    assert "Posted this week's digest" in reply_text(slack, "digest now")
+    said = reply_text(slack, "digest now")
+    assert "Posted this week's digest so far" in said and "cover the whole week" in said
     posted = digests_in(slack, "C0GENERAL")
     assert len(posted) == 1 and "Product engineer" in everything(posted[0])
     assert "Senior engineer, checkout team" in everything(posted[0])
+    assert " – now" in everything(posted[0])
+
+
+def test_the_scheduled_digest_says_what_now_already_posted(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    reply_text(slack, "digest channel #general")
+    thread = start(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    thread.click("U0MANAGER", "Accept: Product engineer", thread.replies()[6])
+    wait_for(lambda: "Decided" in everything(thread.root), message="decided")
+    # A zone where it is about noon now, so both due times below fall on today's date.
+    now = datetime.now(UTC)
+    zone = f"Etc/GMT{now.hour - 12:+d}"  # Etc/GMT+X is X hours behind UTC
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:  # decided 10 minutes ago
+            connection.execute(update(Decision).values(decided_at=now - timedelta(minutes=10)))
+    finally:
+        engine.dispose()
+    # Due tonight: `now` posts this period so far ...
+    tonight = now.astimezone(ZoneInfo(zone)).replace(hour=23, minute=0)
+    schedule_at(bot, tonight, zone, settings_age_days=6.5)
+    assert "Posted this week's digest so far" in reply_text(slack, "digest now")
+    early = digests_in(slack, "C0GENERAL")
+    assert len(early) == 1 and "Senior engineer, checkout team" in everything(early[0])
+    # ... and when that period's digest comes due, it covers the whole period, including
+    # the decision `now` showed, and says so.
+    schedule_at(bot, now - timedelta(minutes=5), zone, settings_age_days=6.5)
+    run_cron(bot)
+    wait_for(lambda: len(digests_in(slack, "C0GENERAL")) == 2, message="the scheduled digest")
+    scheduled = everything(digests_in(slack, "C0GENERAL")[1])
+    assert "Senior engineer, checkout team" in scheduled and " – now" not in scheduled
+    assert "already posted early" in scheduled and "/hire digest now" in scheduled
 
 
 def test_a_due_digest_is_posted_once_by_scheduler_and_cron(
@@ -127,6 +171,28 @@ def test_a_digest_older_than_the_grace_period_is_recorded_missed(
     run_cron(bot)
     assert runs(bot) == [("missed", None)]
     assert digests_in(slack, "C0GENERAL") == []
+    dm = wait_for(lambda: slack.state.messages_in("D0MANAGER"), message="a DM to the configurer")
+    assert "was not posted" in dm[0]["text"] and "the bot was offline" in dm[0]["text"]
+    run_cron(bot)  # told once
+    assert len(slack.state.messages_in("D0MANAGER")) == 1 and len(runs(bot)) == 1
+
+
+def test_a_week_the_bot_slept_through_is_reported_in_the_next_digest(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    reply_text(slack, "digest channel #general")
+    # Set up more than a week ago and due 5 minutes ago: last week's due time passed while
+    # no process was running, so that digest was never posted.
+    make_due(bot, settings_age_days=8)
+    run_cron(bot)
+    wait_for(lambda: digests_in(slack, "C0GENERAL"), message="this week's digest")
+    due = datetime.now(UTC) - timedelta(minutes=5)
+    last_week = f"{due - timedelta(days=14):%b %d} – {due - timedelta(days=7):%b %d}"
+    digest = everything(digests_in(slack, "C0GENERAL")[0])
+    assert f"Last week's digest ({last_week}) was not posted: the bot was offline" in digest
+    assert sorted(status for status, _ in runs(bot)) == ["missed", "posted"]
+    dm = wait_for(lambda: slack.state.messages_in("D0MANAGER"), message="a DM to the configurer")
+    assert f"The hiring digest for {last_week} was not posted" in dm[0]["text"]
 
 
 def test_rate_limits_are_retried(

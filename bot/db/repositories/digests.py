@@ -1,4 +1,8 @@
-"""Weekly digest settings and the exactly-once claim of each digest period."""
+"""Weekly digest settings and the exactly-once claim of each digest period.
+
+A period's scheduled digest is the run keyed by its due date; an early post of the period
+with `/hire digest now` is kept as the run keyed `<due date>+now` (the latest such post),
+so the scheduled digest can say what was already posted."""
 
 from __future__ import annotations
 
@@ -131,6 +135,52 @@ class DigestRepository:
         )
 
     @staticmethod
+    def runs(session: Session, workspace_id: int, period_keys: list[str]) -> dict[str, DigestRun]:
+        """This workspace's runs of the given periods, by key."""
+        rows = session.scalars(
+            select(DigestRun).where(
+                DigestRun.workspace_id == workspace_id, DigestRun.period_key.in_(period_keys)
+            )
+        )
+        return {row.period_key: row for row in rows}
+
+    @staticmethod
+    def record_early_post(
+        session: Session,
+        workspace_id: int,
+        period_key: str,
+        posted_by: str,
+        *,
+        now: datetime,
+        channel_id: str,
+        message_ts: str | None,
+    ) -> None:
+        """Remember that part of `period_key` was posted early (`/hire digest now`); a later
+        early post of the same period replaces the earlier one."""
+        values = {
+            "status": "posted",
+            "claimed_by": posted_by[:100],
+            "claimed_at": now,
+            "completed_at": now,
+            "channel_id": channel_id,
+            "message_ts": message_ts,
+            "error": None,
+        }
+        key = early_key(period_key)
+        inserted = insert_if_absent(
+            session,
+            DigestRun,
+            {"workspace_id": workspace_id, "period_key": key, **values},
+            ["workspace_id", "period_key"],
+        )
+        if inserted is None:
+            session.execute(
+                update(DigestRun)
+                .where(DigestRun.workspace_id == workspace_id, DigestRun.period_key == key)
+                .values(**values)
+            )
+
+    @staticmethod
     def get_run(session: Session, workspace_id: int, period_key: str) -> DigestRun | None:
         return session.scalar(
             select(DigestRun).where(
@@ -169,6 +219,11 @@ class DigestRepository:
                 "error": None if error is None else error[:200],
             },
         )
+
+
+def early_key(period_key: str) -> str:
+    """The run key of a period's early post."""
+    return f"{period_key}+now"
 
 
 def _validate(changes: SettingsChanges) -> None:

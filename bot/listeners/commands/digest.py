@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
+from bot.blocks.common import context
 from bot.blocks.digest import describe_schedule, digest_message
 from bot.blocks.text import from_slack, user_text
-from bot.core.digest import next_due, parse_time, parse_timezone, parse_weekday
+from bot.core.digest import (
+    current_period,
+    next_due,
+    parse_time,
+    parse_timezone,
+    parse_weekday,
+)
 from bot.core.hire_command import Digest
 from bot.core.log_views import SettingsView
 from bot.hiring.digest import DigestStore
@@ -60,12 +66,16 @@ def handle_digest(
     settings = store.settings(ctx.workspace_id)
     action, args = parsed.action, parsed.args
     if action == "preview":
-        end = ctx.now
+        schedule = settings.schedule
         digest = store.build(
-            ctx.workspace_id, end - timedelta(days=7), end, workspace_url(ctx.client)
+            ctx.workspace_id,
+            *current_period(schedule, ctx.now),
+            workspace_url(ctx.client),
+            schedule=schedule,
+            so_far=True,
         )
         message = digest_message(digest, ctx.now, preview=True)
-        message.blocks.append(hire_blocks.context(_settings_line(settings, ctx)).to_dict())
+        message.blocks.append(context(_settings_line(settings, ctx)).to_dict())
         respond(response_type="ephemeral", **message.as_kwargs())
     elif action == "now":
         post_now(ctx, store, settings, respond)
@@ -188,14 +198,29 @@ def post_now(
             "There's no digest channel yet.",
             "Choose one with `/hire digest channel #name`.",
         )
-    end = ctx.now
-    digest = store.build(ctx.workspace_id, end - timedelta(days=7), end, workspace_url(ctx.client))
+    # The period in progress so far; its scheduled digest still covers the whole period
+    # and says this part was posted early (the rule is in bot.core.digest).
+    schedule = settings.schedule
+    digest = store.build(
+        ctx.workspace_id,
+        *current_period(schedule, ctx.now),
+        workspace_url(ctx.client),
+        schedule=schedule,
+        so_far=True,
+    )
     try:
-        Delivery(ctx.client).post(settings.channel_id, digest_message(digest, ctx.now))
+        ts = Delivery(ctx.client).post(settings.channel_id, digest_message(digest, ctx.now))
     except SlackApiError as error:
         code = str(error.response.get("error"))
         store.record_error(ctx.workspace_id, code, ctx.now)
         return _say(respond, f"I couldn't post the digest: {post_problem(code)}.")
+    store.record_early_post(ctx.workspace_id, schedule, ctx.user, ctx.now, settings.channel_id, ts)
     if settings.last_error:
         store.record_error(ctx.workspace_id, None, ctx.now)
-    _ok(respond, f":mailbox: Posted this week's digest in <#{settings.channel_id}>.")
+    scheduled = next_due(schedule, ctx.now).astimezone(schedule.zone)
+    _ok(
+        respond,
+        f":mailbox: Posted this week's digest so far ({digest.label}) in "
+        f"<#{settings.channel_id}>. The scheduled digest on {scheduled:%a %b %d %H:%M} "
+        "will still cover the whole week and say that part of it was posted early.",
+    )
