@@ -94,6 +94,8 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
         blocks.append(context(f"*Decisions per week*\n{trend}"))
     plural = "" if digest.total == 1 else "s"
     fallback = f"{title}: {digest.total} decision{plural}, {len(digest.waiting)} waiting for input."
+    if digest.missed:  # the notification says it too
+        fallback += f" {len(digest.missed)} earlier digest(s) not posted: the bot was offline."
     return render(blocks, fallback)
 
 

@@ -280,6 +280,7 @@ def test_a_digest_says_what_it_covers_what_was_missed_and_what_was_posted_early(
     assert "Last week's digest (Nov 16 – Nov 23) was not posted: the bot was offline" in text
     assert "already posted early" in text and "Tue Nov 24 14:05" in text
     assert "1 decision this week" in text
+    assert "1 earlier digest(s) not posted" in digest_message(whole, now).text
     two = build_digest(period, [], [], [], missed=["Nov 16 – Nov 23", "Nov 09 – Nov 16"])
     assert "The last 2 digests (Nov 09 – Nov 16, Nov 16 – Nov 23) were not posted" in str(
         digest_message(two, now).blocks
