@@ -137,7 +137,8 @@ class TwoWorkspaces:
         return everything(replies[-1])
 
     def make_due(self, ago: timedelta) -> None:
-        """Every digest schedule at `ago` before now, set long enough ago to apply."""
+        """Every digest schedule at `ago` before now, set long enough ago to apply to this
+        week's digest but not to last week's (which would be reported as missed)."""
         due = datetime.now(UTC) - ago
         self.database(
             update(DigestSettings).values(
@@ -145,7 +146,7 @@ class TwoWorkspaces:
                 hour=due.hour,
                 minute=due.minute,
                 timezone="UTC",
-                updated_at=datetime.now(UTC) - timedelta(days=8),
+                updated_at=datetime.now(UTC) - timedelta(days=6, hours=12),
             )
         )
 
