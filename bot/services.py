@@ -6,6 +6,7 @@ Bolt passes custom context keys to listeners as arguments, so a listener that ta
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -14,6 +15,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.slack.people import BriefCache
+
+
+class ConversationLocks:
+    """A lock per (team, conversation id), made on first use."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[str, int], threading.Lock] = {}
+
+    def __call__(self, team_id: str, conversation_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault((team_id, conversation_id), threading.Lock())
 
 
 def make_background_pool(workers: int = Settings.background_workers) -> ThreadPoolExecutor:
@@ -36,5 +49,8 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
     background: Executor = field(default_factory=make_background_pool)
+    # One lock per conversation: this process carries out one request for a conversation
+    # at a time, so the messages of two quick clicks can't land out of order.
+    conversation_locks: ConversationLocks = field(default_factory=lambda: ConversationLocks())
     # Names of the workspace's people, asked of Slack once per few minutes, not per row.
     people: BriefCache = field(default_factory=BriefCache)

@@ -161,7 +161,21 @@ class HireDesk:
         tell_refusal: bool = True,
     ) -> ActResult:
         """Act, deliver what the thread now owes, and tell the actor if nothing changed
-        (unless the caller explains a refusal itself)."""
+        (unless the caller explains a refusal itself). One request per conversation at a
+        time in this process, so a quick second click's messages never land before the
+        first one's (a stale root saying "waiting" after "decided")."""
+        with self.services.conversation_locks(origin.team.team_id, conversation_id):
+            return self._act(origin, conversation_id, event, what, tell_refusal=tell_refusal)
+
+    def _act(
+        self,
+        origin: Origin,
+        conversation_id: int,
+        event: Event,
+        what: str,
+        *,
+        tell_refusal: bool,
+    ) -> ActResult:
         if isinstance(event, Back) and event.step == _NO_STEP:
             event = Back(len(self.criteria), event.to_step, event.drawn_version)
         now = self.services.clock.now()
