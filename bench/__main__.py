@@ -44,6 +44,27 @@ THIS_CHECKOUT = {"PYTHONPATH": str(HERE.parent)}
 Case = tuple[str, Callable[[SlackDriver, int], object]]
 
 
+def start_measured_bot(
+    emulator: EmulatorServer, database_url: str, workdir: Path, bot_env: dict[str, str]
+) -> BotProcess:
+    """The product under measurement: this checkout's `hiring-bot serve`, migrated, quiet,
+    with the scheduler ticking rarely so it doesn't compete with the requests."""
+    bot = BotProcess(
+        database_url=database_url,
+        api_url=emulator.api_url,
+        workdir=workdir,
+        extra_env={
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_TICK_SECONDS": "60",
+            **THIS_CHECKOUT,
+            **bot_env,
+        },
+    )
+    bot.migrate()
+    bot.start()
+    return bot
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -166,19 +187,7 @@ def ack_latency(
     case_names: set[str],
     bot_env: dict[str, str],
 ) -> None:
-    bot = BotProcess(
-        database_url=database_url,
-        api_url=emulator.api_url,
-        workdir=workdir,
-        extra_env={
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_TICK_SECONDS": "60",
-            **THIS_CHECKOUT,
-            **bot_env,
-        },
-    )
-    bot.migrate()
-    bot.start()
+    bot = start_measured_bot(emulator, database_url, workdir, bot_env)
     baseline, baseline_url = start_baseline(emulator.api_url, bot.signing_secret)
     product = SlackDriver(emulator.state, bot.url, bot.signing_secret, emulator.url)
     emulator.emulator.driver = product
@@ -504,19 +513,7 @@ def click_latency(
     state.reset()
     per_level = WARMUP + count
     product_database = database("click")
-    bot = BotProcess(
-        database_url=product_database,
-        api_url=emulator.api_url,
-        workdir=workdir,
-        extra_env={
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_TICK_SECONDS": "60",
-            **THIS_CHECKOUT,
-            **bot_env,
-        },
-    )
-    bot.migrate()
-    bot.start()
+    bot = start_measured_bot(emulator, product_database, workdir, bot_env)
     minimal_database = database("minimal")
     minimal_flow.seed(minimal_database, per_level * len(concurrencies))
     minimal, minimal_url = start_minimal(emulator.api_url, bot.signing_secret, minimal_database)

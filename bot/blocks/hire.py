@@ -189,27 +189,46 @@ def change_answer_control(rec: RecommendationView, value: Mapping[str, Any]) -> 
 
 def not_hiring_modal(conversation_id: int, version: int) -> dict[str, Any]:
     """ "Not hiring now" is a decision like any other: it asks for a one-line reason."""
+    return _reason_modal(
+        NOT_HIRING_CALLBACK,
+        conversation_id,
+        version,
+        title="Not hiring now",
+        submit="Record decision",
+        intro="Recording that you are *not hiring now*. Why, in a line?",
+        reason=InputBlock(
+            block_id=OVERRIDE_REASON_BLOCK,
+            label=PlainTextObject(text="Why"),
+            hint=PlainTextObject(text="Kept in the decision log with the decision."),
+            element=PlainTextInputElement(
+                action_id="value",
+                min_length=3,
+                max_length=1000,
+                placeholder=PlainTextObject(text="e.g. budget frozen until Q2"),
+            ),
+        ),
+    )
+
+
+def _reason_modal(
+    callback_id: str,
+    conversation_id: int,
+    version: int,
+    *,
+    title: str,
+    submit: str,
+    intro: str,
+    reason: InputBlock,
+) -> dict[str, Any]:
+    """A modal that only asks why, drawn for the conversation's version."""
     view = View(
         type="modal",
-        callback_id=NOT_HIRING_CALLBACK,
+        callback_id=callback_id,
         private_metadata=encode_value({"c": conversation_id, "v": version}),
-        title=PlainTextObject(text="Not hiring now"),
-        submit=PlainTextObject(text="Record decision"),
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Back"),
-        blocks=[
-            section("Recording that you are *not hiring now*. Why, in a line?"),
-            InputBlock(
-                block_id=OVERRIDE_REASON_BLOCK,
-                label=PlainTextObject(text="Why"),
-                hint=PlainTextObject(text="Kept in the decision log with the decision."),
-                element=PlainTextInputElement(
-                    action_id="value",
-                    min_length=3,
-                    max_length=1000,
-                    placeholder=PlainTextObject(text="e.g. budget frozen until Q2"),
-                ),
-            ),
-        ],
+        blocks=[section(intro), reason],
     )
     return view.to_dict()
 
@@ -612,28 +631,22 @@ def nudge_message(
 
 
 def reopen_modal(conversation_id: int, version: int, current: str) -> dict[str, Any]:
-    view = View(
-        type="modal",
-        callback_id=REOPEN_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id, "v": version}),
-        title=PlainTextObject(text="Reopen the decision"),
-        submit=PlainTextObject(text="Reopen"),
-        close=PlainTextObject(text="Back"),
-        blocks=[
-            section(
-                f"This was decided as *{outcome_label(current)}*. "
-                "Reopening brings back the choice; the history keeps it."
+    return _reason_modal(
+        REOPEN_CALLBACK,
+        conversation_id,
+        version,
+        title="Reopen the decision",
+        submit="Reopen",
+        intro=f"This was decided as *{outcome_label(current)}*. "
+        "Reopening brings back the choice; the history keeps it.",
+        reason=InputBlock(
+            block_id=OVERRIDE_REASON_BLOCK,
+            label=PlainTextObject(text="Why reopen it?"),
+            element=PlainTextInputElement(
+                action_id="value", multiline=True, min_length=3, max_length=1000
             ),
-            InputBlock(
-                block_id=OVERRIDE_REASON_BLOCK,
-                label=PlainTextObject(text="Why reopen it?"),
-                element=PlainTextInputElement(
-                    action_id="value", multiline=True, min_length=3, max_length=1000
-                ),
-            ),
-        ],
+        ),
     )
-    return view.to_dict()
 
 
 def history_note_message(text: str, reason: str) -> Message:
