@@ -208,6 +208,12 @@ def test_a_hire_conversation_over_socket_mode_survives_reconnects(
         ),
         message="the decision and its reason in the thread",
     )
+    # The decision's note is posted after that rewrite; waiting for it too keeps the next
+    # test's clean workspace from wiping the thread under the post.
+    wait_for(
+        lambda: any("recorded the decision" in everything(m) for m in bot_messages(thread)),
+        message="the decision's note in the thread",
+    )
     assert "Software engineer" in everything(recorded)
     wait_for(
         lambda: sum("answered by <@U0MANAGER>" in everything(m) for m in bot_messages(thread)) == 6,
