@@ -40,9 +40,11 @@ def redact_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`: SQLite in WAL mode with foreign keys, or PostgreSQL via psycopg 3."""
     url = normalise_url(url)
-    kwargs.setdefault("pool_pre_ping", True)
     if make_url(url).get_backend_name() == "sqlite":
+        # A file has no server to go away, so no ping before each checkout.
         return _make_sqlite_engine(url, **kwargs)
+    # A PostgreSQL connection can die under the pool (a restart, a failover): test it first.
+    kwargs.setdefault("pool_pre_ping", True)
     connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
     # 20 connections per process: enough for the ack path plus the scheduler's jobs.
     kwargs.setdefault("pool_size", 10)

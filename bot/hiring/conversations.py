@@ -105,7 +105,7 @@ class Conversations:
         )
 
     def workspace_id(self, session: Session, team: Team, now: datetime) -> int:
-        return WorkspaceRepository.get_or_create(session, team.team_id, team.enterprise_id, now).id
+        return WorkspaceRepository.id_for(session, team.team_id, team.enterprise_id, now)
 
     def workspace_of(self, team: Team, now: datetime) -> int:
         with self.sessions.begin() as session:

@@ -34,8 +34,8 @@ class Workspaces:
 def workspaces(session_factory: sessionmaker[Session]) -> Workspaces:
     """Two workspaces, so every test can check that B never sees A's rows."""
     with session_factory.begin() as session:
-        a = WorkspaceRepository.get_or_create(session, "T_A", None, NOW, name="Acme").id
-        b = WorkspaceRepository.get_or_create(session, "T_B", "E_B", NOW, name="Beta").id
+        a = WorkspaceRepository.id_for(session, "T_A", None, NOW)
+        b = WorkspaceRepository.id_for(session, "T_B", "E_B", NOW)
     return Workspaces(a, b)
 
 

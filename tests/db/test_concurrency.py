@@ -61,7 +61,7 @@ def test_twenty_first_requests_from_a_new_workspace_create_it_once(
 ) -> None:
     def first_request(_: int) -> int:
         with session_factory.begin() as session:
-            return WorkspaceRepository.get_or_create(session, "TNEW", "E1", NOW).id
+            return WorkspaceRepository.id_for(session, "TNEW", "E1", NOW)
 
     ids = race(THREADS, first_request)
     assert len(set(ids)) == 1

@@ -74,18 +74,22 @@ def _decide(session: Session, ws: int, conv: int, outcome: str = "product_engine
 # -- workspaces and events -------------------------------------------------------------------
 
 
-def test_workspace_get_or_create_is_idempotent(session_factory: sessionmaker[Session]) -> None:
+def test_a_workspace_is_created_once_per_team_and_enterprise(
+    session_factory: sessionmaker[Session],
+) -> None:
     with session_factory.begin() as session:
-        first = WorkspaceRepository.get_or_create(session, "T1", None, NOW)
-        again = WorkspaceRepository.get_or_create(session, "T1", "", name="Acme")
-        grid = WorkspaceRepository.get_or_create(session, "T1", "E1")
-        assert first.id == again.id != grid.id
-        assert again.name == "Acme"
-        assert first.enterprise_id == "" and grid.enterprise_id == "E1"
-        assert WorkspaceRepository.get(session, "T1") is first
-        assert WorkspaceRepository.get(session, "T1", "E1") is grid
+        first = WorkspaceRepository.id_for(session, "T1", None, NOW)
+        again = WorkspaceRepository.id_for(session, "T1", "")
+        grid = WorkspaceRepository.id_for(session, "T1", "E1")
+        assert first == again != grid
+        plain, enterprise = (
+            WorkspaceRepository.get(session, "T1"),
+            WorkspaceRepository.get(session, "T1", "E1"),
+        )
+        assert plain is not None and plain.id == first and plain.enterprise_id == ""
+        assert enterprise is not None and enterprise.id == grid and enterprise.enterprise_id == "E1"
         assert WorkspaceRepository.get(session, "T2") is None
-        assert WorkspaceRepository.by_id(session, grid.id) is grid
+        assert WorkspaceRepository.by_id(session, grid) is enterprise
     with session_factory() as session:
         assert len(session.scalars(select(Workspace)).all()) == 2
 

@@ -18,7 +18,7 @@ import builtins
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.conversation import Move, State
@@ -200,11 +200,12 @@ class ConversationRepository:
                 Answer.step >= keep_before,
             )
         )
-        if new_answer is not None:
-            session.add(
-                Answer(workspace_id=workspace_id, conversation_id=conversation_id, **new_answer)
+        if new_answer is not None:  # a plain INSERT: nothing needs the ORM object back
+            session.execute(
+                insert(Answer).values(
+                    workspace_id=workspace_id, conversation_id=conversation_id, **new_answer
+                )
             )
-            session.flush()
 
     @staticmethod
     def delete_unposted(session: Session, workspace_id: int, conversation_id: int) -> None:

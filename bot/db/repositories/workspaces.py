@@ -25,36 +25,35 @@ class WorkspaceRepository:
     def by_id(session: Session, workspace_id: int) -> Workspace | None:
         return session.get(Workspace, workspace_id)
 
-    @classmethod
-    def get_or_create(
-        cls,
+    @staticmethod
+    def id_for(
         session: Session,
         team_id: str,
         enterprise_id: str | None = None,
         now: datetime | None = None,
-        *,
-        name: str | None = None,
-    ) -> Workspace:
-        """The workspace for (team, enterprise); created once even when two processes race."""
-        existing = cls.get(session, team_id, enterprise_id)
-        if existing is None:
-            insert_if_absent(
-                session,
-                Workspace,
-                {
-                    "team_id": team_id,
-                    "enterprise_id": enterprise_id or "",
-                    "name": name,
-                    "created_at": now or utcnow(),
-                },
-                ["enterprise_id", "team_id"],
-            )
-            existing = cls.get(session, team_id, enterprise_id)
-            # Either our row or the committed row of the process that beat us.
-            assert existing is not None
-        if name and existing.name != name:
-            existing.name = name
-        return existing
+    ) -> int:
+        """The id of the workspace for (team, enterprise), created once even when two
+        processes race. Every request asks, so it reads one column, not the whole row."""
+        key = (Workspace.team_id == team_id, Workspace.enterprise_id == (enterprise_id or ""))
+        existing = session.scalar(select(Workspace.id).where(*key))
+        if existing is not None:
+            return existing
+        inserted = insert_if_absent(
+            session,
+            Workspace,
+            {
+                "team_id": team_id,
+                "enterprise_id": enterprise_id or "",
+                "created_at": now or utcnow(),
+            },
+            ["enterprise_id", "team_id"],
+        )
+        # Either our row or the committed row of the process that beat us.
+        return (
+            inserted
+            if inserted is not None
+            else session.scalars(select(Workspace.id).where(*key)).one()
+        )
 
 
 class EventDedupe:
