@@ -67,9 +67,14 @@ class Message:
 
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    # Slack message metadata ({"event_type", "event_payload"}): what the message is, for
+    # the bot to recognise it later (e.g. a digest a retry must not post twice).
+    metadata: dict[str, Any] | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        if self.metadata is None:
+            return {"text": self.text, "blocks": self.blocks}
+        return {"text": self.text, "blocks": self.blocks, "metadata": self.metadata}
 
 
 def render(blocks: Sequence[Block], text: str) -> Message:

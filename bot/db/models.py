@@ -197,6 +197,10 @@ class DigestRun(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(200))
+    # A claimed run belongs to its claimer until `lease_until`; after that (a crash, or a
+    # transient failure that set it to the time of the next try) any process takes it over.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Nudge(Base):

@@ -56,6 +56,11 @@ class EmulatorApp:
             return JSONResponse(
                 call.response, status_code=429, headers={"Retry-After": str(fault.retry_after)}
             )
+        if fault is not None and fault.kind == "hang":
+            # Never carried out: after `seconds` (if the caller is still there) Slack gives up.
+            await _sleep(fault.seconds)
+            call.status, call.response = 503, {"ok": False, "error": "service_unavailable"}
+            return JSONResponse(call.response, status_code=503)
         if fault is not None and fault.kind == "http_500":
             call.status, call.response = 500, {"ok": False, "error": "internal_error"}
             return JSONResponse(call.response, status_code=500)
@@ -75,6 +80,9 @@ class EmulatorApp:
             result = {"ok": False, "error": fault.error}
         else:
             result = await run_in_threadpool(self.api.call, method, args, team)
+        if fault is not None and fault.kind == "delay_after":
+            # The call took effect; the answer is late (a caller killed now never hears it).
+            await _sleep(fault.seconds)
         call.response = result
         call.args["_elapsed"] = round(time.monotonic() - started, 4)
         return JSONResponse(result)

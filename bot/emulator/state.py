@@ -134,7 +134,7 @@ class OAuthApp:
 @dataclass
 class Fault:
     method: str
-    kind: str  # rate_limited | error | delay | http_500
+    kind: str  # rate_limited | error | delay | delay_after | hang | http_500
     times: int | None = 1
     error: str = "internal_error"
     retry_after: int = 1

@@ -52,6 +52,20 @@ def _check_blocks(blocks: Any) -> list[dict[str, Any]]:
     return blocks
 
 
+def _check_metadata(metadata: Any) -> dict[str, Any] | None:
+    """Message metadata as Slack takes it: an event_type and an event_payload object."""
+    metadata = _json_field(metadata)
+    if metadata in (None, ""):
+        return None
+    if (
+        not isinstance(metadata, dict)
+        or not isinstance(metadata.get("event_type"), str)
+        or not isinstance(metadata.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
 def _require(args: dict[str, Any], *names: str) -> None:
     for name in names:
         if not args.get(name):
@@ -225,13 +239,30 @@ class WebApi:
         return {"channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def conversations_history(self, args: dict[str, Any]) -> Result:
+        """Top-level messages, newest first, after `oldest` (exclusive, as Slack's default)
+        and up to `latest`; paged by `limit` and `cursor`. Message metadata is returned only
+        with `include_all_metadata`, as Slack does."""
         channel = self._channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
         messages = [
             m
-            for m in self.state.messages_in(channel["id"], include_ephemeral=False)
-            if not m.get("thread_ts") or m["thread_ts"] == m["ts"]
+            for m in reversed(self.state.messages_in(channel["id"], include_ephemeral=False))
+            if (not m.get("thread_ts") or m["thread_ts"] == m["ts"])
+            and oldest < float(m["ts"]) <= latest
         ]
-        return {"messages": list(reversed(messages)), "has_more": False}
+        limit = min(max(int(args.get("limit") or 100), 1), 999)
+        start = int(args.get("cursor") or 0)
+        page = messages[start : start + limit]
+        with_metadata = str(args.get("include_all_metadata")).lower() in {"true", "1"}
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(messages)
+        return {
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def conversations_replies(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"))
@@ -250,6 +281,7 @@ class WebApi:
         thread_ts = args.get("thread_ts") or None
         if thread_ts and self.state.find_message(channel["id"], str(thread_ts)) is None:
             raise SlackError("thread_not_found")
+        metadata = _check_metadata(args.get("metadata"))
         message = self.state.add_message(
             channel=channel["id"],
             user=self.team.bot_user_id,
@@ -258,8 +290,9 @@ class WebApi:
             blocks=blocks,
             thread_ts=thread_ts,
             reply_broadcast=bool(args.get("reply_broadcast")),
+            **({"metadata": metadata} if metadata else {}),
         )
-        public = {k: v for k, v in message.items() if k != "channel"}
+        public = {k: v for k, v in message.items() if k not in {"channel", "metadata"}}
         return {"channel": channel["id"], "ts": message["ts"], "message": public}
 
     def chat_post_ephemeral(self, args: dict[str, Any]) -> Result:

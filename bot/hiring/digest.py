@@ -4,7 +4,8 @@ the scheduler's job and the `/hire digest` and Home listeners all come through h
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +29,17 @@ from bot.core.log_views import SettingsView, thread_link
 from bot.db.models import DigestSettings
 from bot.db.repositories import DecisionLogRepository, DigestRepository
 from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
+
+
+@dataclass(frozen=True)
+class RunClaim:
+    """A scheduled digest run this process holds: which attempt, and when the first began
+    (a takeover looks for a post of an earlier attempt from then on)."""
+
+    run_id: int
+    attempt: int
+    first_claimed_at: datetime
+
 
 # A digest lists the longest-waiting conversations first; beyond this many it says "and
 # N more", so there is no point reading them all.
@@ -120,6 +132,41 @@ class DigestStore:
                 session, workspace_id, key, identity, now=now, status=status
             )
 
+    def take(
+        self, workspace_id: int, key: str, identity: str, now: datetime, lease: timedelta
+    ) -> RunClaim | None:
+        """The period's scheduled run for this process: claimed afresh, or taken over from
+        a claimer whose lease is over (it died, or a transient failure set the next try).
+        None when it is done, or someone else holds it."""
+        with self.sessions.begin() as session:
+            run_id = DigestRepository.claim_run(
+                session, workspace_id, key, identity, now=now, lease_until=now + lease
+            )
+            if run_id is not None:
+                return RunClaim(run_id, 1, now)
+        with self.sessions.begin() as session:
+            run = DigestRepository.take_over_run(
+                session, workspace_id, key, identity, now=now, lease_until=now + lease
+            )
+            return None if run is None else RunClaim(run.id, run.attempts, run.claimed_at)
+
+    def postpone(self, workspace_id: int, claim: RunClaim, retry_at: datetime, error: str) -> bool:
+        with self.sessions.begin() as session:
+            return DigestRepository.postpone_run(
+                session, workspace_id, claim.run_id, claim.attempt, retry_at=retry_at, error=error
+            )
+
+    def is_done_or_held(self, workspace_id: int, key: str, now: datetime) -> bool:
+        """True when the period's run is finished, or claimed by a process whose lease is
+        still on: nothing to do here."""
+        with self.sessions() as session:
+            run = DigestRepository.get_run(session, workspace_id, key)
+            if run is None:
+                return False
+            if run.status != "claimed":
+                return True
+            return run.lease_until is not None and run.lease_until > now
+
     def has_run(self, workspace_id: int, key: str) -> bool:
         with self.sessions() as session:
             return DigestRepository.get_run(session, workspace_id, key) is not None
@@ -133,8 +180,10 @@ class DigestStore:
         channel_id: str | None = None,
         message_ts: str | None = None,
         error: str | None = None,
+        attempt: int | None = None,
     ) -> bool:
-        """Finish a claimed run; False if it was already finished."""
+        """Finish a claimed run; False if it was already finished (or, given `attempt`,
+        taken over since)."""
         with self.sessions.begin() as session:
             return DigestRepository.complete_run(
                 session,
@@ -145,6 +194,7 @@ class DigestStore:
                 channel_id=channel_id,
                 message_ts=message_ts,
                 error=error,
+                attempt=attempt,
             )
 
     def record_early_post(

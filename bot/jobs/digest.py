@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -31,9 +31,9 @@ from bot.core.digest import (
     period_label,
 )
 from bot.core.log_views import SettingsView
-from bot.hiring.digest import DigestStore
+from bot.hiring.digest import DigestStore, RunClaim
 from bot.services import Services
-from bot.slack.deliver import Delivery, post_problem
+from bot.slack.deliver import Delivery, failure_code, is_transient, post_problem
 from bot.slack.links import workspace_url
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
@@ -41,6 +41,16 @@ log = logging.getLogger(__name__)
 
 # Workspaces are independent and mostly wait on Slack, so a few are posted at once.
 PARALLEL_WORKSPACES = 8
+# A claimed digest is its claimer's for this long: far longer than a post with every retry
+# of the Web API client, so only a process that died (or hangs) loses it to another.
+LEASE = timedelta(minutes=10)
+# After a transient failure the next try is from 1 minute later, then 2, 4 … at most 30,
+# while the digest is within its grace period; after that it is a failure like any other.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MOST = timedelta(minutes=30)
+# The digest's message carries its run in Slack's message metadata, so a process taking
+# over a run can tell whether the previous attempt's post reached the channel.
+DIGEST_EVENT = "hiring_digest"
 
 
 def post_due_digests(services: Services, clients: WorkspaceClients, identity: str) -> int:
@@ -53,7 +63,7 @@ def post_due_digests(services: Services, clients: WorkspaceClients, identity: st
         # A schedule only applies from when it was set: no surprise post for last week.
         if settings.updated_at is not None and due < settings.updated_at:
             continue
-        if store.has_run(settings.workspace_id, period_key(settings.schedule, due)):
+        if store.is_done_or_held(settings.workspace_id, period_key(settings.schedule, due), now):
             continue
         # The periods the bot slept through: every due time with no run since the schedule
         # was set (newest first), and this one too when it is past its grace period.
@@ -77,12 +87,11 @@ def post_due_digests(services: Services, clients: WorkspaceClients, identity: st
                 # Uninstalled: nothing is claimed, so a reinstall within the grace period
                 # still gets this week's digest.
                 return 0
-            run_id = store.claim(
-                settings.workspace_id, period_key(settings.schedule, item.due), identity, now
-            )
-            if run_id is None:
-                return 0  # another process got there first
-            return _post(store, clients, client, settings, run_id, item.due, now)
+            key = period_key(settings.schedule, item.due)
+            claim = store.take(settings.workspace_id, key, identity, now, LEASE)
+            if claim is None:
+                return 0  # done, or another process holds it
+            return _post(store, clients, client, settings, claim, item.due, now, grace)
         except Exception:
             log.exception("digest for workspace %s failed; carrying on", settings.workspace_id)
             return 0
@@ -148,35 +157,63 @@ def _post(
     clients: WorkspaceClients,
     client: WebClient,
     settings: SettingsView,
-    run_id: int,
+    claim: RunClaim,
     due: datetime,
     now: datetime,
+    grace: timedelta,
 ) -> int:
     assert settings.channel_id is not None
+    workspace_id, channel = settings.workspace_id, settings.channel_id
+    run_id, attempt = claim.run_id, claim.attempt
+    delivery = Delivery(client)
+    marker = {"run": run_id, "workspace": workspace_id}
     digest = store.build(
-        settings.workspace_id,
+        workspace_id,
         *period_bounds(settings.schedule, due),
         workspace_url(client),
         schedule=settings.schedule,
     )
-    workspace_id = settings.workspace_id
     if digest.quiet and not settings.post_when_quiet:
         # Done for this period (never retried), with nothing to show in the channel.
-        store.complete(workspace_id, run_id, "posted", now, error="quiet week: not posted")
-        return 0
-    try:
-        ts = Delivery(client).post(settings.channel_id, digest_message(digest, now))
-    except SlackApiError as error:
-        code = str(error.response.get("error"))
         store.complete(
-            workspace_id, run_id, "failed", now, channel_id=settings.channel_id, error=code
+            workspace_id, run_id, "posted", now, error="quiet week: not posted", attempt=attempt
+        )
+        return 0
+    message = replace(
+        digest_message(digest, now),
+        metadata={"event_type": DIGEST_EVENT, "event_payload": marker},
+    )
+    try:
+        # An earlier attempt may have posted and died before recording it: never post twice.
+        earlier = (
+            delivery.find_posted(channel, claim.first_claimed_at, DIGEST_EVENT, marker)
+            if attempt > 1
+            else None
+        )
+        ts = earlier or delivery.post(channel, message)
+    except (SlackApiError, OSError) as error:
+        code = failure_code(error)
+        retry_at = now + min(RETRY_FIRST * 2 ** (attempt - 1), RETRY_MOST)
+        if is_transient(error) and retry_at - due <= grace:
+            # Slack or the network is having a moment: any process tries again from then.
+            log.warning(
+                "digest for workspace %s failed (%s) on attempt %d; next try from %s",
+                workspace_id,
+                code,
+                attempt,
+                retry_at.isoformat(timespec="seconds"),
+            )
+            store.postpone(workspace_id, claim, retry_at, code)
+            return 0
+        store.complete(
+            workspace_id, run_id, "failed", now, channel_id=channel, error=code, attempt=attempt
         )
         store.record_error(workspace_id, code, now)
         clients.token_refused(workspace_id, client, code)
         tell_configurer(client, settings, code)
         return 0
     store.complete(
-        workspace_id, run_id, "posted", now, channel_id=settings.channel_id, message_ts=ts
+        workspace_id, run_id, "posted", now, channel_id=channel, message_ts=ts, attempt=attempt
     )
     if settings.last_error:
         store.record_error(workspace_id, None, now)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -33,6 +35,28 @@ def error_code(error: SlackApiError) -> str:
     return str(error.response.get("error"))
 
 
+# Slack's answers that mean "not now" rather than "never": worth another try later.
+TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "ratelimited", "request_timeout", "service_unavailable"}
+)
+
+
+def is_transient(error: Exception) -> bool:
+    """A failure another try may not meet: Slack's server errors and rate limits (after the
+    client's own retries), or the network."""
+    if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 200)
+        return status >= 500 or status == 429 or error_code(error) in TRANSIENT_ERRORS
+    return isinstance(error, OSError)
+
+
+def failure_code(error: Exception) -> str:
+    """A short name for a failed call, for the run's record and the log."""
+    if isinstance(error, SlackApiError):
+        return error_code(error)
+    return type(error).__name__
+
+
 @dataclass
 class Delivery:
     """Delivers for one workspace, with that workspace's client."""
@@ -55,6 +79,31 @@ class Delivery:
             channel=channel, thread_ts=thread_ts, **message.as_kwargs()
         )
         return str(response["ts"])
+
+    def find_posted(
+        self, channel: str, since: datetime, event_type: str, payload: dict[str, Any]
+    ) -> str | None:
+        """The ts of the bot's message in `channel`, posted since `since`, whose metadata is
+        (`event_type`, `payload`): how a retried post finds out an earlier try got through."""
+        cursor = None
+        while True:
+            response = self.client.conversations_history(
+                channel=channel,
+                oldest=f"{since.timestamp() - 1:.6f}",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
+            for found in response.get("messages") or []:
+                metadata = found.get("metadata") or {}
+                if (
+                    metadata.get("event_type") == event_type
+                    and metadata.get("event_payload") == payload
+                ):
+                    return str(found["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
 
     def update(self, channel: str, ts: str | None, message: Message) -> bool:
         """Rewrite a message; a deleted one must not stop anything, so failures are logged."""

@@ -17,7 +17,8 @@ from bot.db.repositories import (
     EventDedupe,
     WorkspaceRepository,
 )
-from bot.hiring.digest import DigestStore
+from bot.hiring.digest import DigestStore, RunClaim
+from bot.jobs.digest import LEASE
 from tests.db.conftest import NOW, Workspaces, race
 
 THREADS = 20
@@ -33,16 +34,42 @@ def test_twenty_processes_claim_a_digest_period_once(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     # The claim the scheduler's job makes (bot.jobs.digest), each in its own transaction.
-    def claim(i: int) -> int | None:
-        return DigestStore(session_factory).claim(workspaces.a, "2026-11-16", f"proc-{i}", NOW)
+    def claim(i: int) -> RunClaim | None:
+        return DigestStore(session_factory).take(
+            workspaces.a, "2026-11-16", f"proc-{i}", NOW, LEASE
+        )
 
     winners = [run for run in race(THREADS, claim) if run is not None]
-    assert len(winners) == 1
+    assert len(winners) == 1 and winners[0].attempt == 1
     assert _count(session_factory, DigestRun) == 1
     # Only the winner may complete it; a second completion changes nothing.
     store = DigestStore(session_factory)
-    assert store.complete(workspaces.a, winners[0], "posted", NOW, message_ts="1.1")
-    assert not store.complete(workspaces.a, winners[0], "failed", NOW, error="late")
+    won = winners[0]
+    assert store.complete(workspaces.a, won.run_id, "posted", NOW, message_ts="1.1", attempt=1)
+    assert not store.complete(workspaces.a, won.run_id, "failed", NOW, error="late")
+
+
+def test_twenty_processes_take_over_a_lapsed_claim_once(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    # A claimer died: its lease ran out, and every replica's next tick wants the run.
+    store = DigestStore(session_factory)
+    first = store.take(workspaces.a, "2026-11-16", "dead", NOW, LEASE)
+    assert first is not None
+    later = NOW + LEASE
+
+    def take(i: int) -> RunClaim | None:
+        return DigestStore(session_factory).take(
+            workspaces.a, "2026-11-16", f"proc-{i}", later, LEASE
+        )
+
+    winners = [run for run in race(THREADS, take) if run is not None]
+    assert len(winners) == 1
+    assert (winners[0].run_id, winners[0].attempt) == (first.run_id, 2)
+    assert winners[0].first_claimed_at == NOW  # a retry looks for earlier posts from here
+    # The dead claimer's late completion no longer counts; the new holder's does.
+    assert not store.complete(workspaces.a, first.run_id, "posted", later, attempt=1)
+    assert store.complete(workspaces.a, first.run_id, "posted", later, attempt=2)
 
 
 def test_twenty_deliveries_of_one_event_are_first_once(

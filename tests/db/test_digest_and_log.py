@@ -192,6 +192,39 @@ def test_runs_are_claimed_once_missed_ones_recorded_and_completed_once(
     assert (stored["2026-11-09"].status, stored["2026-11-09"].completed_at) == ("missed", NOW)
 
 
+def test_a_claim_is_held_for_its_lease_then_taken_over_and_a_transient_failure_waits(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    store = DigestStore(session_factory)
+    lease = timedelta(minutes=10)
+    claim = store.take(workspaces.a, "2026-11-16", "host-1", NOW, lease)
+    assert claim is not None and claim.attempt == 1
+    assert store.is_done_or_held(workspaces.a, "2026-11-16", NOW + lease - timedelta(seconds=1))
+    assert (
+        store.take(workspaces.a, "2026-11-16", "host-2", NOW + timedelta(minutes=9), lease) is None
+    )
+    # A transient failure: free for anyone from the time of the next try, not before.
+    retry_at = NOW + timedelta(minutes=1)
+    assert store.postpone(workspaces.a, claim, retry_at, "internal_error")
+    assert (
+        store.take(workspaces.a, "2026-11-16", "host-2", retry_at - timedelta(seconds=1), lease)
+        is None
+    )
+    assert not store.is_done_or_held(workspaces.a, "2026-11-16", retry_at)
+    again = store.take(workspaces.a, "2026-11-16", "host-2", retry_at, lease)
+    assert again is not None and (again.run_id, again.attempt) == (claim.run_id, 2)
+    # The first attempt can neither postpone nor complete what is no longer its own.
+    assert not store.postpone(workspaces.a, claim, retry_at, "internal_error")
+    assert not store.complete(workspaces.a, claim.run_id, "posted", retry_at, attempt=1)
+    assert store.complete(
+        workspaces.a, claim.run_id, "posted", retry_at, message_ts="1.2", attempt=2
+    )
+    assert store.is_done_or_held(workspaces.a, "2026-11-16", retry_at + 2 * lease)
+    assert store.take(workspaces.a, "2026-11-16", "host-3", retry_at + 2 * lease, lease) is None
+    # Another workspace's run of the same period is its own.
+    assert not store.is_done_or_held(workspaces.b, "2026-11-16", NOW)
+
+
 # -- digest content ----------------------------------------------------------------------------
 
 

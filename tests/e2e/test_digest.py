@@ -225,6 +225,85 @@ def test_not_in_channel_joins_and_retries(
     assert emulator.state.calls_to("conversations.join")
 
 
+def lapse_leases(bot: BotProcess) -> None:
+    """As if the lease of every claimed run had run out (ten minutes passed)."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(DigestRun)
+                .where(DigestRun.status == "claimed")
+                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()
+
+
+def posts_to(emulator: EmulatorServer, channel: str) -> list[int]:
+    return [
+        c.status
+        for c in emulator.state.calls_to("chat.postMessage")
+        if c.args.get("channel") == channel
+    ]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "hang",  # killed before the post reached Slack
+        "delay_after",  # killed after the post reached the channel, before the bot heard back
+    ],
+)
+def test_a_digest_whose_poster_is_killed_is_posted_exactly_once(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    reply_text(slack, "digest channel #general")
+    emulator.state.inject_fault(
+        "chat.postMessage", fault, seconds=60, match={"channel": "C0GENERAL"}
+    )
+    make_due(bot)  # the server's scheduler claims the digest within a second and posts
+    wait_for(lambda: posts_to(emulator, "C0GENERAL"), message="the digest's post under way")
+    if fault == "delay_after":
+        wait_for(lambda: digests_in(slack, "C0GENERAL"), message="the post in the channel")
+    assert bot.process is not None
+    bot.process.kill()  # SIGKILL: no cleanup, the claim stays as it was
+    bot.process.wait()
+    assert [status for status, _ in runs(bot)] == ["claimed"]
+
+    bot.start()
+    run_cron(bot)  # within the dead claimer's lease, nobody else posts
+    assert [status for status, _ in runs(bot)] == ["claimed"]
+    lapse_leases(bot)
+    wait_for(lambda: runs(bot) == [("posted", None)], message="the run taken over and posted")
+    run_cron(bot)
+    assert len(digests_in(slack, "C0GENERAL")) == 1
+    # After the cut post the new attempt found it in the channel and posted nothing.
+    assert len(posts_to(emulator, "C0GENERAL")) == (1 if fault == "delay_after" else 2)
+    assert slack.state.messages_in("D0MANAGER") == []  # nothing failed, nobody is alarmed
+
+
+def test_a_digest_that_meets_server_errors_is_tried_again_later(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    reply_text(slack, "digest channel #general")
+    # Two 500s: the client's own retry meets the second one too.
+    emulator.state.inject_fault(
+        "chat.postMessage", "http_500", times=2, match={"channel": "C0GENERAL"}
+    )
+    make_due(bot)
+    wait_for(
+        lambda: runs(bot) == [("claimed", "internal_error")],
+        message="the run waiting for its next try",
+    )
+    run_cron(bot)  # not before the next try's time
+    assert posts_to(emulator, "C0GENERAL") == [500, 500]
+    assert digests_in(slack, "C0GENERAL") == [] and slack.state.messages_in("D0MANAGER") == []
+    lapse_leases(bot)  # the next try's time has come
+    wait_for(lambda: runs(bot) == [("posted", None)], message="the digest posted on the next try")
+    assert len(digests_in(slack, "C0GENERAL")) == 1
+    assert posts_to(emulator, "C0GENERAL") == [500, 500, 200]
+
+
 @pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
 def test_a_channel_error_is_recorded_and_the_configurer_told(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, error: str

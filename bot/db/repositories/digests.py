@@ -115,11 +115,12 @@ class DigestRepository:
         *,
         now: datetime,
         status: Literal["claimed", "missed"] = "claimed",
+        lease_until: datetime | None = None,
     ) -> int | None:
-        """Claim the digest of `period_key` for this caller: the run's id, or None when
-        another process (or an earlier run) already holds it. Commit right away so others
-        see the claim, post, then `complete_run`. `status="missed"` records a period that is
-        past its grace; it is complete as it is written."""
+        """Claim the digest of `period_key` for this caller until `lease_until`: the run's
+        id, or None when another process (or an earlier run) already holds it. Commit right
+        away so others see the claim, post, then `complete_run`. `status="missed"` records a
+        period that is past its grace; it is complete as it is written."""
         return insert_if_absent(
             session,
             DigestRun,
@@ -130,8 +131,70 @@ class DigestRepository:
                 "claimed_by": claimed_by[:100],
                 "claimed_at": now,
                 "completed_at": None if status == "claimed" else now,
+                "lease_until": lease_until if status == "claimed" else None,
+                "attempts": 1,
             },
             ["workspace_id", "period_key"],
+        )
+
+    @staticmethod
+    def take_over_run(
+        session: Session,
+        workspace_id: int,
+        period_key: str,
+        claimed_by: str,
+        *,
+        now: datetime,
+        lease_until: datetime,
+    ) -> DigestRun | None:
+        """Take over a claimed run whose lease is over (its claimer died, or a transient
+        failure set the time of the next try): the run, now this caller's, with its attempt
+        counted; None when it is not claimed, still leased, or another process took it first.
+        The guard is the attempt count this caller saw, so exactly one taker wins."""
+        run = DigestRepository.get_run(session, workspace_id, period_key)
+        if run is None or run.status != "claimed":
+            return None
+        if run.lease_until is not None and run.lease_until > now:
+            return None
+        seen = run.attempts
+        taken = guarded_update(
+            session,
+            DigestRun,
+            [
+                DigestRun.id == run.id,
+                DigestRun.workspace_id == workspace_id,
+                DigestRun.status == "claimed",
+                DigestRun.attempts == seen,
+            ],
+            {"claimed_by": claimed_by[:100], "lease_until": lease_until, "attempts": seen + 1},
+        )
+        if not taken:
+            return None
+        session.refresh(run)
+        return run
+
+    @staticmethod
+    def postpone_run(
+        session: Session,
+        workspace_id: int,
+        run_id: int,
+        attempt: int,
+        *,
+        retry_at: datetime,
+        error: str,
+    ) -> bool:
+        """A transient failure: keep the run claimed, free for any process from `retry_at`.
+        False if the run is no longer this attempt's (taken over, or completed)."""
+        return guarded_update(
+            session,
+            DigestRun,
+            [
+                DigestRun.id == run_id,
+                DigestRun.workspace_id == workspace_id,
+                DigestRun.status == "claimed",
+                DigestRun.attempts == attempt,
+            ],
+            {"lease_until": retry_at, "error": error[:200]},
         )
 
     @staticmethod
@@ -199,18 +262,22 @@ class DigestRepository:
         channel_id: str | None = None,
         message_ts: str | None = None,
         error: str | None = None,
+        attempt: int | None = None,
     ) -> bool:
         """Finish a claimed run: `posted` (with its message, or a note why nothing was posted)
-        or `failed` (with the error). False when it is not a `claimed` run of this workspace:
-        a run is completed once."""
+        or `failed` (with the error). False when it is not a `claimed` run of this workspace,
+        or (given `attempt`) no longer that attempt's: a run is completed once."""
+        where = [
+            DigestRun.id == run_id,
+            DigestRun.workspace_id == workspace_id,
+            DigestRun.status == "claimed",
+        ]
+        if attempt is not None:
+            where.append(DigestRun.attempts == attempt)
         return guarded_update(
             session,
             DigestRun,
-            [
-                DigestRun.id == run_id,
-                DigestRun.workspace_id == workspace_id,
-                DigestRun.status == "claimed",
-            ],
+            where,
             {
                 "status": status,
                 "completed_at": now,
