@@ -221,6 +221,9 @@ class SlackDriver:
         }
         if thread_ts:
             event["thread_ts"] = thread_ts
+            parent = self.state.find_message(where["id"], thread_ts)
+            if parent is not None and thread_ts != ts:  # Slack names who started the thread
+                event["parent_user_id"] = parent.get("user")
         headers = {}
         if retry_num:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

@@ -9,6 +9,7 @@ to `services.background`, and return at once.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -29,25 +30,62 @@ SORRY_UNEXPECTED = (
 )
 
 
-def report_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:
-    """Last line of defence: log it, tell the user briefly, never show a traceback."""
+def report_error(
+    error: Exception, body: dict[str, Any], respond: Any = None, client: Any = None
+) -> None:
+    """Last line of defence: log it, tell the person who asked briefly, never a traceback.
+
+    Commands and clicks on messages answer through their response_url; a typed reply in a
+    thread gets an ephemeral there; a modal submission or a click on Home (no channel to
+    answer in) gets a direct message."""
     log.error("error while handling a Slack request", exc_info=error)
     message = SORRY_DATABASE if isinstance(error, OperationalError) else SORRY_UNEXPECTED
-    if respond is not None and body.get("response_url"):
-        try:
+    try:
+        if respond is not None and body.get("response_url"):
             respond(text=message, response_type="ephemeral", replace_original=False)
-        except Exception:  # the user can't be told; the log has it
-            log.warning("could not tell the user about the error", exc_info=True)
+            return
+        author = _author(body)
+        if client is None or author is None:
+            return
+        user, channel, thread_ts = author
+        if channel is None:
+            client.chat_postMessage(channel=user, text=message)
+        else:
+            client.chat_postEphemeral(channel=channel, user=user, text=message, thread_ts=thread_ts)
+    except Exception:  # the user can't be told; the log has it
+        log.warning("could not tell the user about the error", exc_info=True)
+
+
+def _author(body: dict[str, Any]) -> tuple[str, str | None, str | None] | None:
+    """(user, channel or None for a DM, thread) of whoever sent `body`, if Slack says."""
+    event = body.get("event")
+    if isinstance(event, dict):
+        # Only a reply in one of the bot's threads: people talking elsewhere while the
+        # database is down must not each get an apology for something they never asked.
+        bots = {a.get("user_id") for a in body.get("authorizations") or [] if isinstance(a, dict)}
+        user, channel, thread = event.get("user"), event.get("channel"), event.get("thread_ts")
+        if event.get("parent_user_id") not in bots - {None}:
+            return None
+        if isinstance(user, str) and isinstance(channel, str) and isinstance(thread, str):
+            return user, channel, thread
+        return None
+    user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+    return (user, None, None) if isinstance(user, str) else None
 
 
 def run_in_background(
-    services: Services, work: Callable[[], None], *, body: dict[str, Any], respond: Any = None
+    services: Services,
+    work: Callable[[], None],
+    *,
+    body: dict[str, Any],
+    respond: Any = None,
+    client: Any = None,
 ) -> None:
     def guarded() -> None:
         try:
             work()
         except Exception as error:
-            report_error(error, body, respond)
+            report_error(error, body, respond, client)
 
     services.background.submit(guarded)
 
@@ -59,9 +97,17 @@ def _already_acked(*args: Any, **kwargs: Any) -> None:
 def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
     """Ack straight away (events are acked by Bolt), then run `listener` in the background.
 
-    The listener must take `services`; Bolt reads the wrapped function's parameters
-    (through functools.wraps) to decide which arguments to pass.
+    The listener must take `services`. Bolt passes a listener the arguments its signature
+    names (reading it through `inspect.unwrap`); the wrapper shows Bolt a signature of its
+    own, the listener's plus `body`, `respond` and `client`, so a failure can always be told
+    to whoever asked, and it passes the listener only what the listener asked for.
     """
+    wanted = inspect.signature(listener).parameters
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for name in ("body", "respond", "client")
+        if name not in wanted
+    ]
 
     @functools.wraps(listener)
     def acknowledged(**kwargs: Any) -> None:
@@ -69,11 +115,17 @@ def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
         if ack is not None:
             ack()
             kwargs["ack"] = _already_acked
+        own = {name: value for name, value in kwargs.items() if name in wanted}
         run_in_background(
             kwargs["services"],
-            lambda: listener(**kwargs),
+            lambda: listener(**own),
             body=kwargs.get("body") or {},
             respond=kwargs.get("respond"),
+            client=kwargs.get("client"),
         )
 
+    del acknowledged.__wrapped__  # type: ignore[attr-defined]  # Bolt must read this signature
+    acknowledged.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*wanted.values(), *extra]
+    )
     return acknowledged

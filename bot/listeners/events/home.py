@@ -113,4 +113,4 @@ def save_digest_settings(
         )
         publish(ctx)
 
-    run_in_background(services, work, body=body)
+    run_in_background(services, work, body=body, client=client)

@@ -80,4 +80,5 @@ def submit(
         services,
         lambda: HireDesk(services, client).act(origin, conversation_id, event, what),
         body=body,
+        client=client,
     )
