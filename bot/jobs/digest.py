@@ -31,6 +31,7 @@ from bot.core.digest import (
     period_label,
 )
 from bot.core.log_views import SettingsView
+from bot.core.visibility import Audience
 from bot.hiring.digest import DigestStore
 from bot.services import Services
 from bot.slack.deliver import Delivery, post_problem
@@ -157,6 +158,7 @@ def _post(
         settings.workspace_id,
         *period_bounds(settings.schedule, due),
         workspace_url(client),
+        audience=Audience.posted_in(settings.channel_id),
         schedule=settings.schedule,
     )
     workspace_id = settings.workspace_id
