@@ -75,7 +75,8 @@ def log_page(
             "`/hire show <id>` for one decision in full · `/hire list open|decided|cancelled|all`"
         )
     )
-    return render(blocks, f"{len(page.rows)} hiring conversations")
+    shown = len(page.rows)
+    return render(blocks, f"{shown} hiring conversation{'' if shown == 1 else 's'}")
 
 
 def hidden_line(count: int) -> str:
