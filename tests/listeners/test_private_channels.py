@@ -13,12 +13,16 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from bot.db.migrate import REPO_ROOT
+from bot.db.models import Decision, DigestSettings
 from bot.emulator import SlackDriver, wait_for
+from bot.jobs.digest import post_due_digests
 from bot.runtime import Runtime
 from tests.e2e.test_hire import STARTUP_ANSWERS, buttons, everything
 
@@ -240,18 +244,23 @@ def digests_in(slack: SlackDriver, channel: str) -> list[str]:
 def test_a_digest_posted_elsewhere_counts_it_and_one_posted_in_the_channel_names_it(
     slack: SlackDriver, private_decision: None
 ) -> None:
+    start(slack, EXEC, "Chief of staff")  # still waiting for answers
     assert "posted here" in hire(slack, ADMIN, "digest channel #general")["text"]
     assert "Posted this week's digest" in hire(slack, ADMIN, "digest now")["text"]
     (general,) = digests_in(slack, "C0GENERAL")
     hides_everything_of_it(general)
+    assert "Chief of staff" not in general
     assert PUBLIC_TITLE in general
     assert "2 decisions so far this week" in general
     assert ":lock: 1 decision in a private channel" in general
+    assert "Waiting for input (1)" in general
+    assert ":lock: 1 conversation in a private channel" in general
     # Posted to the private channel itself, its readers may read it.
     assert "posted here" in hire(slack, ADMIN, "digest channel #exec-hiring")["text"]
     hire(slack, ADMIN, "digest now")
     (own,) = digests_in(slack, EXEC)
-    assert TITLE in own and PUBLIC_TITLE in own and "private channel" not in own
+    assert TITLE in own and PUBLIC_TITLE in own and "Chief of staff" in own
+    assert "private channel" not in own
 
 
 def test_a_preview_shows_a_non_member_no_more_than_the_count(
@@ -310,3 +319,28 @@ def test_who_is_in_a_channel_is_asked_once_per_page_not_per_row(
         assert "Chief of staff" in everything(hire(slack, MEMBER, "list"))
     # Two rows in #exec-hiring, three requests: one call, then the brief cache.
     assert len(slack.state.calls_to("conversations.members")) - before <= 1
+
+
+def test_the_scheduled_digest_counts_it_in_another_channel(
+    app: Runtime, slack: SlackDriver, private_decision: None
+) -> None:
+    """The weekly job, not only `/hire digest now`: posted in #general, a count."""
+    hire(slack, ADMIN, "digest channel #general")
+    now = datetime.now(UTC)
+    due = now - timedelta(minutes=5)
+    with app.session_factory.begin() as session:
+        session.execute(update(Decision).values(decided_at=now - timedelta(minutes=10)))
+        session.execute(
+            update(DigestSettings).values(
+                weekday=due.weekday(),
+                hour=due.hour,
+                minute=due.minute,
+                timezone="UTC",
+                updated_at=now - timedelta(days=6.5),
+            )
+        )
+    assert post_due_digests(app.services, app.clients, "test") == 1
+    (general,) = digests_in(slack, "C0GENERAL")
+    hides_everything_of_it(general)
+    assert "2 decisions this week" in general and PUBLIC_TITLE in general
+    assert ":lock: 1 decision in a private channel" in general
