@@ -698,6 +698,7 @@ def click_costs(
 def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
     from sqlalchemy import insert
 
+    from bot.core.visibility import Audience
     from bot.db.migrate import upgrade_to_head
     from bot.db.models import Decision, HiringConversation, Workspace
     from bot.db.session import make_engine, make_session_factory
@@ -774,7 +775,13 @@ def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
         digest = None
         for _ in range(20):
             started = time.perf_counter()
-            digest = store.build(1, now - timedelta(days=7), now, "https://acme.slack.com")
+            digest = store.build(
+                1,
+                now - timedelta(days=7),
+                now,
+                "https://acme.slack.com",
+                audience=Audience.posted_in("C0HIRING"),
+            )
             timings.append((time.perf_counter() - started) * 1000)
         assert digest is not None
         median = statistics.median(timings)

@@ -37,7 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN); good for local use")
     sub.add_parser("migrate", help="upgrade the database to the newest schema")
     sub.add_parser("digest", help="post the digests that are due now (for cron) and exit")
-    export = sub.add_parser("export", help="write a workspace's decision log as CSV")
+    export = sub.add_parser(
+        "export",
+        help="write a workspace's decision log as CSV: every decision, private channels "
+        "included (operator export)",
+    )
     export.add_argument("--team", required=True, help="Slack team id, e.g. T0123ABC")
     export.add_argument("--enterprise", default="", help="Enterprise Grid id, if any")
     export.add_argument("--since", default=None, help="only decisions on or after YYYY-MM-DD")

@@ -75,6 +75,8 @@ DEFAULT_BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "groups:read",
+    "im:read",
+    "mpim:read",
     "im:write",
     "files:write",
     "users:read",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.slack.people import BriefCache
+from bot.slack.visibility import CHANNEL_TTL_SECONDS
 
 
 class ConversationLocks:
@@ -54,3 +55,6 @@ class Services:
     conversation_locks: ConversationLocks = field(default_factory=lambda: ConversationLocks())
     # Names of the workspace's people, asked of Slack once per few minutes, not per row.
     people: BriefCache = field(default_factory=BriefCache)
+    # Who is in which private channel, and which channels are private: asked of Slack once
+    # a minute per channel, so listing the log costs no call per row.
+    channels: BriefCache = field(default_factory=lambda: BriefCache(ttl=CHANNEL_TTL_SECONDS))

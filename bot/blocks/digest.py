@@ -18,6 +18,7 @@ from bot.blocks.common import (
 from bot.blocks.text import user_text
 from bot.core.digest import Digest, describe_wait
 from bot.core.digest import Schedule as DigestSchedule
+from bot.core.visibility import private_count
 
 MAX_DECISIONS_SHOWN = 15
 MAX_WAITING_SHOWN = 8
@@ -69,10 +70,12 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
         hidden = len(digest.decisions) - MAX_DECISIONS_SHOWN
         if hidden > 0:
             lines.append(f"_…and {hidden} more — see `/hire list decided` or the bot's Home tab._")
+        if digest.hidden_decisions:
+            lines.append(f"• :lock: {private_count(digest.hidden_decisions)}")
         blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section(f":zzz: No decisions {week}."))
-    if digest.waiting:
+    if digest.waiting_total:
         blocks.append(divider())
         lines = []
         for w in digest.waiting[:MAX_WAITING_SHOWN]:
@@ -85,15 +88,21 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
         hidden = len(digest.waiting) - MAX_WAITING_SHOWN
         if hidden > 0:
             lines.append(f"_…and {hidden} more — `/hire list open`._")
+        if digest.hidden_waiting:
+            lines.append(f"• :lock: {private_count(digest.hidden_waiting, 'conversation')}")
         blocks.append(
-            section(f"*:hourglass: Waiting for input ({len(digest.waiting)})*\n" + "\n".join(lines))
+            section(
+                f"*:hourglass: Waiting for input ({digest.waiting_total})*\n" + "\n".join(lines)
+            )
         )
     if digest.trend:
         top = max(count for _, count in digest.trend)
         trend = "\n".join(f"`{label}` {_bar(count, top)} {count}" for label, count in digest.trend)
         blocks.append(context(f"*Decisions per week*\n{trend}"))
     plural = "" if digest.total == 1 else "s"
-    fallback = f"{title}: {digest.total} decision{plural}, {len(digest.waiting)} waiting for input."
+    fallback = (
+        f"{title}: {digest.total} decision{plural}, {digest.waiting_total} waiting for input."
+    )
     if digest.missed:  # the notification says it too
         fallback += f" {len(digest.missed)} earlier digest(s) not posted: the bot was offline."
     return render(blocks, fallback)

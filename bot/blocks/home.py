@@ -25,9 +25,11 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.digest import describe_schedule
+from bot.blocks.log import hidden_line, unchecked_line
 from bot.blocks.text import BLOCKS_PER_VIEW, user_text
 from bot.core.digest import WEEKDAYS
 from bot.core.log_views import HomeView, LogRow, SettingsView
+from bot.core.visibility import private_count
 
 DIGEST_SETTINGS_ACTION = "home_digest_settings"
 DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
@@ -51,13 +53,28 @@ def home_view(user: str, home: HomeView) -> dict[str, Any]:
         section(f"Hi <@{user}>! Start a decision in any channel with `/hire <position>`."),
     ]
     blocks += [divider(), section("*Your open conversations*")]
-    blocks += [_row(r) for r in home.mine[:MAX_ROWS]] or [context("Nothing waiting on you.")]
+    blocks += [_row(r) for r in home.mine[:MAX_ROWS]]
+    if home.hidden_mine:
+        blocks.append(context(hidden_line(home.hidden_mine)))
+    elif not home.mine:
+        blocks.append(context("Nothing waiting on you."))
     blocks += [divider(), section("*Recent decisions*")]
-    blocks += [_row(r) for r in home.recent[:MAX_ROWS]] or [context("No decisions yet.")]
-    total = sum(home.quarter_counts.values())
+    blocks += [_row(r) for r in home.recent[:MAX_ROWS]]
+    if home.hidden_recent:
+        blocks.append(context(hidden_line(home.hidden_recent)))
+    elif not home.recent:
+        blocks.append(context("No decisions yet."))
+    if home.unchecked:
+        blocks.append(context(unchecked_line(home.unchecked)))
+    total = sum(home.quarter_counts.values()) + home.hidden_quarter
     counts = " · ".join(
-        f"{OUTCOME_EMOJI.get(k, '')} {outcome_label(k)}: *{v}*"
-        for k, v in sorted(home.quarter_counts.items(), key=lambda kv: -kv[1])
+        [
+            *(
+                f"{OUTCOME_EMOJI.get(k, '')} {outcome_label(k)}: *{v}*"
+                for k, v in sorted(home.quarter_counts.items(), key=lambda kv: -kv[1])
+            ),
+            *([f":lock: {private_count(home.hidden_quarter)}"] if home.hidden_quarter else []),
+        ]
     )
     blocks += [
         divider(),

@@ -22,6 +22,7 @@ from bot.blocks.common import (
 from bot.blocks.text import slack_date, user_text
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
+from bot.core.visibility import private_count
 
 MORE_ACTION = "hire_list_more"
 STATE_LABEL = {
@@ -53,7 +54,7 @@ def log_page(
     by = f" by {user_text(person_name, 80)}" if person_name else ""
     since = f" since {user_text(since_text, 20)}" if since_text else ""
     blocks: list[Any] = [header(f"Hiring decisions — {filter_}{by}{since}")]
-    if not page.rows:
+    if not page.rows and not page.hidden:
         blocks.append(section("Nothing here yet. Start one with `/hire <position>`."))
     for row in page.rows:
         blocks.append(
@@ -63,6 +64,10 @@ def log_page(
                 f"{_link(row)}"
             )
         )
+    if page.hidden:
+        blocks.append(section(hidden_line(page.hidden)))
+    if page.unchecked:
+        blocks.append(context(unchecked_line(page.unchecked)))
     if page.has_more:
         blocks.append(actions(button("More", MORE_ACTION, more_value)))
     blocks.append(
@@ -70,7 +75,22 @@ def log_page(
             "`/hire show <id>` for one decision in full · `/hire list open|decided|cancelled|all`"
         )
     )
-    return render(blocks, f"{len(page.rows)} hiring conversations")
+    shown = len(page.rows)
+    return render(blocks, f"{shown} hiring conversation{'' if shown == 1 else 's'}")
+
+
+def hidden_line(count: int) -> str:
+    """Conversations in private channels the reader is not in: a number, never a title."""
+    whose = "its members see it" if count == 1 else "their members see them"
+    return f":lock: {private_count(count)} — only {whose}."
+
+
+def unchecked_line(error: str) -> str:
+    """Slack wouldn't say who is in a private channel: its conversations stay hidden."""
+    return (
+        f":warning: I couldn't check which private channels you're in (Slack said "
+        f"`{user_text(error, 40)}`), so their decisions are only counted. Try again in a minute."
+    )
 
 
 def history_line(event: EventRow) -> str:

@@ -202,14 +202,22 @@ class Digest:
     missed: tuple[str, ...] = ()
     # When part of this period was already posted early with `/hire digest now`.
     posted_early: str | None = None
+    # In private channels its readers can't see: counted, never named (bot.core.visibility).
+    hidden_decisions: int = 0
+    hidden_waiting: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Every decision of the period, the ones only counted included."""
+        return sum(self.counts.values()) + self.hidden_decisions
+
+    @property
+    def waiting_total(self) -> int:
+        return len(self.waiting) + self.hidden_waiting
 
     @property
     def quiet(self) -> bool:
-        return self.total == 0 and not self.waiting
+        return self.total == 0 and self.waiting_total == 0
 
 
 def build_digest(
@@ -222,6 +230,8 @@ def build_digest(
     so_far_since: str | None = None,
     missed: Sequence[str] = (),
     posted_early: str | None = None,
+    hidden_decisions: int = 0,
+    hidden_waiting: int = 0,
 ) -> Digest:
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -237,6 +247,8 @@ def build_digest(
         so_far_since=so_far_since,
         missed=tuple(missed),
         posted_early=posted_early,
+        hidden_decisions=hidden_decisions,
+        hidden_waiting=hidden_waiting,
     )
 
 

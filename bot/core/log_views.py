@@ -31,6 +31,10 @@ class LogPage:
     rows: tuple[LogRow, ...]
     offset: int
     has_more: bool
+    # Conversations the reader may not see (private channels they are not in): counted only.
+    hidden: int = 0
+    # Slack's error when it could not say which private channels the reader is in.
+    unchecked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class LogDetail:
 
     notes: tuple[NoteRow, ...]
     history: tuple[EventRow, ...]
+    # Started in a private channel: shown only to a reader who can see that channel.
+    private_channel: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,11 @@ class HomeView:
     recent: tuple[LogRow, ...]  # the latest decisions
     quarter_counts: dict[str, int]  # decisions this quarter, by outcome
     settings: SettingsView
+    # In private channels the user is not in: counted without titles or outcomes.
+    hidden_mine: int = 0
+    hidden_recent: int = 0
+    hidden_quarter: int = 0
+    unchecked: str | None = None
 
 
 def quarter_start(now: datetime) -> datetime:

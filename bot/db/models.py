@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +57,8 @@ class HiringConversation(Base):
         # The reminder job scans idle open conversations across workspaces.
         Index("ix_conversations_state_activity", "state", "last_activity_at"),
         Index("ix_conversations_thread", "workspace_id", "channel_id", "root_ts", unique=True),
+        # Which private channels a workspace's conversations are in, without a table scan.
+        Index("ix_conversations_private", "workspace_id", "private_channel", "channel_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,6 +66,9 @@ class HiringConversation(Base):
     title: Mapped[str] = mapped_column(Text)
     started_by: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
+    # Started in a private channel, a DM or a group DM: shown in full only to those who can
+    # read it (bot.core.visibility). False for rows from before this was stored.
+    private_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     root_ts: Mapped[str | None] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(20), default="in_progress")
     # Index of the question being asked; equals the number of questions when all are answered.

@@ -31,6 +31,16 @@ def _user(user: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _channel_name(channel: dict[str, Any]) -> str:
+    """What Slack puts in a slash command's `channel_name`: a DM is "directmessage" and a
+    private channel "privategroup", never their names."""
+    if channel["is_im"]:
+        return "directmessage"
+    if channel["is_private"]:
+        return "privategroup"
+    return str(channel["name"])
+
+
 def slash_command(
     user: dict[str, Any],
     channel: dict[str, Any],
@@ -45,7 +55,7 @@ def slash_command(
             "team_id": _team_id(user),
             "team_domain": _team(user)["domain"],
             "channel_id": channel["id"],
-            "channel_name": channel["name"],
+            "channel_name": _channel_name(channel),
             "user_id": user["id"],
             "user_name": user["name"],
             "command": command,

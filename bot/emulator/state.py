@@ -306,6 +306,31 @@ class EmulatorState:
                 self._bump()
             return self.channels[dm_id]
 
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        members: Collection[str],
+        is_private: bool = False,
+        bot_member: bool = True,
+        team: Team = DEFAULT_TEAM,
+    ) -> dict[str, Any]:
+        """A channel of `team` with these people in it (and the bot, when `bot_member`):
+        e.g. a private channel some of the team are not in."""
+        with self.lock:
+            self.channels[channel_id] = {
+                "id": channel_id,
+                "name": name,
+                "team": team.id,
+                "is_private": is_private,
+                "is_im": False,
+                "is_archived": False,
+                "members": {*members, *([team.bot_user_id] if bot_member else [])},
+            }
+            self._bump()
+            return self.channels[channel_id]
+
     def archive(self, channel_id: str) -> None:
         with self.lock:
             self.channels[channel_id]["is_archived"] = True

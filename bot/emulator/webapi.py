@@ -88,6 +88,7 @@ class WebApi:
             "conversations.info": self.conversations_info,
             "conversations.open": self.conversations_open,
             "conversations.list": self.conversations_list,
+            "conversations.members": self.conversations_members,
             "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "users.info": self.users_info,
@@ -219,11 +220,42 @@ class WebApi:
             self.state.touch()
         return {"channel": self._channel_json(channel)}
 
-    def conversations_info(self, args: dict[str, Any]) -> Result:
-        channel = self.state.channel_by_ref(str(args.get("channel") or ""), self.team.id)
+    def _visible_channel(self, ref: Any) -> dict[str, Any]:
+        """A channel the bot can see: any public one of its team, and the private channels,
+        DMs and group DMs it is in. Slack says `channel_not_found` for the others."""
+        channel = self.state.channel_by_ref(str(ref or ""), self.team.id)
         if channel is None:
             raise SlackError("channel_not_found")
-        return {"channel": self._channel_json(channel)}
+        if channel["is_private"] and self.team.bot_user_id not in channel["members"]:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def conversations_info(self, args: dict[str, Any]) -> Result:
+        return {"channel": self._channel_json(self._visible_channel(args.get("channel")))}
+
+    def conversations_members(self, args: dict[str, Any]) -> Result:
+        """The channel's members' ids, a page at a time: `limit` (Slack's default 100, at
+        most 1000) and an opaque `cursor` from the previous page's `next_cursor`, empty on
+        the last page."""
+        channel = self._visible_channel(args.get("channel"))
+        try:
+            limit = int(args.get("limit") or 100)
+        except (TypeError, ValueError):
+            raise SlackError("invalid_limit") from None
+        if limit < 1:
+            raise SlackError("invalid_limit")
+        limit = min(limit, 1000)
+        start = 0
+        if args.get("cursor"):
+            try:
+                start = int(base64.b64decode(str(args["cursor"]), validate=True).decode()[2:])
+            except (ValueError, binascii.Error, UnicodeDecodeError):
+                raise SlackError("invalid_cursor") from None
+        members = sorted(channel["members"])
+        page = members[start : start + limit]
+        more = start + limit < len(members)
+        cursor = base64.b64encode(f"o:{start + limit}".encode()).decode() if more else ""
+        return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
     def conversations_open(self, args: dict[str, Any]) -> Result:
         users = str(args.get("users") or "").split(",")

@@ -132,12 +132,27 @@ class Conversations:
 
     # -- starting ---------------------------------------------------------------------------
     def start(
-        self, team: Team, title: str, user: str, channel: str, now: datetime
+        self,
+        team: Team,
+        title: str,
+        user: str,
+        channel: str,
+        now: datetime,
+        *,
+        private_channel: bool,
     ) -> ConversationView:
+        """A new conversation; `private_channel` says whether only some people can read
+        `channel` (a private channel, a DM or a group DM)."""
         with self.sessions.begin() as session:
             workspace = self.workspace_id(session, team, now)
             conv = ConversationRepository.create(
-                session, workspace, title=title, started_by=user, channel_id=channel, now=now
+                session,
+                workspace,
+                title=title,
+                started_by=user,
+                channel_id=channel,
+                now=now,
+                private_channel=private_channel,
             )
             return self._view(session, conv)
 

@@ -26,8 +26,9 @@ from bot.core.digest import (
     trend_buckets,
 )
 from bot.core.log_views import SettingsView, thread_link
+from bot.core.visibility import Audience
 from bot.db.models import DigestSettings
-from bot.db.repositories import DecisionLogRepository, DigestRepository
+from bot.db.repositories import OPEN_STATES, DecisionLogRepository, DigestRepository
 from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
 
 
@@ -227,6 +228,7 @@ class DigestStore:
         end: datetime,
         workspace_url: str | None,
         *,
+        audience: Audience,
         schedule: Schedule | None = None,
         so_far: bool = False,
     ) -> Digest:
@@ -234,7 +236,10 @@ class DigestStore:
         next one, or now for the period in progress (`so_far`): its decisions, what still
         waits, the trend over the same weekly periods, the earlier digests that were missed
         and whether part of this period was posted early. `workspace_url` (auth.test's `url`)
-        makes the links. `schedule` defaults to the workspace's."""
+        makes the links. `schedule` defaults to the workspace's. `audience` is who will
+        read it (`Audience.posted_in(channel)` for a posted digest): a conversation in a
+        private channel it can't read is only counted. The trend counts every decision,
+        numbers only."""
         if schedule is None:
             schedule = self.settings(workspace_id).schedule
         due = next_due(schedule, start) if so_far else end
@@ -242,8 +247,18 @@ class DigestStore:
         keys = [period_key(schedule, d) for d in earlier]
         early = early_key(period_key(schedule, due))
         with self.sessions() as session:
-            decided = DecisionLogRepository.decided(session, workspace_id, since=start, until=end)
-            open_conversations = DecisionLogRepository.waiting(session, workspace_id, WAITING_LIMIT)
+            decided = DecisionLogRepository.decided(
+                session, workspace_id, audience=audience, since=start, until=end
+            )
+            hidden_decisions = DecisionLogRepository.hidden_decisions(
+                session, workspace_id, audience=audience, since=start, until=end
+            )
+            open_conversations = DecisionLogRepository.waiting(
+                session, workspace_id, WAITING_LIMIT, audience
+            )
+            hidden_waiting = DecisionLogRepository.hidden_conversations(
+                session, workspace_id, states=OPEN_STATES, audience=audience
+            )
             trend = [
                 (label, DecisionLogRepository.count_decided(session, workspace_id, a, b))
                 for label, a, b in trend_buckets(schedule, start, end)
@@ -295,4 +310,6 @@ class DigestStore:
             so_far_since=describe_due(schedule, start) if so_far else None,
             missed=missed,
             posted_early=posted_early,
+            hidden_decisions=hidden_decisions,
+            hidden_waiting=hidden_waiting,
         )

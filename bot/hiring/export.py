@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.recommendation import lead_words_for
+from bot.core.visibility import Audience
 from bot.db.repositories import DecisionLogRepository
 
 COLUMNS = (
@@ -54,15 +55,19 @@ def decisions_csv(
     workspace_id: int,
     since: datetime | None = None,
     name_of: Callable[[str], str] | None = None,
+    *,
+    audience: Audience,
 ) -> tuple[str, int]:
-    """The workspace's decisions (decided since `since`, if given), oldest first, and how
-    many there are. `name_of` gives a person's name for an id (the Slack export passes a
-    directory that asks Slack once per person); without it the name columns stay empty.
+    """The workspace's decisions `audience` may read (decided since `since`, if given),
+    oldest first, and how many there are. The export from Slack is for the person who
+    asks; the operator's, from the command line, is for everything (`Audience.operator`).
+    `name_of` gives a person's name for an id (the Slack export passes a directory that
+    asks Slack once per person); without it the name columns stay empty.
 
     The rows are read in one transaction and written after it, so no Slack call is made
     while the transaction is open."""
     with session_factory() as session:
-        found = DecisionLogRepository.decided(session, workspace_id, since=since)
+        found = DecisionLogRepository.decided(session, workspace_id, audience=audience, since=since)
         rows = [
             (
                 conv.id,

@@ -1,6 +1,7 @@
 """Reading the decision log: pages of conversations, one conversation's notes and history,
 and the Home tab. Each is one read transaction through the repositories, scoped to one
-workspace; no SQL here."""
+workspace; no SQL here. Each read is for an audience (`bot.core.visibility`): what it may
+not read in full is counted, never shown."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from bot.core.log_views import (
     quarter_start,
     thread_link,
 )
+from bot.core.visibility import Audience
 from bot.db.models import Decision, HiringConversation
 from bot.db.repositories import (
+    ConversationRepository,
     DecisionLogRepository,
     DecisionRepository,
     DigestRepository,
@@ -60,24 +63,41 @@ def _page(
     offset: int,
     limit: int,
     workspace_url: str | None,
+    audience: Audience,
 ) -> LogPage:
+    states = LIST_STATES.get(filter_, LIST_STATES["all"])
     # One row more than the page tells whether a "More" button is needed.
     found = DecisionLogRepository.page(
         session,
         workspace_id,
-        states=LIST_STATES.get(filter_, LIST_STATES["all"]),
+        states=states,
+        audience=audience,
         started_by=user_id or None,
         created_since=since,
         offset=offset,
         limit=limit + 1,
     )
+    hidden = DecisionLogRepository.hidden_conversations(
+        session,
+        workspace_id,
+        states=states,
+        audience=audience,
+        started_by=user_id or None,
+        created_since=since,
+    )
     rows = tuple(_row(conv, decision, workspace_url) for conv, decision in found[:limit])
-    return LogPage(rows, offset, len(found) > limit)
+    return LogPage(rows, offset, len(found) > limit, hidden, audience.unchecked)
 
 
 class DecisionLog:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.sessions = session_factory
+
+    def private_channels(self, workspace_id: int) -> list[tuple[str, str]]:
+        """(channel, started by) of the conversations in private channels: what to ask
+        Slack about before reading for a person."""
+        with self.sessions() as session:
+            return DecisionLogRepository.private_channels(session, workspace_id)
 
     def page(
         self,
@@ -88,20 +108,44 @@ class DecisionLog:
         offset: int = 0,
         limit: int = PAGE_SIZE,
         workspace_url: str | None = None,
+        *,
+        audience: Audience,
     ) -> LogPage:
-        """Posted conversations, newest first; `workspace_url` (auth.test's `url`) makes
-        each row's thread link."""
+        """Posted conversations `audience` may read, newest first, and how many others;
+        `workspace_url` (auth.test's `url`) makes each row's thread link."""
         with self.sessions() as session:
             return _page(
-                session, workspace_id, filter_, user_id, since, offset, limit, workspace_url
+                session,
+                workspace_id,
+                filter_,
+                user_id,
+                since,
+                offset,
+                limit,
+                workspace_url,
+                audience,
+            )
+
+    def hidden_decisions(
+        self, workspace_id: int, audience: Audience, since: datetime | None = None
+    ) -> int:
+        """How many decisions (since `since`) `audience` may not read: what an export for
+        it leaves out."""
+        with self.sessions() as session:
+            return DecisionLogRepository.hidden_decisions(
+                session, workspace_id, audience=audience, since=since
             )
 
     def detail(self, workspace_id: int, conversation_id: int) -> LogDetail:
-        """The notes kept with a conversation and its decision's history, oldest first."""
+        """The notes kept with a conversation and its decision's history, oldest first,
+        and whether it is in a private channel (the caller shows it only to those who
+        may read that channel)."""
         with self.sessions() as session:
             notes = NoteRepository.list(session, workspace_id, conversation_id)
             events = DecisionRepository.events(session, workspace_id, conversation_id)
+            conv = ConversationRepository.get(session, workspace_id, conversation_id)
             return LogDetail(
+                private_channel=conv is not None and conv.private_channel,
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
                 history=tuple(
                     EventRow(e.kind, e.from_outcome, e.to_outcome, e.reason, e.actor, e.created_at)
@@ -110,20 +154,45 @@ class DecisionLog:
             )
 
     def home(
-        self, workspace_id: int, user_id: str, now: datetime, workspace_url: str | None
+        self,
+        workspace_id: int,
+        user_id: str,
+        now: datetime,
+        workspace_url: str | None,
+        *,
+        audience: Audience,
     ) -> HomeView:
         """The Home tab: the user's open conversations, the latest decisions, this quarter's
-        decisions by outcome, and the digest settings, read in one transaction."""
+        decisions by outcome, and the digest settings, read in one transaction; what
+        `audience` (the user) may not read is only counted."""
         with self.sessions() as session:
-            mine = _page(session, workspace_id, "open", user_id, None, 0, HOME_ROWS, workspace_url)
-            recent = _page(
-                session, workspace_id, "decided", None, None, 0, HOME_ROWS, workspace_url
+            mine = _page(
+                session, workspace_id, "open", user_id, None, 0, HOME_ROWS, workspace_url, audience
             )
-            counts = DecisionLogRepository.outcome_counts(session, workspace_id, quarter_start(now))
+            recent = _page(
+                session,
+                workspace_id,
+                "decided",
+                None,
+                None,
+                0,
+                HOME_ROWS,
+                workspace_url,
+                audience,
+            )
+            quarter = quarter_start(now)
+            counts = DecisionLogRepository.outcome_counts(session, workspace_id, quarter, audience)
+            hidden_quarter = DecisionLogRepository.hidden_decisions(
+                session, workspace_id, audience=audience, since=quarter
+            )
             settings = DigestRepository.get_settings(session, workspace_id)
             return HomeView(
                 mine=mine.rows,
                 recent=recent.rows,
                 quarter_counts=counts,
                 settings=settings_view(workspace_id, settings),
+                hidden_mine=mine.hidden,
+                hidden_recent=recent.hidden,
+                hidden_quarter=hidden_quarter,
+                unchecked=audience.unchecked,
             )

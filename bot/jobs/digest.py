@@ -31,6 +31,7 @@ from bot.core.digest import (
     period_label,
 )
 from bot.core.log_views import SettingsView
+from bot.core.visibility import Audience
 from bot.hiring.digest import DigestStore, RunClaim
 from bot.services import Services
 from bot.slack.deliver import Delivery, failure_code, is_transient, post_problem
@@ -171,6 +172,7 @@ def _post(
         workspace_id,
         *period_bounds(settings.schedule, due),
         workspace_url(client),
+        audience=Audience.posted_in(settings.channel_id),
         schedule=settings.schedule,
     )
     if digest.quiet and not settings.post_when_quiet:

@@ -1,4 +1,7 @@
-"""`hiring-bot export`: a workspace's decision log as CSV, from the command line."""
+"""`hiring-bot export`: a workspace's decision log as CSV, from the command line.
+
+It is the operator's: every decision, private channels and DMs included, unlike
+`/hire export` in Slack, which leaves out what the person asking can't see. It says so."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.core.visibility import Audience
 from bot.db.repositories import WorkspaceRepository
 from bot.db.session import make_engine, make_session_factory
 from bot.hiring.export import decisions_csv
@@ -29,7 +33,13 @@ def export_cli(
         if workspace is None:
             print(f"hiring-bot: no workspace {team_id} in this database", file=sys.stderr)
             return 1
-        content, count = decisions_csv(sessions, workspace.id, since_at)
+        print(
+            "hiring-bot: exporting every conversation, private channels included (operator export)",
+            file=sys.stderr,
+        )
+        content, count = decisions_csv(
+            sessions, workspace.id, since_at, audience=Audience.operator()
+        )
     finally:
         engine.dispose()
     if out == "-":

@@ -28,6 +28,7 @@ from bot.core.hire import Acted, ActResult, ConversationView, NotDone
 from bot.hiring.conversations import Conversations, Team
 from bot.services import Services
 from bot.slack.deliver import Delivery, error_code, post_problem
+from bot.slack.visibility import ChannelAccess
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Origin:
     channel: str
     clicked_ts: str | None = None
     trigger_id: str | None = None
+    # The slash command's `channel_name`: "privategroup"/"directmessage" say it is private.
+    channel_name: str | None = None
 
 
 def origin_of(body: dict[str, Any], context: dict[str, Any]) -> Origin:
@@ -150,6 +153,7 @@ class HireDesk:
         self.criteria = criteria or load_criteria()
         self.conversations = Conversations(services.session_factory, self.criteria)
         self.delivery = Delivery(client)
+        self.channels = ChannelAccess(client, services.channels)
 
     def act(
         self,
@@ -205,7 +209,12 @@ class HireDesk:
         """Open a conversation: the root message in the channel, then the first question in
         its thread. None when it started; otherwise what to tell the person who asked."""
         now = self.services.clock.now()
-        view = self.conversations.start(origin.team, title, origin.user, origin.channel, now)
+        # Stored with the conversation, so the log shows it only to those who can read the
+        # channel (bot.core.visibility) without asking Slack for every row.
+        private = self.channels.is_private(origin.channel, origin.channel_name)
+        view = self.conversations.start(
+            origin.team, title, origin.user, origin.channel, now, private_channel=private
+        )
         try:
             root_ts = self.delivery.post(origin.channel, plans.root(view))
         except SlackApiError as error:

@@ -1,7 +1,7 @@
 """digest run lease and attempts
 
 Revision ID: 5d0b7e91c2a4
-Revises: 37ae2833efd3
+Revises: 9c4e1f2a7b35
 Create Date: 2026-11-24 00:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "5d0b7e91c2a4"
-down_revision: str | None = "37ae2833efd3"
+down_revision: str | None = "9c4e1f2a7b35"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

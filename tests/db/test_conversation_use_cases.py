@@ -43,7 +43,9 @@ def _count(session_factory: sessionmaker[Session], model: type) -> int:
 
 
 def _started(conversations: Conversations, team: Team = TEAM_A) -> ConversationView:
-    view = conversations.start(team, "Senior engineer, checkout", STARTER, "C1", NOW)
+    view = conversations.start(
+        team, "Senior engineer, checkout", STARTER, "C1", NOW, private_channel=False
+    )
     return conversations.attach_root(view, "100.1")
 
 

@@ -19,11 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.digest import Schedule
 from bot.core.log_views import EventRow, NoteRow, SettingsView
+from bot.core.visibility import Audience
 from bot.db.models import Decision, DecisionEvent, DigestRun, HiringConversation, Note
 from bot.hiring.digest import DigestStore
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import DecisionLog
 from tests.db.conftest import NOW, Workspaces
+
+# These tests are about scoping and content, not privacy: they read as the operator does.
+EVERYONE = Audience.operator()
 
 URL = "https://acme.slack.com/"
 WEEK_END = NOW
@@ -247,7 +251,12 @@ def test_a_digest_holds_the_period_what_waits_and_the_trend(
         seed.conversation("Cancelled", state="cancelled", at=NOW - timedelta(days=4))
         Seed(session, workspaces.b).decided("B's", WEEK_START + timedelta(days=1))
     digest = DigestStore(session_factory).build(
-        workspaces.a, WEEK_START, WEEK_END, URL, schedule=WEEKLY
+        workspaces.a,
+        WEEK_START,
+        WEEK_END,
+        URL,
+        schedule=WEEKLY,
+        audience=EVERYONE,
     )
     assert [(d.id, d.title, d.outcome, d.decided_by) for d in digest.decisions] == [
         (at_start, "At the start", "both", "U2"),
@@ -269,7 +278,12 @@ def test_a_digest_holds_the_period_what_waits_and_the_trend(
         (f"{WEEK_START:%b %d}", 2),
     )
     unlinked = DigestStore(session_factory).build(
-        workspaces.a, WEEK_START, WEEK_END, None, schedule=WEEKLY
+        workspaces.a,
+        WEEK_START,
+        WEEK_END,
+        None,
+        schedule=WEEKLY,
+        audience=EVERYONE,
     )
     assert [d.link for d in unlinked.decisions] == [None, "https://k/1"]
     assert (digest.label, digest.missed, digest.posted_early) == ("Nov 11 – Nov 18", (), None)
@@ -288,18 +302,23 @@ def test_a_digest_reports_the_missed_digests_before_it_and_an_early_post_of_its_
     store.claim(workspaces.a, "2026-11-18", "host", NOW, status="missed")
     store.claim(workspaces.b, "2026-11-18", "host", NOW, status="missed")
     due = NOW + timedelta(days=7)
-    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY)
+    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY, audience=EVERYONE)
     assert whole.missed == ("Nov 11 – Nov 18", "Nov 04 – Nov 11")
     assert whole.posted_early is None and whole.so_far_since is None
     # `/hire digest now` on Nov 19 posts Nov 18 – now, twice; the scheduled digest says so.
     store.record_early_post(workspaces.a, WEEKLY, "U1", NOW + timedelta(days=1), "C1", "2.1")
     later = NOW + timedelta(days=1, hours=2)
     store.record_early_post(workspaces.a, WEEKLY, "U2", later, "C1", "2.2")
-    so_far = store.build(workspaces.a, NOW, later, URL, schedule=WEEKLY, so_far=True)
+    so_far = store.build(
+        workspaces.a, NOW, later, URL, schedule=WEEKLY, so_far=True, audience=EVERYONE
+    )
     assert (so_far.label, so_far.so_far_since) == ("Nov 18 – now", "Wednesday 10:30 UTC")
-    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY)
+    whole = store.build(workspaces.a, NOW, due, URL, schedule=WEEKLY, audience=EVERYONE)
     assert whole.posted_early == "Thu Nov 19 12:30"
-    assert store.build(workspaces.b, NOW, due, URL, schedule=WEEKLY).posted_early is None
+    assert (
+        store.build(workspaces.b, NOW, due, URL, schedule=WEEKLY, audience=EVERYONE).posted_early
+        is None
+    )
     # The early post is not the period's run: the scheduled digest is still claimed once.
     assert not store.has_run(workspaces.a, "2026-11-25")
     assert store.claim(workspaces.a, "2026-11-25", "host", due) is not None
@@ -320,22 +339,24 @@ def test_pages_filter_and_follow_on(
         cancelled = seed.conversation("Gone", state="cancelled", at=NOW - timedelta(hours=1))
         seed.conversation("Never posted", posted=False)
     log = DecisionLog(session_factory)
-    first = log.page(workspaces.a, workspace_url=URL)
+    first = log.page(workspaces.a, workspace_url=URL, audience=EVERYONE)
     assert [r.id for r in first.rows] == [cancelled, decided, *roles[::-1][:8]]
     assert first.has_more and first.offset == 0
     assert first.rows[1].link == _link(decided, session_factory)
     assert (first.rows[1].final_outcome, first.rows[1].decided_by) == ("product_engineer", "U2")
     assert first.rows[0].final_outcome is None
-    rest = log.page(workspaces.a, offset=10)
+    rest = log.page(workspaces.a, offset=10, audience=EVERYONE)
     assert [r.id for r in rest.rows] == roles[::-1][8:] and not rest.has_more
     assert all(r.link is None for r in rest.rows)  # no workspace address, no links
-    assert [r.id for r in log.page(workspaces.a, "decided").rows] == [decided]
-    assert [r.id for r in log.page(workspaces.a, "cancelled").rows] == [cancelled]
-    assert len(log.page(workspaces.a, "open", limit=50).rows) == 12
-    assert [r.id for r in log.page(workspaces.a, "all", "U9").rows] == [decided]
-    since = log.page(workspaces.a, "all", since=NOW - timedelta(hours=20))
+    assert [r.id for r in log.page(workspaces.a, "decided", audience=EVERYONE).rows] == [decided]
+    assert [r.id for r in log.page(workspaces.a, "cancelled", audience=EVERYONE).rows] == [
+        cancelled
+    ]
+    assert len(log.page(workspaces.a, "open", limit=50, audience=EVERYONE).rows) == 12
+    assert [r.id for r in log.page(workspaces.a, "all", "U9", audience=EVERYONE).rows] == [decided]
+    since = log.page(workspaces.a, "all", since=NOW - timedelta(hours=20), audience=EVERYONE)
     assert [r.id for r in since.rows] == [cancelled, decided, roles[11], roles[10]]
-    assert log.page(workspaces.b).rows == ()
+    assert log.page(workspaces.b, audience=EVERYONE).rows == ()
 
 
 def test_detail_has_the_notes_and_the_history_in_order(
@@ -390,7 +411,7 @@ def test_the_home_tab_in_one_read(
         seed.decided("This quarter too", quarter + timedelta(days=3), "both")
         seed.decided("Last quarter", quarter - timedelta(seconds=1), "not_hiring")
     DigestStore(session_factory).set_channel(workspaces.a, "U1", NOW, "C1")
-    home = DecisionLog(session_factory).home(workspaces.a, "U1", NOW, URL)
+    home = DecisionLog(session_factory).home(workspaces.a, "U1", NOW, URL, audience=EVERYONE)
     assert [r.id for r in home.mine] == [mine]
     assert home.mine[0].link == _link(mine, session_factory)
     assert [r.title for r in home.recent] == ["This quarter too", "This quarter", "Last quarter"]
@@ -410,11 +431,13 @@ def test_the_export_holds_the_workspace_decisions_since_a_date(
         seed.decided("New", NOW)
         seed.conversation("Open")
         Seed(session, workspaces.b).decided("B's", NOW)
-    content, count = decisions_csv(session_factory, workspaces.a)
+    content, count = decisions_csv(session_factory, workspaces.a, audience=EVERYONE)
     rows = list(csv.DictReader(io.StringIO(content)))
     assert count == 2 and [r["title"] for r in rows] == ["'=HYPERLINK(1) old", "New"]
     assert (rows[0]["reason"], rows[0]["stage"], rows[0]["work"]) == ("'=1+1", "startup", "")
-    content, count = decisions_csv(session_factory, workspaces.a, NOW - timedelta(days=1))
+    content, count = decisions_csv(
+        session_factory, workspaces.a, NOW - timedelta(days=1), audience=EVERYONE
+    )
     assert count == 1 and "New" in content and "old" not in content
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Decision)) == 3

@@ -17,7 +17,9 @@ TEAM_A, TEAM_B = Team("T_A"), Team("T_B", "E_B")
 
 
 def _idle(conversations: Conversations, team: Team, title: str, days_ago: int) -> int:
-    started = conversations.start(team, title, "U1", "C1", NOW - timedelta(days=days_ago))
+    started = conversations.start(
+        team, title, "U1", "C1", NOW - timedelta(days=days_ago), private_channel=False
+    )
     conversations.attach_root(started, f"{started.id}.0")
     return started.id
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.conversation import Cancel, Move, Position, State, decide_move
 from bot.core.log_views import LogDetail
+from bot.core.visibility import Audience
 from bot.db.repositories import (
     ConversationRepository,
     DecisionRepository,
@@ -17,6 +18,9 @@ from bot.hiring.digest import DigestStore
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import DecisionLog
 from tests.db.conftest import NOW, Workspaces
+
+# These tests are about scoping and content, not privacy: they read as the operator does.
+EVERYONE = Audience.operator()
 
 Conversations = ConversationRepository
 
@@ -109,21 +113,21 @@ def test_decisions_and_digests_are_per_workspace(
     assert [s.workspace_id for s in digests.scheduled()] == [a]
     assert not digests.has_run(b, "2026-11-16")
     assert not digests.complete(b, run, "posted", NOW, message_ts="1")
-    digest_b = digests.build(b, *week, "https://b.example/")
+    digest_b = digests.build(b, *week, "https://b.example/", audience=EVERYONE)
     assert (digest_b.total, digest_b.waiting, [n for _, n in digest_b.trend]) == (0, (), [0] * 4)
-    assert log.page(b).rows == ()
+    assert log.page(b, audience=EVERYONE).rows == ()
     assert log.detail(b, conv) == LogDetail(notes=(), history=())
-    home_b = log.home(b, "U1", NOW, None)
+    home_b = log.home(b, "U1", NOW, None, audience=EVERYONE)
     assert (home_b.mine, home_b.recent, home_b.quarter_counts) == ((), (), {})
-    assert decisions_csv(session_factory, b)[1] == 0
+    assert decisions_csv(session_factory, b, audience=EVERYONE)[1] == 0
     # B's own claim for the same period is independent of A's.
     assert digests.claim(b, "2026-11-16", "p2", NOW) is not None
     # A's rows are as A left them.
     assert digests.has_run(a, "2026-11-16")
     assert digests.complete(a, run, "posted", NOW, message_ts="1")
-    assert digests.build(a, *week, None).total == 1
-    assert [r.id for r in log.page(a).rows] == [conv]
-    assert decisions_csv(session_factory, a)[1] == 1
+    assert digests.build(a, *week, None, audience=EVERYONE).total == 1
+    assert [r.id for r in log.page(a, audience=EVERYONE).rows] == [conv]
+    assert decisions_csv(session_factory, a, audience=EVERYONE)[1] == 1
     with session_factory() as session:
         decision = DecisionRepository.get(session, a, conv)
         assert decision is not None and decision.final_outcome == "both"

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import DEFAULT_BOT_SCOPES
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -26,6 +28,10 @@ def test_manifest_declares_both_commands_events_and_home() -> None:
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read", "files:write", "channels:join"} <= scopes
+    # Who is in a private channel, a DM or a group DM (conversations.info and .members).
+    assert {"channels:read", "groups:read", "im:read", "mpim:read"} <= scopes
+    # OAuth installs ask for what the manifest declares.
+    assert scopes == set(DEFAULT_BOT_SCOPES)
 
 
 def test_compose_runs_migrate_then_serve_against_a_healthy_postgres() -> None:

@@ -42,6 +42,7 @@ class ConversationRepository:
         channel_id: str,
         now: datetime | None = None,
         root_ts: str | None = None,
+        private_channel: bool = False,
     ) -> HiringConversation:
         now = now or utcnow()
         conversation = HiringConversation(
@@ -49,6 +50,7 @@ class ConversationRepository:
             title=title,
             started_by=started_by,
             channel_id=channel_id,
+            private_channel=private_channel,
             root_ts=root_ts,
             state="in_progress",
             current_step=0,

@@ -21,10 +21,13 @@ from bot.core.digest import (
 )
 from bot.core.hire_command import Digest
 from bot.core.log_views import SettingsView
+from bot.core.visibility import Audience
 from bot.hiring.digest import DigestStore
+from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.slack.deliver import Delivery, post_problem
 from bot.slack.links import workspace_url
+from bot.slack.visibility import preview_audience
 
 CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
 
@@ -71,6 +74,14 @@ def handle_digest(
             ctx.workspace_id,
             *current_period(schedule, ctx.now),
             workspace_url(ctx.client),
+            audience=preview_audience(
+                ctx.client,
+                ctx.services.channels,
+                DecisionLog(ctx.services.session_factory),
+                ctx.workspace_id,
+                ctx.user,
+                settings.channel_id,
+            ),
             schedule=schedule,
             so_far=True,
         )
@@ -205,6 +216,7 @@ def post_now(
         ctx.workspace_id,
         *current_period(schedule, ctx.now),
         workspace_url(ctx.client),
+        audience=Audience.posted_in(settings.channel_id),
         schedule=schedule,
         so_far=True,
     )

@@ -57,6 +57,7 @@ def handle_hire(
         team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
         user=command["user_id"],
         channel=command["channel_id"],
+        channel_name=command.get("channel_name"),
     )
 
     def work() -> None:

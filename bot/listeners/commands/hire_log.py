@@ -16,6 +16,7 @@ from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import Export, HireCommand, ListConversations, Show
 from bot.core.log_views import thread_link
 from bot.core.recommendation import recommend
+from bot.core.visibility import Audience, private_count
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog
 from bot.listeners import hire_flow
@@ -23,6 +24,7 @@ from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.links import workspace_url
 from bot.slack.people import Directory
+from bot.slack.visibility import ChannelAccess, reader_audience
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +98,16 @@ def show_page(
     since = parse_date(since_text)
     if isinstance(since, str):
         return _bad_date(respond, since)
-    page = DecisionLog(ctx.services.session_factory).page(
-        ctx.workspace_id, filter_, user_id, since, offset, workspace_url=workspace_url(ctx.client)
+    log_ = DecisionLog(ctx.services.session_factory)
+    audience = reader_audience(ctx.client, ctx.services.channels, log_, ctx.workspace_id, ctx.user)
+    page = log_.page(
+        ctx.workspace_id,
+        filter_,
+        user_id,
+        since,
+        offset,
+        workspace_url=workspace_url(ctx.client),
+        audience=audience,
     )
     person = Directory(ctx.client, ctx.services.people).label(user_id) if user_id else None
     more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
@@ -115,6 +125,14 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         respond(response_type="ephemeral", **message.as_kwargs())
         return
     detail = DecisionLog(ctx.services.session_factory).detail(ctx.workspace_id, snapshot.id)
+    if detail.private_channel:
+        channel = snapshot.channel_id
+        audience = ChannelAccess(ctx.client, ctx.services.channels).audience(
+            ctx.user, [(channel, snapshot.started_by)]
+        )
+        if not audience.sees(channel, private=True):
+            _not_yours(respond, conversation_id, audience)
+            return
     texts = {
         q.key: (q.prompt, {o.key: o.label for o in q.options})
         for q in ctx.conversations.criteria.questions
@@ -137,20 +155,64 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
     respond(response_type="ephemeral", **message.as_kwargs())
 
 
+def _not_yours(respond: Respond, conversation_id: int, audience: Audience) -> None:
+    """A decision in a private channel the reader is not in (or Slack won't say): its
+    number only, never its title."""
+    if audience.unchecked:
+        problem = (
+            f"Hiring decision #{conversation_id} is in a private channel, and I couldn't "
+            f"check that you're in it (Slack said `{user_text(audience.unchecked, 40)}`)."
+        )
+        hint = "Try again in a minute."
+    else:
+        problem = f"Hiring decision #{conversation_id} is in a private channel you're not in."
+        hint = "Only people in that channel can see it."
+    respond(response_type="ephemeral", **hire_blocks.problem_message(problem, hint).as_kwargs())
+
+
+def _left_out(hidden: int, unchecked: str | None) -> str:
+    """What an export leaves out, counted: " 1 decision in a private channel is left out…"."""
+    if not hidden:
+        return ""
+    if hidden == 1:
+        said = f"{private_count(hidden)} is left out: only people in that channel can export it."
+    else:
+        said = (
+            f"{private_count(hidden)} are left out: only people in those channels can export them."
+        )
+    if unchecked:
+        said += (
+            f" (I couldn't check which private channels you're in: Slack said "
+            f"`{user_text(unchecked, 40)}`. Try again in a minute.)"
+        )
+    return " " + said[0].upper() + said[1:]
+
+
 def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, channel: str) -> None:
     since = parse_date(since_text)
     if isinstance(since, str):
         return _bad_date(respond, since)
     directory = Directory(ctx.client, ctx.services.people)
+    log_ = DecisionLog(ctx.services.session_factory)
+    audience = reader_audience(ctx.client, ctx.services.channels, log_, ctx.workspace_id, ctx.user)
     content, count = decisions_csv(
-        ctx.services.session_factory, ctx.workspace_id, since, name_of=directory.label
+        ctx.services.session_factory,
+        ctx.workspace_id,
+        since,
+        name_of=directory.label,
+        audience=audience,
     )
+    hidden = log_.hidden_decisions(ctx.workspace_id, audience, since)
     if count == 0:
         respond(
             response_type="ephemeral",
             text=":information_source: No decisions to export yet"
             + (f" since {since_text}." if since_text else ".")
-            + " Once a conversation ends in a decision, `/hire export` sends it as a CSV file.",
+            + (
+                _left_out(hidden, audience.unchecked)
+                if hidden
+                else " Once a conversation ends in a decision, `/hire export` sends it as a CSV file."
+            ),
         )
         return
     stamp = ctx.now.strftime("%Y-%m-%d")
@@ -162,7 +224,8 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
             filename=f"hiring-decisions-{stamp}.csv",
             title=f"Hiring decisions ({stamp})",
             content=content,
-            initial_comment=f"Here is the decision log: {decisions}, oldest first.",
+            initial_comment=f"Here is the decision log: {decisions}, oldest first."
+            + _left_out(hidden, audience.unchecked),
         )
     except SlackApiError as error:
         log.warning("export upload failed: %s", error.response.get("error"))
@@ -173,7 +236,8 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
         return
     respond(
         response_type="ephemeral",
-        text=f":inbox_tray: Sent {decisions} as a CSV file in a direct message from me.",
+        text=f":inbox_tray: Sent {decisions} as a CSV file in a direct message from me."
+        + _left_out(hidden, audience.unchecked),
     )
 
 

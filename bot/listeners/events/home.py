@@ -17,6 +17,7 @@ from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
 from bot.slack.links import workspace_url
+from bot.slack.visibility import reader_audience
 
 
 def register(app: App) -> None:
@@ -30,8 +31,10 @@ def acknowledge_link(ack: Ack) -> None:
 
 
 def publish(ctx: hire_flow.Context) -> None:
-    home = DecisionLog(ctx.services.session_factory).home(
-        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client)
+    log = DecisionLog(ctx.services.session_factory)
+    audience = reader_audience(ctx.client, ctx.services.channels, log, ctx.workspace_id, ctx.user)
+    home = log.home(
+        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client), audience=audience
     )
     ctx.client.views_publish(user_id=ctx.user, view=home_blocks.home_view(ctx.user, home))
 
