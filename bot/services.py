@@ -7,13 +7,13 @@ Bolt passes custom context keys to listeners as arguments, so a listener that ta
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
+from bot.lanes import LaneExecutor
 from bot.slack.people import BriefCache
 from bot.slack.visibility import CHANNEL_TTL_SECONDS
 
@@ -30,17 +30,18 @@ class ConversationLocks:
             return self._locks.setdefault((team_id, conversation_id), threading.Lock())
 
 
-def make_background_pool(workers: int = Settings.background_workers) -> ThreadPoolExecutor:
-    """The pool for work after an ack (database writes, Web API calls).
+def make_background_pool(workers: int = Settings.background_workers) -> LaneExecutor:
+    """The threads for work after an ack (database writes, Web API calls), in lanes per
+    workspace and channel (see `bot.lanes`), so a rate-limited channel waits alone.
 
-    Deliberately small. Every thread here that has work competes with the ack path for
+    Deliberately few. Every thread here that has work competes with the ack path for
     the GIL and the CPU; with 32 of them busy, acks on two cores took 5-10x a bare Bolt
     app's time (bench/README.md). A few threads keep acks close to the baseline, and the
-    work queues in order, which on a busy CPU finishes the average request sooner than
-    sharing the CPU between all of them at once. Raise BACKGROUND_WORKERS when the Web API
-    is slow and the CPU idle.
+    work queues, which on a busy CPU finishes the average request sooner than sharing the
+    CPU between all of them at once. Raise BACKGROUND_WORKERS when the Web API is slow and
+    the CPU idle.
     """
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-ack")
+    return LaneExecutor(workers, thread_name_prefix="after-ack")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Services:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     # Post-ack work (Web API calls, database writes) runs here, never on Bolt's ack path.
-    background: Executor = field(default_factory=make_background_pool)
+    background: LaneExecutor = field(default_factory=make_background_pool)
     # One lock per conversation: this process carries out one request for a conversation
     # at a time, so the messages of two quick clicks can't land out of order.
     conversation_locks: ConversationLocks = field(default_factory=lambda: ConversationLocks())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -51,10 +52,13 @@ class EmulatorApp:
             delay += fault.seconds
         if delay:
             await _sleep(delay)
-        if fault is not None and fault.kind == "rate_limited":
+        if fault is not None and fault.kind in {"rate_limited", "rate_limited_for"}:
             call.status, call.response = 429, {"ok": False, "error": "ratelimited"}
+            retry_after = fault.retry_after
+            if fault.kind == "rate_limited_for":  # the rest of the window, in whole seconds
+                retry_after = max(1, math.ceil(fault.until - time.time()))
             return JSONResponse(
-                call.response, status_code=429, headers={"Retry-After": str(fault.retry_after)}
+                call.response, status_code=429, headers={"Retry-After": str(retry_after)}
             )
         if fault is not None and fault.kind == "hang":
             # Never carried out: after `seconds` (if the caller is still there) Slack gives up.

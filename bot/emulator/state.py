@@ -134,12 +134,14 @@ class OAuthApp:
 @dataclass
 class Fault:
     method: str
-    kind: str  # rate_limited | error | delay | delay_after | hang | http_500
+    kind: str  # rate_limited | rate_limited_for | error | delay | delay_after | hang | http_500
     times: int | None = 1
     error: str = "internal_error"
     retry_after: int = 1
     seconds: float = 0.0
     match: dict[str, str] = field(default_factory=dict)
+    # rate_limited_for: every matching call is refused until then, as Slack's limits are.
+    until: float = 0.0
 
 
 @dataclass
@@ -382,11 +384,17 @@ class EmulatorState:
 
     def inject_fault(self, method: str, kind: str, times: int | None = 1, **params: Any) -> None:
         with self.lock:
-            self.faults.append(Fault(method=method, kind=kind, times=times, **params))
+            fault = Fault(method=method, kind=kind, times=times, **params)
+            if kind == "rate_limited_for":  # a window of `seconds`, however many calls
+                fault.times, fault.until = None, time.time() + fault.seconds
+            self.faults.append(fault)
 
     def take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         with self.lock:
-            for fault in self.faults:
+            for fault in list(self.faults):
+                if fault.kind == "rate_limited_for" and time.time() >= fault.until:
+                    self.faults.remove(fault)  # the window is over
+                    continue
                 if fault.method != method:
                     continue
                 if any(str(args.get(k)) != v for k, v in fault.match.items()):

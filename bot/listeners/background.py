@@ -87,7 +87,26 @@ def run_in_background(
         except Exception as error:
             report_error(error, body, respond, client)
 
-    services.background.submit(guarded)
+    services.background.submit_to(lane_of(body), guarded)
+
+
+def lane_of(body: dict[str, Any]) -> tuple[str, str]:
+    """The workspace and channel a request's work belongs to (the person, for a modal or
+    Home, which have no channel): work queues behind its own channel's, no one else's."""
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    team_id = body.get("team_id") or team.get("id") or ""
+    where = (
+        body.get("channel_id")  # a command
+        or channel.get("id")  # a click on a message
+        or event.get("channel")  # an event in a channel
+        or event.get("user")  # Home
+        or user.get("id")  # a modal, a click on Home
+        or ""
+    )
+    return str(team_id), str(where)
 
 
 def _already_acked(*args: Any, **kwargs: Any) -> None:

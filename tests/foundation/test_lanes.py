@@ -1,0 +1,102 @@
+"""The after-ack executor: a slow lane waits alone, lanes take turns, a lane keeps its order."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import CancelledError
+
+import pytest
+
+from bot.lanes import LaneExecutor
+
+
+def test_a_blocked_lane_holds_one_thread_and_other_lanes_carry_on() -> None:
+    # Four tasks of a rate-limited channel, two threads: a plain pool would give both
+    # threads to that channel and the other channel's task would wait for the limit.
+    pool = LaneExecutor(2)
+    limit_over = threading.Event()
+    slow = [pool.submit_to(("T1", "C_SLOW"), limit_over.wait, 30) for _ in range(4)]
+    other = pool.submit_to(("T1", "C_OTHER"), lambda: "done")
+    elsewhere = pool.submit_to(("T2", "C_SLOW"), lambda: "done")  # same id, other workspace
+    assert other.result(timeout=10) == "done" and elsewhere.result(timeout=10) == "done"
+    assert not any(f.done() for f in slow)
+    limit_over.set()
+    assert [f.result(timeout=10) for f in slow] == [True] * 4
+    pool.shutdown()
+
+
+def test_a_lane_runs_its_work_one_at_a_time_in_order() -> None:
+    pool = LaneExecutor(4)
+    seen: list[int] = []
+    running = 0
+    overlapped = False
+    guard = threading.Lock()
+
+    def step(i: int) -> None:
+        nonlocal running, overlapped
+        with guard:
+            running += 1
+            overlapped |= running > 1
+        seen.append(i)
+        threading.Event().wait(0.001)
+        with guard:
+            running -= 1
+
+    futures = [pool.submit_to("lane", step, i) for i in range(50)]
+    for future in futures:
+        future.result(timeout=10)
+    assert seen == list(range(50)) and not overlapped
+    pool.shutdown()
+
+
+def test_lanes_take_turns() -> None:
+    pool = LaneExecutor(1)
+    gate = threading.Event()
+    order: list[str] = []
+    pool.submit(gate.wait, 10)  # holds the one thread while the queue fills
+    for i in range(5):
+        pool.submit_to("busy", order.append, f"busy-{i}")
+    pool.submit_to("quiet", order.append, "quiet")
+    gate.set()
+    pool.shutdown(wait=True)
+    # The quiet lane's one task runs after the busy lane's first, not after all five.
+    assert order.index("quiet") == 1
+
+
+def test_failures_reach_the_future_and_shutdown_finishes_what_was_queued() -> None:
+    pool = LaneExecutor(2)
+
+    def fail() -> None:
+        raise ValueError("no")
+
+    failed = pool.submit_to("a", fail)
+    after = pool.submit_to("a", lambda: 2)
+    with pytest.raises(ValueError):
+        failed.result(timeout=10)
+    assert after.result(timeout=10) == 2  # a failure does not stop its lane
+    gate = threading.Event()
+    pool.submit_to("b", gate.wait, 10)
+    queued = pool.submit_to("b", lambda: "ran")
+    threading.Timer(0.05, gate.set).start()
+    pool.shutdown(wait=True)
+    assert queued.result(timeout=0) == "ran"
+    with pytest.raises(RuntimeError):
+        pool.submit(lambda: None)
+
+
+def test_shutdown_can_cancel_what_has_not_started() -> None:
+    pool = LaneExecutor(1)
+    gate, started = threading.Event(), threading.Event()
+
+    def hold() -> bool:
+        started.set()
+        return gate.wait(10)
+
+    running = pool.submit(hold)
+    assert started.wait(10)
+    waiting = pool.submit_to("x", lambda: "never")
+    threading.Timer(0.05, gate.set).start()
+    pool.shutdown(wait=True, cancel_futures=True)
+    assert running.result(timeout=0) is True
+    with pytest.raises(CancelledError):
+        waiting.result(timeout=0)
