@@ -140,12 +140,14 @@ def _channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "no channel"
 
 
+def _listed(items: Sequence[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def people(user_ids: Sequence[str]) -> str:
     """`<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`; "nobody" for none."""
-    mentions = [f"<@{user}>" for user in user_ids]
-    if not mentions:
-        return "nobody"
-    return mentions[0] if len(mentions) == 1 else f"{', '.join(mentions[:-1])} and {mentions[-1]}"
+    return _listed([f"<@{user}>" for user in user_ids]) if user_ids else "nobody"
 
 
 def _phrases(change: SettingsChange) -> list[str]:
@@ -232,11 +234,6 @@ def managers_text(managers: Sequence[str]) -> str:
     )
 
 
-def _channels(channel_ids: Sequence[str]) -> str:
-    mentions = [f"<#{c}>" for c in channel_ids]
-    return mentions[0] if len(mentions) == 1 else f"{', '.join(mentions[:-1])} and {mentions[-1]}"
-
-
 def settings_reply(
     change: SettingsChange,
     announced: Sequence[str],
@@ -265,7 +262,7 @@ def settings_reply(
     if change.after.get("enabled") is False:
         lines.append("Nothing is posted until someone runs `/hire digest on`.")
     if announced:
-        lines.append(f"I announced the change in {_channels(announced)}.")
+        lines.append(f"I announced the change in {_listed([f'<#{c}>' for c in announced])}.")
     lines += [f":warning: I can't post in <#{channel}>: {problem}." for channel, problem in failed]
     if not announced and not failed:
         lines.append("There is no digest channel yet, so nobody else was told.")
