@@ -45,6 +45,34 @@ OUTCOME_EMOJI: Mapping[str, str] = {
     TOO_CLOSE: ":scales:",
 }
 
+# Where a conversation is, in the same words on every surface that shows it: the root
+# message, `/hire list` and `show`, the Home tab, the digest, help. "Open" (the list filter,
+# the Home tab's list, the digest's section) means in progress or waiting for the decision.
+STATUS_LABELS: Mapping[str, str] = {
+    "in_progress": "In progress",
+    "awaiting_decision": "Waiting for the decision",
+    "decided": "Decided",
+    "cancelled": "Cancelled",
+}
+STATUS_EMOJI: Mapping[str, str] = {
+    "in_progress": ":hourglass_flowing_sand:",
+    "awaiting_decision": ":ballot_box_with_ballot:",
+    "decided": ":white_check_mark:",
+    "cancelled": ":x:",
+}
+OPEN_MEANS = "in progress or waiting for the decision"
+
+
+def status_label(state: str, outcome: str | None = None, *, plain: bool = False) -> str:
+    """ ":hourglass_flowing_sand: In progress", ":white_check_mark: Decided: *Product
+    engineer*"; `plain` without emoji or bold, for notification text."""
+    label = STATUS_LABELS.get(state, state.replace("_", " ").capitalize())
+    if state == "decided" and outcome:
+        label += f": {outcome_label(outcome)}" if plain else f": *{outcome_label(outcome)}*"
+    if plain or state not in STATUS_EMOJI:
+        return label
+    return f"{STATUS_EMOJI[state]} {label}"
+
 
 def outcome_label(outcome: str | None) -> str:
     if outcome is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import Message, outcome_label
+from bot.blocks.common import STATUS_LABELS, Message, outcome_label
 from bot.blocks.text import user_text
 from bot.content.criteria import Criteria
 from bot.content.roles import load_roles
@@ -58,9 +58,9 @@ REFUSALS = {
     "already_answered": "That question was already answered. The thread shows where things are now.",
     "already_moved": "That step has already moved on. The thread shows where things are now.",
     "stale": "That button is from an earlier step of this conversation. The thread shows where things are now.",
-    "not_open": "This conversation is already closed.",
+    "not_open": "This conversation is no longer open.",
     "not_awaiting_decision": "There is no decision waiting here any more.",
-    "already_decided": "The decision was already recorded.",
+    "already_decided": "This conversation is already decided.",
     "unknown_option": "That button is from an older version of the questions. Use the newest message in the thread.",
     "unknown_step": "That button is from an older version of the questions. Use the newest message in the thread.",
     "not_found": "I can't find that hiring conversation any more.",
@@ -75,6 +75,9 @@ def refusal(result: NotDone, what: str) -> str:
             f":lock: Only <@{result.view.started_by}>, who started this conversation, or a "
             f"workspace admin can {what}. You can still add a note by replying in the thread."
         )
+    if result.reason == "not_open" and result.view is not None:
+        status = STATUS_LABELS.get(result.view.state.value, "closed").lower()
+        return f":information_source: This conversation is already {status}."
     return f":information_source: {REFUSALS.get(result.reason, REFUSALS['stale'])}"
 
 

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import (
+    OPEN_MEANS,
     OUTCOME_EMOJI,
     OUTCOME_LABELS,
     Message,
@@ -30,6 +31,7 @@ from bot.blocks.common import (
     outcome_label,
     render,
     section,
+    status_label,
 )
 from bot.blocks.text import truncate, user_text
 from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
@@ -51,13 +53,6 @@ REOPEN_CALLBACK = "hire_reopen_submit"
 NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
-
-STATE_TEXT = {
-    "in_progress": ":hourglass_flowing_sand: In progress",
-    "awaiting_decision": ":ballot_box_with_ballot: Recommendation ready — waiting for the decision",
-    "decided": ":white_check_mark: Decided",
-    "cancelled": ":x: Cancelled",
-}
 
 
 @dataclass(frozen=True)
@@ -105,12 +100,9 @@ class RecommendationView:
 
 def root_message(conv: ConversationSummary) -> Message:
     title = user_text(conv.title, TITLE_IN_MESSAGES)
-    state = STATE_TEXT.get(conv.state, conv.state)
-    if conv.state == "decided":
-        emoji = OUTCOME_EMOJI.get(conv.final_outcome or "", "")
-        state = f"{state}: {emoji} *{outcome_label(conv.final_outcome)}*"
-        if conv.decided_by:
-            state += f" by <@{conv.decided_by}>"
+    state = status_label(conv.state, conv.final_outcome)
+    if conv.state == "decided" and conv.decided_by:
+        state += f" by <@{conv.decided_by}>"
     elif conv.state == "cancelled" and conv.cancelled_by:
         state += f" by <@{conv.cancelled_by}>"
     blocks = [
@@ -121,10 +113,7 @@ def root_message(conv: ConversationSummary) -> Message:
     ]
     if conv.state in {"in_progress", "awaiting_decision"}:
         blocks.append(context("The questions are in this thread :thread:"))
-    fallback_state = {
-        "decided": f"decided: {outcome_label(conv.final_outcome)}",
-        "cancelled": "cancelled",
-    }.get(conv.state, "in progress")
+    fallback_state = status_label(conv.state, conv.final_outcome, plain=True)
     return render(blocks, f"Hiring decision #{conv.id}: {title} ({fallback_state})")
 
 
@@ -465,8 +454,7 @@ def decision_recorded_message(
     """The recommendation message once decided: same reasons, no buttons, the outcome on top."""
     base = recommendation_message(rec, decided=True)
     summary = (
-        f"{OUTCOME_EMOJI.get(final_outcome, '')} *Decision recorded: {outcome_label(final_outcome)}*"
-        f" — by <@{decided_by}> on {at:%Y-%m-%d %H:%M} UTC"
+        f"{status_label('decided', final_outcome)} — by <@{decided_by}> on {at:%Y-%m-%d %H:%M} UTC"
     )
     if final_outcome != rec.outcome and reason:
         summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
@@ -482,7 +470,7 @@ def decision_recorded_message(
         block_id=f"decided:{rec.conversation_id}",
     )
     blocks = [*base.blocks, divider().to_dict(), section(summary).to_dict(), controls.to_dict()]
-    return Message(text=f"Decision recorded: {outcome_label(final_outcome)}", blocks=blocks)
+    return Message(text=status_label("decided", final_outcome, plain=True), blocks=blocks)
 
 
 def override_modal(
@@ -555,13 +543,19 @@ def hire_help_message() -> Message:
         [
             "`/hire <position>` — start a guided decision, e.g. `/hire Senior engineer, checkout`",
             "`/hire start <position>` — the same, for titles that begin with a command word",
-            "`/hire list [open|decided|cancelled|all]` — recent conversations and decisions",
+            "`/hire list [open|decided|cancelled|all]` — recent conversations and decisions "
+            f"(open: {OPEN_MEANS})",
             "`/hire show <id>` — one decision in full",
             "`/hire cancel <id> [reason]` — close a conversation (its starter or an admin)",
             "`/hire export` — the decision log as a CSV file",
             "`/hire digest` — preview this week's digest · `/hire digest now` — post it",
             "`/hire digest channel #name` · `/hire digest schedule monday 09:00 Europe/Paris`"
-            " · `/hire digest on|off`",
+            " · `/hire digest on|off` — where and when it is posted",
+            "`/hire digest quiet on|off` — in a quiet week (no decisions, nothing waiting): "
+            "`on` still posts a digest, `off` posts nothing",
+            "`/hire digest managers @name …` — who besides workspace admins may change the "
+            "digest (admins name them; `none` clears the list) · `/hire digest history` — "
+            "recent changes to its settings",
         ]
     )
     blocks = [
@@ -594,10 +588,10 @@ def superseded_recommendation_message(note: str) -> Message:
 
 def decision_note_message(conversation_id: int, outcome: str, decided_by: str) -> Message:
     text = (
-        f":white_check_mark: <@{decided_by}> recorded the decision: *{outcome}*. "
+        f":white_check_mark: Decided by <@{decided_by}>: *{outcome}*. "
         f"It's in the log as #{conversation_id} (`/hire show {conversation_id}`)."
     )
-    return render([section(text)], f"Decision recorded: {outcome}")
+    return render([section(text)], f"Decided: {outcome}")
 
 
 def nudge_message(

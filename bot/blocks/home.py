@@ -7,10 +7,13 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
+    SectionBlock,
     StaticSelectElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -23,25 +26,24 @@ from bot.blocks.common import (
     header,
     outcome_label,
     section,
+    status_label,
 )
 from bot.blocks.digest import describe_schedule
 from bot.blocks.log import hidden_line, unchecked_line
 from bot.blocks.text import BLOCKS_PER_VIEW, user_text
 from bot.core.digest import WEEKDAYS
+from bot.core.digest_settings import MAX_MANAGERS
 from bot.core.log_views import HomeView, LogRow, SettingsView
 from bot.core.visibility import private_count
 
 DIGEST_SETTINGS_ACTION = "home_digest_settings"
 DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
+DIGEST_MANAGERS_BLOCK = "managers"
 MAX_ROWS = 15
 
 
 def _row(row: LogRow) -> Any:
-    state = (
-        f"{OUTCOME_EMOJI.get(row.final_outcome or '', '')} {outcome_label(row.final_outcome)}"
-        if row.state == "decided"
-        else row.state.replace("_", " ")
-    )
+    state = status_label(row.state, row.final_outcome)
     text = f"*#{row.id} · {user_text(row.title, 100)}*\n{state} · <@{row.started_by}> · {row.created_at:%b %d}"
     accessory = button("Open thread", f"home_open_{row.id}", url=row.link) if row.link else None
     return section(text, accessory=accessory)
@@ -57,7 +59,7 @@ def home_view(user: str, home: HomeView) -> dict[str, Any]:
     if home.hidden_mine:
         blocks.append(context(hidden_line(home.hidden_mine)))
     elif not home.mine:
-        blocks.append(context("Nothing waiting on you."))
+        blocks.append(context("No open conversations."))
     blocks += [divider(), section("*Recent decisions*")]
     blocks += [_row(r) for r in home.recent[:MAX_ROWS]]
     if home.hidden_recent:
@@ -98,8 +100,12 @@ def home_view(user: str, home: HomeView) -> dict[str, Any]:
 
 
 def digest_settings_modal(
-    settings: SettingsView, channels: Sequence[tuple[str, str]]
+    settings: SettingsView,
+    channels: Sequence[tuple[str, str]],
+    managers: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    """The settings form. `managers` (the digest managers) only for an admin, who alone may
+    change them; anyone else who may change the settings gets the form without that field."""
     channel_options = [Option(value=cid, label=f"#{name}"[:75]) for cid, name in channels[:100]]
     current_channel = next((o for o in channel_options if o.value == settings.channel_id), None)
     weekday_options = [
@@ -152,6 +158,36 @@ def digest_settings_modal(
                     initial_option=on_off[0 if settings.enabled else 1],
                 ),
             ),
+        ],
+    )
+    if managers is not None:
+        view.blocks.append(
+            InputBlock(
+                block_id=DIGEST_MANAGERS_BLOCK,
+                label=PlainTextObject(text="Digest managers"),
+                hint=PlainTextObject(
+                    text="Besides workspace admins and owners, these people may change the digest."
+                ),
+                optional=True,
+                element=UserMultiSelectElement(
+                    action_id="value",
+                    initial_users=list(managers) or None,
+                    max_selected_items=MAX_MANAGERS,
+                ),
+            )
+        )
+    return view.to_dict()
+
+
+def digest_settings_refusal(refusal: str, settings: str) -> dict[str, Any]:
+    """For someone who may not change the settings: who can, and the settings as they are."""
+    view = View(
+        type="modal",
+        title=PlainTextObject(text="Weekly digest"),
+        close=PlainTextObject(text="OK"),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=refusal)),
+            SectionBlock(text=MarkdownTextObject(text=settings)),
         ],
     )
     return view.to_dict()

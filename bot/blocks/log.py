@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import (
-    OUTCOME_EMOJI,
+    OPEN_MEANS,
     Message,
     actions,
     button,
@@ -18,6 +18,7 @@ from bot.blocks.common import (
     recommendation_label,
     render,
     section,
+    status_label,
 )
 from bot.blocks.text import slack_date, user_text
 from bot.core.hire import ConversationView
@@ -25,17 +26,6 @@ from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
 
 MORE_ACTION = "hire_list_more"
-STATE_LABEL = {
-    "in_progress": ":hourglass_flowing_sand: in progress",
-    "awaiting_decision": ":ballot_box_with_ballot: waiting for the decision",
-    "cancelled": ":x: cancelled",
-}
-
-
-def _state(row_state: str, outcome: str | None) -> str:
-    if row_state == "decided":
-        return f"{OUTCOME_EMOJI.get(outcome or '', '')} *{outcome_label(outcome)}*"
-    return STATE_LABEL.get(row_state, row_state)
 
 
 def _link(row: LogRow) -> str:
@@ -59,7 +49,7 @@ def log_page(
     for row in page.rows:
         blocks.append(
             section(
-                f"*#{row.id} · {user_text(row.title, 120)}*\n{_state(row.state, row.final_outcome)}"
+                f"*#{row.id} · {user_text(row.title, 120)}*\n{status_label(row.state, row.final_outcome)}"
                 f" · <@{row.started_by}> · {slack_date(row.created_at, with_time=False)}"
                 f"{_link(row)}"
             )
@@ -73,6 +63,7 @@ def log_page(
     blocks.append(
         context(
             "`/hire show <id>` for one decision in full · `/hire list open|decided|cancelled|all`"
+            f" (open: {OPEN_MEANS})"
         )
     )
     shown = len(page.rows)
@@ -123,7 +114,7 @@ def decision_detail(
 ) -> Message:
     decision = snapshot.decision
     fields = [
-        f"*State*\n{_state(snapshot.state, decision.final_outcome if decision else None)}",
+        f"*State*\n{status_label(snapshot.state, decision.final_outcome if decision else None)}",
         f"*Started by*\n<@{snapshot.started_by}> on "
         f"{slack_date(snapshot.created_at, with_time=False)}",
     ]

@@ -184,6 +184,7 @@ class WaitingConversation:
     waiting_since: datetime
     step: str  # what it waits for, e.g. "question 3 of 6" or "the decision"
     link: str | None
+    state: str = "in_progress"  # or "awaiting_decision"
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,23 @@ class Export:
 
 @dataclass(frozen=True)
 class Digest:
-    action: str = "preview"  # preview | now | channel | schedule | on | off | quiet
+    action: str = "preview"  # preview | now | channel | schedule | on | off | quiet | history
     args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestManagers:
+    """`/hire digest managers …`: with nobody named, show them; `none` clears the list;
+    otherwise the people named replace it. Mentions picked from Slack's suggestions arrive
+    as ids; a name typed without picking is kept as typed, for the handler to look up."""
+
+    user_ids: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    clear: bool = False
+
+    @property
+    def show(self) -> bool:
+        return not (self.user_ids or self.names or self.clear)
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,15 @@ class Invalid:
 
 
 HireCommand = (
-    Help | Start | ListConversations | Show | CancelConversation | Export | Digest | Invalid
+    Help
+    | Start
+    | ListConversations
+    | Show
+    | CancelConversation
+    | Export
+    | Digest
+    | DigestManagers
+    | Invalid
 )
 
 
@@ -188,11 +211,43 @@ def _parse_digest(rest: str) -> HireCommand:
     if not words:
         return Digest("preview")
     action = words[0].lower()
-    if action in {"now", "on", "off", "preview"} and len(words) == 1:
+    if action in {"now", "on", "off", "preview", "history"} and len(words) == 1:
         return Digest(action)
+    if action == "managers":
+        return _parse_managers(words[1:])
     if action in {"channel", "schedule", "quiet"} and len(words) > 1:
         return Digest(action, tuple(words[1:]))
     return Invalid(
         f"“{rest[:40]}” is not a digest setting",
-        "/hire digest [now|on|off|channel #name|schedule <weekday> <HH:MM> [<tz>]|quiet on|off]",
+        "/hire digest [now|on|off|channel #name|schedule <weekday> <HH:MM> [<tz>]|quiet on|off"
+        "|managers [@name …|none]|history]",
     )
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^<>]*)?>")
+CLEAR_WORDS = ("none", "nobody")
+MANAGERS_USAGE = "/hire digest managers @name @name … (or none to clear, or nothing to see them)"
+
+
+def _parse_managers(words: list[str]) -> HireCommand:
+    if len(words) == 1 and words[0].lower() in CLEAR_WORDS:
+        return DigestManagers(clear=True)
+    user_ids: list[str] = []
+    names: list[list[str]] = []
+    naming = False  # the last word began or continued a typed `@Name Surname`
+    for raw in words:
+        word = raw.strip(",")
+        mention = _MENTION.fullmatch(word)
+        if mention:
+            user_ids.append(mention.group(1))
+            naming = False
+        elif word.startswith("@") and len(word) > 1:
+            names.append([word[1:]])
+            naming = True
+        elif not word or word.lower() == "and":
+            naming = False
+        elif naming and not word.startswith(("<", "#")):
+            names[-1].append(word)
+        else:
+            return Invalid(f"“{word[:40]}” is not a person: name each one with @", MANAGERS_USAGE)
+    return DigestManagers(tuple(dict.fromkeys(user_ids)), tuple(" ".join(n)[:200] for n in names))

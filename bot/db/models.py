@@ -184,6 +184,37 @@ class DigestSettings(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DigestManager(Base):
+    """Someone an admin named to manage the workspace's digest settings, besides the
+    workspace's admins and owners."""
+
+    __tablename__ = "digest_managers"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    named_by: Mapped[str] = mapped_column(String(32))
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSettingsChange(Base):
+    """Append-only history of the digest settings: who changed what, from what, to what.
+    `before` and `after` hold the touched settings only (see bot.core.digest_settings)."""
+
+    __tablename__ = "digest_settings_changes"
+    __table_args__ = (
+        Index("ix_digest_settings_changes_workspace_changed", "workspace_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class DigestRun(Base):
     """A digest claimed for (workspace, period): the unique key makes posting exactly-once."""
 

@@ -443,6 +443,8 @@ def _view_state(view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict
             options = element.get("options") or []
             chosen = next((o for o in options if o.get("value") == raw), None)
             entry["selected_option"] = chosen
+        elif kind == "multi_users_select":
+            entry["selected_users"] = list(raw or [])
         else:
             entry["value"] = raw
         state[block_id] = {action_id: entry}

@@ -25,10 +25,26 @@ from bot.core.digest import (
     previous_due,
     trend_buckets,
 )
+from bot.core.digest_settings import (
+    SettingsChange,
+    SettingsChanged,
+    SettingsForm,
+    SettingsRefused,
+    difference,
+    may_change,
+    values_of,
+)
 from bot.core.log_views import SettingsView, thread_link
 from bot.core.visibility import Audience
 from bot.db.models import DigestSettings
-from bot.db.repositories import OPEN_STATES, DecisionLogRepository, DigestRepository
+from bot.db.repositories import (
+    OPEN_STATES,
+    DecisionLogRepository,
+    DigestManagerRepository,
+    DigestRepository,
+    DigestSettingsChangeRepository,
+    WorkspaceRepository,
+)
 from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
 
 
@@ -45,6 +61,8 @@ class RunClaim:
 # A digest lists the longest-waiting conversations first; beyond this many it says "and
 # N more", so there is no point reading them all.
 WAITING_LIMIT = 200
+# `/hire digest history` shows this many of the latest settings changes.
+HISTORY_LIMIT = 15
 
 
 def settings_view(workspace_id: int, row: DigestSettings | None) -> SettingsView:
@@ -83,28 +101,83 @@ class DigestStore:
         with self.sessions() as session:
             return settings_view(workspace_id, DigestRepository.get_settings(session, workspace_id))
 
-    def update_settings(
-        self, workspace_id: int, user: str, now: datetime, **changes: Unpack[SettingsChanges]
-    ) -> SettingsView:
-        """Change the named settings; `user` becomes the one told when a post fails.
-        Raises ValueError for an impossible value (the listeners check input first)."""
-        with self.sessions.begin() as session:
-            row = DigestRepository.upsert_settings(
-                session, workspace_id, configured_by=user, now=now, **changes
-            )
-            return settings_view(workspace_id, row)
+    def managers(self, workspace_id: int) -> tuple[str, ...]:
+        """The people besides admins who may change the digest settings."""
+        with self.sessions() as session:
+            return DigestManagerRepository.list(session, workspace_id)
 
-    def set_channel(
-        self, workspace_id: int, user: str, now: datetime, channel_id: str
-    ) -> SettingsView:
-        """Post to `channel_id` from now on. The last error was about posting where it
-        posted before, and the caller has just checked that this channel works, so it goes."""
-        with self.sessions.begin() as session:
-            row = DigestRepository.upsert_settings(
-                session, workspace_id, configured_by=user, now=now, channel_id=channel_id
+    def form(self, workspace_id: int, user: str, is_admin: bool) -> SettingsForm | SettingsRefused:
+        """What the settings modal opens with, or why this person may not open it."""
+        with self.sessions() as session:
+            managers = DigestManagerRepository.list(session, workspace_id)
+            if not may_change(user, is_admin, managers):
+                return SettingsRefused(managers)
+            settings = settings_view(
+                workspace_id, DigestRepository.get_settings(session, workspace_id)
             )
-            DigestRepository.record_error(session, workspace_id, None, now)
-            return settings_view(workspace_id, row)
+            return SettingsForm(settings, managers, is_admin)
+
+    def change(
+        self,
+        workspace_id: int,
+        actor: str,
+        now: datetime,
+        *,
+        actor_is_admin: bool,
+        managers: tuple[str, ...] | None = None,
+        **changes: Unpack[SettingsChanges],
+    ) -> SettingsChanged | SettingsRefused:
+        """Change the named settings (and, for an admin, the list of managers) if `actor`
+        may, keep the change in the history, and say what it changed. The actor becomes the
+        one told when a post fails. A new channel clears the last error, which was about
+        posting where it posted before. Raises ValueError for an impossible value (the
+        listeners check input first)."""
+        with self.sessions.begin() as session:
+            WorkspaceRepository.lock(session, workspace_id)
+            current = DigestManagerRepository.list(session, workspace_id)
+            wanted = current if managers is None else tuple(sorted(set(managers)))
+            if wanted != current and not actor_is_admin:
+                return SettingsRefused(current, admins_only=True)
+            if not may_change(actor, actor_is_admin, current):
+                return SettingsRefused(current)
+            row = DigestRepository.get_settings(session, workspace_id)
+            previous = settings_view(workspace_id, row)
+            if "channel_id" in changes and row is not None:
+                # Named by someone who has just checked it works: the error goes.
+                DigestRepository.record_error(session, workspace_id, None, now)
+            settings = settings_view(workspace_id, row)
+            values = values_of(previous, current)
+            before, after = difference(values, {**values, **changes, "managers": list(wanted)})
+            if not after:
+                return SettingsChanged(settings, previous, current, None)
+            if any(key != "managers" for key in after):
+                row = DigestRepository.upsert_settings(
+                    session, workspace_id, configured_by=actor, now=now, **changes
+                )
+                settings = settings_view(workspace_id, row)
+            if "managers" in after:
+                DigestManagerRepository.replace(
+                    session, workspace_id, wanted, named_by=actor, now=now
+                )
+            DigestSettingsChangeRepository.add(
+                session, workspace_id, changed_by=actor, changed_at=now, before=before, after=after
+            )
+            return SettingsChanged(
+                settings, previous, wanted, SettingsChange(actor, now, before, after)
+            )
+
+    def history(
+        self, workspace_id: int, reader: str, is_admin: bool, limit: int = HISTORY_LIMIT
+    ) -> tuple[SettingsChange, ...] | SettingsRefused:
+        """The latest changes to the settings, newest first, for those who may change them."""
+        with self.sessions() as session:
+            managers = DigestManagerRepository.list(session, workspace_id)
+            if not may_change(reader, is_admin, managers):
+                return SettingsRefused(managers)
+            return tuple(
+                SettingsChange(row.changed_by, row.changed_at, row.before, row.after)
+                for row in DigestSettingsChangeRepository.latest(session, workspace_id, limit)
+            )
 
     def record_error(self, workspace_id: int, error: str | None, now: datetime) -> None:
         with self.sessions.begin() as session:
@@ -298,6 +371,7 @@ class DigestStore:
                 if conv.state == "awaiting_decision"
                 else f"question {conv.current_step + 1}",
                 thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+                conv.state,
             )
             for conv in open_conversations
         ]

@@ -126,8 +126,9 @@ def decide_by_buttons(page, title: str) -> None:  # type: ignore[no-untyped-def]
 def test_digest_posts_into_the_digest_channel(page) -> None:  # type: ignore[no-untyped-def]
     decide_by_buttons(page, "Backend engineer, search")
     page.get_by_test_id("thread-close").click()
+    page.select_option('[data-testid="user-switcher"]', ADMIN)  # the settings are an admin's
     type_command(page, "/hire digest channel #general")
-    page.get_by_text("The digest will be posted here").wait_for()
+    page.get_by_text("The digest will be posted in").first.wait_for()
     page.get_by_test_id("post-digest").click()
     page.get_by_text("Posted this week's digest").wait_for()
     page.get_by_test_id("channel-general").click()
@@ -143,11 +144,28 @@ def test_home_tab_lists_the_decision(page) -> None:  # type: ignore[no-untyped-d
     home.wait_for()
     page.get_by_test_id("home").get_by_text("Mobile engineer, onboarding").first.wait_for()
     assert "Recent decisions" in home.inner_text()
+    # Maya is not an admin: the settings say who can change them instead of opening.
     page.get_by_test_id("home").get_by_role("button", name="Change").click()
-    page.get_by_test_id("modal-form").wait_for()
+    modal = page.get_by_test_id("modal-form")
+    modal.get_by_text("Only workspace admins can change the digest").wait_for()
+    page.get_by_test_id("modal-close").click()
+    # Ada, an admin, changes them and names Maya a digest manager.
+    page.select_option('[data-testid="user-switcher"]', ADMIN)
+    page.get_by_test_id("nav-home").click()
+    page.get_by_test_id("home").get_by_role("button", name="Change").click()
+    modal.get_by_text("Digest managers").wait_for()
     page.fill("#input-time", "31:00")
     page.get_by_test_id("modal-submit").click()
     page.get_by_test_id("input-error").first.wait_for()
+    page.select_option("#input-channel", "C0GENERAL")
+    page.fill("#input-time", "10:00")
+    page.select_option("#input-managers", MANAGER)
+    page.get_by_test_id("modal-submit").click()
+    page.get_by_test_id("home").get_by_text("Mondays at 10:00 (UTC)").wait_for()
+    page.get_by_test_id("channel-general").click()
+    told = page.get_by_test_id("message").filter(has_text="Digest settings changed by")
+    told.wait_for()
+    assert "Maya Patel" in told.inner_text() and "Mondays at 10:00 (UTC)" in told.inner_text()
 
 
 # -- the sandbox behaves like Slack: it remembers, delivers files, opens its own links ------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.digest_settings import SettingsChanged
 from bot.db.models import DigestRun, DigestSettings, ProcessedEvent, Workspace
 from bot.db.repositories import (
     ConversationRepository,
@@ -100,10 +101,11 @@ def test_twenty_first_settings_changes_create_one_row(
 ) -> None:
     # What `/hire digest schedule` and the Home tab's settings modal call.
     def configure(i: int) -> int:
-        saved = DigestStore(session_factory).update_settings(
-            workspaces.a, f"U{i}", NOW, hour=i, minute=0
+        saved = DigestStore(session_factory).change(
+            workspaces.a, f"U{i}", NOW, actor_is_admin=True, hour=i, minute=0
         )
-        return saved.schedule.hour
+        assert isinstance(saved, SettingsChanged)
+        return saved.settings.schedule.hour
 
     hours = race(THREADS, configure)
     assert sorted(hours) == list(range(THREADS))  # every change was made, none crashed

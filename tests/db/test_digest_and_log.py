@@ -12,12 +12,14 @@ import io
 import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.digest import Schedule
+from bot.core.digest_settings import SettingsChanged
 from bot.core.log_views import EventRow, NoteRow, SettingsView
 from bot.core.visibility import Audience
 from bot.db.models import Decision, DecisionEvent, DigestRun, HiringConversation, Note
@@ -112,6 +114,15 @@ def _link(conversation_id: int, session_factory: sessionmaker[Session]) -> str:
 # -- digest settings ---------------------------------------------------------------------------
 
 
+def admin_changes(
+    store: DigestStore, workspace_id: int, user: str, now: datetime, **changes: Any
+) -> SettingsView:
+    """A change by a workspace admin (who may always change them); the settings after it."""
+    result = store.change(workspace_id, user, now, actor_is_admin=True, **changes)
+    assert isinstance(result, SettingsChanged)
+    return result.settings
+
+
 def test_settings_default_until_changed_then_keep_who_changed_them(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
@@ -124,12 +135,12 @@ def test_settings_default_until_changed_then_keep_who_changed_them(
         True,
     )
     assert (default.configured_by, default.updated_at) == (None, None)
-    saved = store.update_settings(
-        workspaces.a, "U1", NOW, weekday=4, hour=16, minute=30, timezone="Europe/Paris"
+    saved = admin_changes(
+        store, workspaces.a, "U1", NOW, weekday=4, hour=16, minute=30, timezone="Europe/Paris"
     )
     assert saved.schedule == Schedule(4, 16, 30, "Europe/Paris")
     assert (saved.configured_by, saved.updated_at) == ("U1", NOW)
-    store.update_settings(workspaces.a, "U2", NOW + timedelta(hours=1), enabled=False)
+    admin_changes(store, workspaces.a, "U2", NOW + timedelta(hours=1), enabled=False)
     assert store.settings(workspaces.a) == SettingsView(
         workspace_id=workspaces.a,
         channel_id=None,
@@ -152,7 +163,7 @@ def test_impossible_settings_are_refused_and_nothing_is_stored(
 ) -> None:
     store = DigestStore(session_factory)
     with pytest.raises(ValueError):
-        store.update_settings(workspaces.a, "U1", NOW, **change)  # type: ignore[arg-type]
+        admin_changes(store, workspaces.a, "U1", NOW, **change)
     assert store.settings(workspaces.a).updated_at is None
 
 
@@ -160,12 +171,12 @@ def test_a_new_channel_clears_the_last_error(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     store = DigestStore(session_factory)
-    store.set_channel(workspaces.a, "U1", NOW, "C1")
+    admin_changes(store, workspaces.a, "U1", NOW, channel_id="C1")
     store.record_error(workspaces.a, "is_archived", NOW)
     assert store.settings(workspaces.a).last_error == "is_archived"
     # Changing anything else keeps it: the channel is still the one that failed.
-    assert store.update_settings(workspaces.a, "U1", NOW, hour=10).last_error == "is_archived"
-    saved = store.set_channel(workspaces.a, "U2", NOW, "C2")
+    assert admin_changes(store, workspaces.a, "U1", NOW, hour=10).last_error == "is_archived"
+    saved = admin_changes(store, workspaces.a, "U2", NOW, channel_id="C2")
     assert (saved.channel_id, saved.last_error, saved.configured_by) == ("C2", None, "U2")
     assert store.settings(workspaces.a) == saved
     store.record_error(workspaces.a, "x" * 500, NOW)  # never longer than the column
@@ -179,8 +190,8 @@ def test_runs_are_claimed_once_missed_ones_recorded_and_completed_once(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:
     store = DigestStore(session_factory)
-    store.set_channel(workspaces.a, "U1", NOW, "C1")
-    store.set_channel(workspaces.b, "U2", NOW, "C2")
+    admin_changes(store, workspaces.a, "U1", NOW, channel_id="C1")
+    admin_changes(store, workspaces.b, "U2", NOW, channel_id="C2")
     assert [s.workspace_id for s in store.scheduled()] == [workspaces.a, workspaces.b]
     assert not store.has_run(workspaces.a, "2026-11-16")
     run = store.claim(workspaces.a, "2026-11-16", "host-1:42", NOW)
@@ -410,7 +421,7 @@ def test_the_home_tab_in_one_read(
         seed.decided("This quarter", quarter, "both")
         seed.decided("This quarter too", quarter + timedelta(days=3), "both")
         seed.decided("Last quarter", quarter - timedelta(seconds=1), "not_hiring")
-    DigestStore(session_factory).set_channel(workspaces.a, "U1", NOW, "C1")
+    admin_changes(DigestStore(session_factory), workspaces.a, "U1", NOW, channel_id="C1")
     home = DecisionLog(session_factory).home(workspaces.a, "U1", NOW, URL, audience=EVERYONE)
     assert [r.id for r in home.mine] == [mine]
     assert home.mine[0].link == _link(mine, session_factory)

@@ -35,6 +35,8 @@ TABLES = {
     "notes",
     "digest_settings",
     "digest_runs",
+    "digest_managers",
+    "digest_settings_changes",
     "nudges",
     "processed_events",
     "slack_installations",

@@ -96,7 +96,7 @@ def test_decisions_and_digests_are_per_workspace(
         )
     # The digest and the decision log as production reads and writes them.
     digests, log = DigestStore(session_factory), DecisionLog(session_factory)
-    digests.set_channel(a, "U1", NOW, "C1")
+    digests.change(a, "U1", NOW, actor_is_admin=True, channel_id="C1")
     run = digests.claim(a, "2026-11-16", "p1", NOW)
     assert run is not None
     week = (NOW - timedelta(days=1), NOW + timedelta(days=1))

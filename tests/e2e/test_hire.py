@@ -124,14 +124,14 @@ def test_full_walk_with_buttons_records_the_decision(slack: SlackDriver, bot: Bo
     recommendation = replies[6]
     assert "Recommendation: Product engineer" in everything(recommendation)
     assert "Why" in everything(recommendation) and "posthog.com/blog" in everything(recommendation)
-    wait_for(lambda: "Recommendation ready" in everything(thread.root), message="root updated")
+    wait_for(lambda: "Waiting for the decision" in everything(thread.root), message="root updated")
     thread.click("U0MANAGER", "Accept: Product engineer", recommendation)
     wait_for(lambda: "Decided" in everything(thread.root), message="root shows the decision")
     assert "Product engineer" in everything(thread.root)
     updated = slack.state.find_message(CHANNEL, recommendation["ts"])
     assert updated is not None
     assert set(buttons(updated)) == {"Change decision…", "Reopen…"}
-    assert "Decision recorded: Product engineer" in everything(updated)
+    assert "Decided: Product engineer" in everything(updated)
     assert db_count(bot, Decision) == 1 and db_count(bot, Answer) == 6
 
 

@@ -83,9 +83,11 @@ def test_home_tab_lists_conversations_and_changes_digest_settings(slack: SlackDr
     assert "Staff engineer, payments" in text and "Senior engineer, checkout" in text
     assert "This quarter:* 1 decision" in text
     assert "Weekly digest" in text and "no channel yet" in text
-    # The settings button opens a modal; a bad time is refused, a good one saved.
-    slack.click_view("U0MANAGER", home["id"], "home_digest_settings")
-    modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="settings modal")[0]
+    # The settings button opens a modal for an admin; a bad time is refused, a good one saved.
+    slack.open_home("U0ADMIN")
+    home = wait_for(lambda: slack.state.home_views.get("U0ADMIN"), message="Ada's Home tab")
+    slack.click_view("U0ADMIN", home["id"], "home_digest_settings")
+    modal = wait_for(lambda: slack.state.modals.get("U0ADMIN"), message="settings modal")[0]
     values = {
         "channel": {"value": "C0GENERAL"},
         "weekday": {"value": "4"},
@@ -93,14 +95,14 @@ def test_home_tab_lists_conversations_and_changes_digest_settings(slack: SlackDr
         "timezone": {"value": "Europe/Paris"},
         "enabled": {"value": "on"},
     }
-    refused = slack.submit_view("U0MANAGER", modal["id"], values)
+    refused = slack.submit_view("U0ADMIN", modal["id"], values)
     assert "time" in refused.json["errors"]
     values["time"] = {"value": "16:30"}
-    slack.submit_view("U0MANAGER", modal["id"], values)
+    slack.submit_view("U0ADMIN", modal["id"], values)
     wait_for(
         lambda: (
             "Fridays at 16:30 (Europe/Paris)"
-            in everything({"text": "", "blocks": slack.state.home_views["U0MANAGER"]["blocks"]})
+            in everything({"text": "", "blocks": slack.state.home_views["U0ADMIN"]["blocks"]})
         ),
         message="home refreshed",
     )
@@ -125,7 +127,7 @@ def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
     decide(slack, "Senior engineer, checkout")
     root = slack.state.messages_in(CHANNEL, include_ephemeral=False)[0]
     recommendation = next(
-        m for m in slack.state.thread(CHANNEL, root["ts"]) if "Decision recorded" in everything(m)
+        m for m in slack.state.thread(CHANNEL, root["ts"])[1:] if "Decided: " in everything(m)
     )
     # A teammate may not change it.
     slack.click("U0TEAMMATE", recommendation["ts"], "hire_change", channel=CHANNEL)
@@ -152,7 +154,7 @@ def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
     slack.submit_view("U0ADMIN", modal["id"], {"reason": {"value": "Budget changed"}})
     wait_for(
         lambda: (
-            "Recommendation ready"
+            "Waiting for the decision"
             in everything(
                 slack.state.find_message(CHANNEL, root["ts"]) or {"text": "", "blocks": []}
             )

@@ -73,11 +73,20 @@ class Side:
     general: str
     url: str
     title: str
+    admin: str  # a workspace admin: the digest's settings are theirs to change
 
 
-ACME = Side("T0HIRING", "U0MANAGER", "C0HIRING", "C0GENERAL", "https://acme.slack.com/", "Acme")
+ACME = Side(
+    "T0HIRING", "U0MANAGER", "C0HIRING", "C0GENERAL", "https://acme.slack.com/", "Acme", "U0ADMIN"
+)
 GLOBEX = Side(
-    SECOND_TEAM.id, "U2MANAGER", "C2HIRING", "C2GENERAL", "https://globex.slack.com/", "Globex"
+    SECOND_TEAM.id,
+    "U2MANAGER",
+    "C2HIRING",
+    "C2GENERAL",
+    "https://globex.slack.com/",
+    "Globex",
+    "U2ADMIN",
 )
 NO_TOKEN_LINE = f"workspace {GLOBEX.team} has no bot token"
 
@@ -126,14 +135,13 @@ class TwoWorkspaces:
     def nudges(self, side: Side) -> list[dict[str, Any]]:
         return [m for m in self.thread(side) if "still waiting" in everything(m)]
 
-    def reply(self, side: Side, text: str) -> str:
-        """`/hire <text>` by the side's manager; the ephemeral answer."""
-        before = len(self.slack.state.ephemeral_for(side.manager))
-        result = self.slack.command(side.manager, side.hiring, "/hire", text)
+    def reply(self, side: Side, text: str, user: str | None = None) -> str:
+        """`/hire <text>` by the side's manager (or `user`); the ephemeral answer."""
+        user = user or side.manager
+        before = len(self.slack.state.ephemeral_for(user))
+        result = self.slack.command(user, side.hiring, "/hire", text)
         assert result.status == 200
-        replies = wait_for(
-            lambda: self.slack.state.ephemeral_for(side.manager)[before:], message=text
-        )
+        replies = wait_for(lambda: self.slack.state.ephemeral_for(user)[before:], message=text)
         return everything(replies[-1])
 
     def make_due(self, ago: timedelta) -> None:
@@ -221,7 +229,8 @@ def test_two_workspaces_each_with_its_own_token_until_one_uninstalls(
     for side in both:
         card = slack.command(side.manager, side.hiring, "/role", "pe").created
         assert card is not None and "product engineer" in card["text"].lower()
-        assert "posted here" in world.reply(side, "digest channel #general")
+        said = world.reply(side, "digest channel #general", side.admin)
+        assert f"will be posted in <#{side.general}>" in said
         slack.command(side.manager, side.hiring, "/hire", f"Platform engineer at {side.title}")
     roots = {side: wait_for(lambda s=side: world.root(s), message="root") for side in both}
     for side in both:
@@ -312,7 +321,8 @@ def test_a_revoked_token_stops_its_workspace_alone_and_is_not_retried(
     world, slack = two_workspaces, two_workspaces.slack
     for side in (ACME, GLOBEX):
         assert slack.install(side.team).status == 200
-        assert "posted here" in world.reply(side, "digest channel #general")
+        said = world.reply(side, "digest channel #general", side.admin)
+        assert f"will be posted in <#{side.general}>" in said
         slack.command(side.manager, side.hiring, "/hire", f"Platform engineer at {side.title}")
         wait_for(lambda s=side: world.root(s), message="root")
 

@@ -211,7 +211,7 @@ def test_a_hire_conversation_over_socket_mode_survives_reconnects(
     # The decision's note is posted after that rewrite; waiting for it too keeps the next
     # test's clean workspace from wiping the thread under the post.
     wait_for(
-        lambda: any("recorded the decision" in everything(m) for m in bot_messages(thread)),
+        lambda: any("It's in the log as #" in everything(m) for m in bot_messages(thread)),
         message="the decision's note in the thread",
     )
     assert "Software engineer" in everything(recorded)

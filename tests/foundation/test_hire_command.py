@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.core.hire_command import (
     Digest,
+    DigestManagers,
     Export,
     Help,
     Invalid,
@@ -54,6 +55,19 @@ from bot.core.hire_command import (
             "digest schedule monday 09:00 Europe/Paris",
             Digest("schedule", ("monday", "09:00", "Europe/Paris")),
         ),
+        ("digest history", Digest("history")),
+        ("digest managers", DigestManagers()),
+        ("digest managers none", DigestManagers(clear=True)),
+        ("digest managers Nobody", DigestManagers(clear=True)),
+        (
+            "digest managers <@U1|ada>, <@U2> and <@U1>",
+            DigestManagers(user_ids=("U1", "U2")),
+        ),
+        # A name typed without picking it runs to the next person.
+        (
+            "digest managers @Maya Patel <@U2|theo>",
+            DigestManagers(user_ids=("U2",), names=("Maya Patel",)),
+        ),
     ],
 )
 def test_grammar(text: str, expected: object) -> None:
@@ -70,6 +84,10 @@ def test_grammar(text: str, expected: object) -> None:
         "list <@U123> Perez",
         "start",
         "digest bogus",
+        "digest history please",
+        "digest managers ada",
+        "digest managers <@U1> theo",
+        "digest managers none <@U1>",
     ],
 )
 def test_bad_details_say_what_was_not_understood(text: str) -> None:

@@ -35,7 +35,7 @@ def test_the_starter_cancels_with_a_reason_from_another_channel(
     with app.session_factory() as session:
         event = session.execute(select(DecisionEvent.kind, DecisionEvent.reason)).one()
     assert tuple(event) == ("cancelled", "role filled internally")
-    assert "already closed" in cancel(slack, "U0MANAGER", "1")
+    assert "already cancelled" in cancel(slack, "U0MANAGER", "1")
 
 
 def test_a_teammate_is_refused_and_an_admin_may(slack: SlackDriver, app: Runtime) -> None:

@@ -245,7 +245,7 @@ def test_a_digest_posted_elsewhere_counts_it_and_one_posted_in_the_channel_names
     slack: SlackDriver, private_decision: None
 ) -> None:
     start(slack, EXEC, "Chief of staff")  # still waiting for answers
-    assert "posted here" in hire(slack, ADMIN, "digest channel #general")["text"]
+    assert "will be posted in <#C0GENERAL>" in hire(slack, ADMIN, "digest channel #general")["text"]
     assert "Posted this week's digest" in hire(slack, ADMIN, "digest now")["text"]
     (general,) = digests_in(slack, "C0GENERAL")
     hides_everything_of_it(general)
@@ -253,10 +253,10 @@ def test_a_digest_posted_elsewhere_counts_it_and_one_posted_in_the_channel_names
     assert PUBLIC_TITLE in general
     assert "2 decisions so far this week" in general
     assert ":lock: 1 decision in a private channel" in general
-    assert "Waiting for input (1)" in general
+    assert "Open conversations (1)" in general
     assert ":lock: 1 conversation in a private channel" in general
     # Posted to the private channel itself, its readers may read it.
-    assert "posted here" in hire(slack, ADMIN, "digest channel #exec-hiring")["text"]
+    assert "will be posted in <#C0EXEC" in hire(slack, ADMIN, "digest channel #exec-hiring")["text"]
     hire(slack, ADMIN, "digest now")
     (own,) = digests_in(slack, EXEC)
     assert TITLE in own and PUBLIC_TITLE in own and "Chief of staff" in own

@@ -70,7 +70,7 @@ def decide(slack: SlackDriver, recommendation: dict[str, Any], label: str) -> No
     )
     wait_for(
         lambda: (
-            "Decision recorded"
+            "Decided: "
             in everything(
                 slack.state.find_message(CHANNEL, recommendation["ts"])
                 or {"text": "", "blocks": []}

@@ -10,6 +10,10 @@ from bot.db.repositories._writes import guarded_update, insert_if_absent
 from bot.db.repositories.conversations import OPEN_STATES, ConversationRepository
 from bot.db.repositories.decision_log import DecisionLogRepository
 from bot.db.repositories.decisions import DecisionRepository, NoteRepository
+from bot.db.repositories.digest_settings import (
+    DigestManagerRepository,
+    DigestSettingsChangeRepository,
+)
 from bot.db.repositories.digests import DigestRepository
 from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
 
@@ -18,7 +22,9 @@ __all__ = [
     "ConversationRepository",
     "DecisionLogRepository",
     "DecisionRepository",
+    "DigestManagerRepository",
     "DigestRepository",
+    "DigestSettingsChangeRepository",
     "EventDedupe",
     "NoteRepository",
     "WorkspaceRepository",

@@ -26,6 +26,12 @@ class WorkspaceRepository:
         return session.get(Workspace, workspace_id)
 
     @staticmethod
+    def lock(session: Session, workspace_id: int) -> None:
+        """Hold the workspace's row until the transaction ends, so changes to its settings
+        are made one at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
+        session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+    @staticmethod
     def id_for(
         session: Session,
         team_id: str,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import context
-from bot.blocks.digest import describe_schedule, digest_message
+from bot.blocks.common import Message, context
+from bot.blocks.digest import digest_message
 from bot.blocks.text import from_slack, user_text
 from bot.core.digest import (
     current_period,
@@ -19,17 +18,16 @@ from bot.core.digest import (
     parse_timezone,
     parse_weekday,
 )
-from bot.core.hire_command import Digest
+from bot.core.hire_command import Digest, DigestManagers
 from bot.core.log_views import SettingsView
 from bot.core.visibility import Audience
 from bot.hiring.digest import DigestStore
 from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.slack.deliver import Delivery, post_problem
+from bot.slack.digest_settings import DigestSettingsDesk, Said, settings_line
 from bot.slack.links import workspace_url
 from bot.slack.visibility import preview_audience
-
-CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
 
 
 def _echo(typed: str) -> str:
@@ -45,26 +43,15 @@ def _ok(respond: Respond, text: str) -> None:
     respond(response_type="ephemeral", text=text)
 
 
-def _settings_line(settings: SettingsView, ctx: hire_flow.Context) -> str:
-    if not settings.enabled:
-        return ":no_bell: The weekly digest is off. `/hire digest on` turns it back on."
-    where = (
-        f"<#{settings.channel_id}>"
-        if settings.channel_id
-        else "no channel yet (`/hire digest channel #name`)"
-    )
-    upcoming = next_due(settings.schedule, ctx.now) if settings.channel_id else None
-    line = f":calendar: Posts to {where}, {describe_schedule(settings.schedule)}"
-    if upcoming:
-        line += f" · next: {upcoming.astimezone(settings.schedule.zone):%a %b %d %H:%M}"
-    if settings.last_error:
-        line += f"\n:warning: Last attempt failed: {post_problem(settings.last_error)}"
-    return line
-
-
 def handle_digest(
-    ctx: hire_flow.Context, parsed: Digest, command: dict[str, Any], respond: Respond
+    ctx: hire_flow.Context,
+    parsed: Digest | DigestManagers,
+    command: dict[str, Any],
+    respond: Respond,
 ) -> None:
+    desk = DigestSettingsDesk(ctx.services, ctx.client)
+    if isinstance(parsed, DigestManagers):
+        return _tell(respond, desk.managers(ctx.workspace_id, ctx.user, parsed))
     store = DigestStore(ctx.services.session_factory)
     settings = store.settings(ctx.workspace_id)
     action, args = parsed.action, parsed.args
@@ -86,42 +73,42 @@ def handle_digest(
             so_far=True,
         )
         message = digest_message(digest, ctx.now, preview=True)
-        message.blocks.append(context(_settings_line(settings, ctx)).to_dict())
+        message.blocks.append(context(settings_line(settings, ctx.now)).to_dict())
         respond(response_type="ephemeral", **message.as_kwargs())
     elif action == "now":
         post_now(ctx, store, settings, respond)
     elif action in {"on", "off"}:
-        store.update_settings(ctx.workspace_id, ctx.user, ctx.now, enabled=action == "on")
-        _ok(
-            respond,
-            f":white_check_mark: The weekly digest is {action}.\n"
-            + _settings_line(store.settings(ctx.workspace_id), ctx),
-        )
+        _tell(respond, desk.change(ctx.workspace_id, ctx.user, enabled=action == "on"))
     elif action == "quiet":
         value = args[0].lower() if args else ""
-        if value not in {"on", "off"}:
+        if value not in {"on", "off"} or len(args) != 1:
             return _say(
                 respond,
-                "Say `/hire digest quiet on` to post in quiet weeks too, or `quiet off` to skip them.",
+                "Say `/hire digest quiet on` to post a digest even in a quiet week (no "
+                "decisions, nothing waiting), or `quiet off` to post nothing in such a week.",
             )
-        store.update_settings(ctx.workspace_id, ctx.user, ctx.now, post_when_quiet=value == "on")
-        _ok(
-            respond,
-            ":white_check_mark: "
-            + (
-                "Quiet weeks get a digest too."
-                if value == "on"
-                else "Weeks with nothing to report are skipped."
-            ),
-        )
+        _tell(respond, desk.change(ctx.workspace_id, ctx.user, post_when_quiet=value == "on"))
     elif action == "schedule":
-        set_schedule(ctx, store, args, respond)
+        set_schedule(ctx, desk, settings, args, respond)
     elif action == "channel":
-        set_channel(ctx, store, args, respond)
+        _tell(respond, desk.set_channel(ctx.workspace_id, ctx.user, args[0]))
+    elif action == "history":
+        _tell(respond, desk.history(ctx.workspace_id, ctx.user))
+
+
+def _tell(respond: Respond, said: Said | Message) -> None:
+    if isinstance(said, Message):
+        respond(response_type="ephemeral", **said.as_kwargs())
+    else:
+        respond(response_type="ephemeral", text=said.text)
 
 
 def set_schedule(
-    ctx: hire_flow.Context, store: DigestStore, args: tuple[str, ...], respond: Respond
+    ctx: hire_flow.Context,
+    desk: DigestSettingsDesk,
+    settings: SettingsView,
+    args: tuple[str, ...],
+    respond: Respond,
 ) -> None:
     usage = "`/hire digest schedule <weekday> <HH:MM> [<IANA time zone>]`, e.g. `monday 09:00 Europe/Paris`"
     if len(args) not in {2, 3}:
@@ -133,70 +120,18 @@ def set_schedule(
         return _say(
             respond, f"“{_echo(args[1])}” is not a time of day (HH:MM, 00:00–23:59).", usage
         )
-    current = store.settings(ctx.workspace_id).schedule.timezone
-    zone = parse_timezone(args[2]) if len(args) == 3 else current
+    zone = parse_timezone(args[2]) if len(args) == 3 else settings.schedule.timezone
     if zone is None:
         return _say(
             respond,
             f"“{_echo(args[2])}” is not a time zone I know.",
             "Use an IANA name such as `Europe/London`, `America/New_York` or `UTC`.",
         )
-    saved = store.update_settings(
-        ctx.workspace_id,
-        ctx.user,
-        ctx.now,
-        weekday=weekday,
-        hour=at[0],
-        minute=at[1],
-        timezone=zone,
-    )
-    _ok(respond, ":white_check_mark: Schedule saved.\n" + _settings_line(saved, ctx))
-
-
-def _resolve_channel(ctx: hire_flow.Context, text: str) -> str | None:
-    mention = CHANNEL_MENTION.match(text)
-    if mention:
-        return mention.group(1)
-    name = text.lstrip("#").lower()
-    try:
-        for channel in ctx.client.conversations_list(
-            types="public_channel,private_channel", limit=1000
-        )["channels"]:
-            if channel["name"] == name or channel["id"] == text:
-                return str(channel["id"])
-    except SlackApiError:
-        return None
-    return None
-
-
-def set_channel(
-    ctx: hire_flow.Context, store: DigestStore, args: tuple[str, ...], respond: Respond
-) -> None:
-    channel_id = _resolve_channel(ctx, args[0])
-    if channel_id is None:
-        return _say(
-            respond,
-            f"I can't find the channel “{_echo(args[0])}”.",
-            "Pick it with `/hire digest channel #name`; for a private channel, invite me first.",
-        )
-    try:
-        info = ctx.client.conversations_info(channel=channel_id)["channel"]
-        if info.get("is_archived"):
-            return _say(respond, f"<#{channel_id}> is archived; pick another channel.")
-        if not info.get("is_member"):
-            if info.get("is_private"):
-                return _say(
-                    respond,
-                    f"I'm not in <#{channel_id}>.",
-                    "Invite me with `/invite @hiring-bot`, then try again.",
-                )
-            ctx.client.conversations_join(channel=channel_id)
-    except SlackApiError as error:
-        code = str(error.response.get("error"))
-        return _say(respond, f"I can't use that channel ({post_problem(code)}).")
-    saved = store.set_channel(ctx.workspace_id, ctx.user, ctx.now, channel_id)
-    _ok(
-        respond, ":white_check_mark: The digest will be posted here.\n" + _settings_line(saved, ctx)
+    _tell(
+        respond,
+        desk.change(
+            ctx.workspace_id, ctx.user, weekday=weekday, hour=at[0], minute=at[1], timezone=zone
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from bot.blocks.text import from_slack, user_text
 from bot.core.hire_command import (
     CancelConversation,
     Digest,
+    DigestManagers,
     Help,
     Invalid,
     Start,
@@ -72,7 +73,7 @@ def handle_hire(
             respond(response_type="ephemeral", text=said)
             return
         ctx = hire_flow.build_context(services, client, context, command["user_id"])
-        if isinstance(parsed, Digest):
+        if isinstance(parsed, Digest | DigestManagers):
             digest.handle_digest(ctx, parsed, command, respond)
         else:
             hire_log.handle(ctx, parsed, command, respond)

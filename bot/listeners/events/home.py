@@ -6,16 +6,16 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import home as home_blocks
 from bot.blocks.text import storable
 from bot.core.digest import parse_time, parse_timezone
-from bot.hiring.digest import DigestStore
+from bot.core.digest_settings import MAX_MANAGERS
 from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack.digest_settings import DigestSettingsDesk
 from bot.slack.links import workspace_url
 from bot.slack.visibility import reader_audience
 
@@ -53,17 +53,7 @@ def open_digest_settings(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    settings = DigestStore(services.session_factory).settings(ctx.workspace_id)
-    try:
-        found = client.conversations_list(types="public_channel", exclude_archived=True, limit=200)[
-            "channels"
-        ]
-    except SlackApiError:
-        found = []
-    channels = [(c["id"], c["name"]) for c in found]
-    client.views_open(
-        trigger_id=body["trigger_id"], view=home_blocks.digest_settings_modal(settings, channels)
-    )
+    DigestSettingsDesk(services, client).open_form(ctx.workspace_id, ctx.user, body["trigger_id"])
 
 
 def _value(values: dict[str, Any], block: str) -> str | None:
@@ -72,6 +62,15 @@ def _value(values: dict[str, Any], block: str) -> str | None:
     selected = entry.get("selected_option")
     raw = selected.get("value") if isinstance(selected, dict) else entry.get("value")
     return storable(raw)[:255] if isinstance(raw, str) else None
+
+
+def _people(values: dict[str, Any], block: str) -> tuple[str, ...] | None:
+    """The people picked in a users field, or None when the modal has no such field (only
+    admins see the managers)."""
+    if block not in values:
+        return None
+    picked = values[block].get("value", {}).get("selected_users") or []
+    return tuple(str(user)[:32] for user in picked if isinstance(user, str))[:MAX_MANAGERS]
 
 
 def save_digest_settings(
@@ -103,10 +102,10 @@ def save_digest_settings(
 
     def work() -> None:
         ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-        DigestStore(services.session_factory).update_settings(
+        DigestSettingsDesk(services, client).save_form(
             ctx.workspace_id,
             ctx.user,
-            ctx.now,
+            _people(values, home_blocks.DIGEST_MANAGERS_BLOCK),
             channel_id=_value(values, "channel"),
             weekday=int(weekday),
             hour=at[0],

@@ -275,6 +275,15 @@ function renderInput(block, error) {
     control = el("select", { id }, el("option", { value: "" }, element.placeholder?.text || "Choose…"),
       (element.options || []).map((o) => el("option", { value: o.value }, o.text.text)));
     if (element.initial_option) control.value = element.initial_option.value;
+  } else if (element.type === "multi_users_select") {
+    // Slack's people picker, as a plain multiple choice of the workspace's people.
+    const picked = new Set(element.initial_users || []);
+    control = el("select", { id, multiple: true, size: Math.min(ui.state.users.length, 5) },
+      ui.state.users.map((u) => {
+        const option = el("option", { value: u.id }, displayName(u.id));
+        option.selected = picked.has(u.id);
+        return option;
+      }));
   } else if (element.type === "radio_buttons") {
     control = el("div", { id }, (element.options || []).map((o) =>
       el("label", {}, el("input", { type: "radio", name: id, value: o.value }), ` ${o.text.text}`)));
@@ -484,6 +493,7 @@ function renderModal() {
     form.querySelectorAll("[data-block-id][data-kind]").forEach((control) => {
       let value;
       if (control.dataset.kind === "radio_buttons") value = control.querySelector("input:checked")?.value || null;
+      else if (control.dataset.kind === "multi_users_select") value = [...control.selectedOptions].map((o) => o.value);
       else value = control.value || null;
       values[control.dataset.blockId] = { [control.dataset.actionId]: value };
     });
