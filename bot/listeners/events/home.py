@@ -16,6 +16,7 @@ from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack.deliver import Delivery
 from bot.slack.links import workspace_url
 
 
@@ -29,11 +30,15 @@ def acknowledge_link(ack: Ack) -> None:
     ack()
 
 
-def publish(ctx: hire_flow.Context) -> None:
+def publish(ctx: hire_flow.Context, notice: str | None = None) -> None:
+    """Draw the user's Home tab; `notice` answers what they just did there. An admin, who
+    may close anyone's conversation, sees everyone's open ones."""
+    admin = Delivery(ctx.client).is_admin(ctx.user)
     home = DecisionLog(ctx.services.session_factory).home(
-        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client)
+        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client), everyone_open=admin
     )
-    ctx.client.views_publish(user_id=ctx.user, view=home_blocks.home_view(ctx.user, home))
+    view = home_blocks.home_view(ctx.user, home, notice)
+    ctx.client.views_publish(user_id=ctx.user, view=view)
 
 
 @after_ack
