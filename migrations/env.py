@@ -46,13 +46,43 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_pragma(connection: Connection, pragma: str) -> list[tuple[object, ...]]:
+    """A PRAGMA on the driver's connection itself, outside any transaction: SQLAlchemy
+    would begin one first (BEGIN IMMEDIATE, see bot.db.session), inside which SQLite
+    ignores `foreign_keys`."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode changes a SQLite table by rebuilding it: a copy, then DROP TABLE of the
+        # old one. With foreign keys on, that DROP deletes every row first, and ON DELETE
+        # CASCADE empties the tables that point at it (every answer, decision and history
+        # row of `hiring_conversations`). So they are off while migrating, and checked after.
+        _sqlite_pragma(connection, "foreign_keys=OFF")
     _configure(connection)
-    with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            # Released at commit; a second migrator waits here, then finds the schema at head.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Released at commit; a second migrator waits here, then finds the schema
+                # at head.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
+                )
+            context.run_migrations()
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "foreign_keys=ON")
+    if sqlite:
+        broken = _sqlite_pragma(connection, "foreign_key_check")
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
 
 
 def run_migrations_online() -> None:

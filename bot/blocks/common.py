@@ -53,12 +53,14 @@ STATUS_LABELS: Mapping[str, str] = {
     "awaiting_decision": "Waiting for the decision",
     "decided": "Decided",
     "cancelled": "Cancelled",
+    "orphaned": "Thread deleted",
 }
 STATUS_EMOJI: Mapping[str, str] = {
     "in_progress": ":hourglass_flowing_sand:",
     "awaiting_decision": ":ballot_box_with_ballot:",
     "decided": ":white_check_mark:",
     "cancelled": ":x:",
+    "orphaned": ":warning:",
 }
 OPEN_MEANS = "in progress or waiting for the decision"
 

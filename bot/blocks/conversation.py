@@ -23,7 +23,9 @@ from bot.core.conversation import (
     Decide,
     Note,
     Nudge,
+    Orphan,
     Reopen,
+    Restart,
     State,
 )
 from bot.core.hire import Acted, ConversationView, NotDone
@@ -65,19 +67,34 @@ REFUSALS = {
     "unknown_step": "That button is from an older version of the questions. Use the newest message in the thread.",
     "not_found": "I can't find that hiring conversation any more.",
     "not_decided": "That decision has already been reopened or changed. The thread shows where things are now.",
+    "orphaned": "This conversation's thread was deleted, so nothing can be done in it.",
+    "not_orphaned": "That conversation still has its thread, so there is nothing to restart.",
 }
 
 
 def refusal(result: NotDone, what: str) -> str:
     """The ephemeral line for an event that changed nothing."""
     if result.reason == "not_allowed" and result.view is not None:
+        noting = (
+            ""
+            if result.view.state is State.ORPHANED
+            else " You can still add a note by replying in the thread."
+        )
         return (
             f":lock: Only <@{result.view.started_by}>, who started this conversation, or a "
-            f"workspace admin can {what}. You can still add a note by replying in the thread."
+            f"workspace admin can {what}.{noting}"
         )
-    if result.reason == "not_open" and result.view is not None:
-        status = STATUS_LABELS.get(result.view.state.value, "closed").lower()
-        return f":information_source: This conversation is already {status}."
+    view = result.view
+    if result.reason == "orphaned" and view is not None:
+        return (
+            f":warning: The thread of hiring decision #{view.id} was deleted, so nothing can be "
+            "done in it. Its answers so far are kept: its starter or an admin can carry on "
+            f"in a new thread with `/hire restart {view.id}`, or close it with "
+            f"`/hire cancel {view.id}`."
+        )
+    if result.reason in {"not_open", "not_orphaned"} and view is not None and not view.is_open:
+        status = STATUS_LABELS.get(view.state.value, "closed").lower()
+        return f":information_source: Hiring decision #{view.id} is already {status}."
     return f":information_source: {REFUSALS.get(result.reason, REFUSALS['stale'])}"
 
 
@@ -219,6 +236,8 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
         )
         return [next_step(after, criteria), left, *root_if_changed(before, after)]
     if isinstance(event, Cancel):
+        if before.state is State.ORPHANED:  # its thread is gone: only the root, if it is there
+            return [Rewrite(after.root_ts, root(after))]
         note = f":x: Cancelled by <@{actor}>. The answers so far stay in the log."
         left = (
             Rewrite(
@@ -257,7 +276,20 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
         return [Tell(":memo: Noted: it is kept with this decision (`/hire show` lists notes).")]
     if isinstance(event, Nudge):
         return nudge(after, criteria)
+    if isinstance(event, Restart):
+        return [Post(restarted(after, criteria, actor)), next_step(after, criteria)]
+    if isinstance(event, Orphan):
+        return []  # nothing can reach the thread; the desk tells whoever found it
     return []
+
+
+def restarted(view: ConversationView, criteria: Criteria, actor: str) -> Message:
+    """The new thread's first reply: who restarted it, and the answers it carries."""
+    return hire_blocks.restarted_message(actor, _answers_given_as_text(view, criteria), view.total)
+
+
+def _answers_given_as_text(view: ConversationView, criteria: Criteria) -> list[tuple[str, str]]:
+    return [(prompt, label) for _, prompt, label in _answers_given(view, criteria)]
 
 
 def read_as(typed: str, label: str) -> Tell:

@@ -51,6 +51,9 @@ REOPEN_ACTION = "hire_reopen"
 CHANGE_CALLBACK = "hire_change_submit"
 REOPEN_CALLBACK = "hire_reopen_submit"
 NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
+# An orphaned conversation, from a message (`/hire show`, the note to whoever found it):
+# restarted in the channel the message is in. The Home tab's buttons are in bot.blocks.home.
+RESTART_ACTION = "hire_restart"
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
 
@@ -547,6 +550,8 @@ def hire_help_message() -> Message:
             f"(open: {OPEN_MEANS})",
             "`/hire show <id>` — one decision in full",
             "`/hire cancel <id> [reason]` — close a conversation (its starter or an admin)",
+            "`/hire restart <id>` — carry on here a conversation whose thread was deleted, "
+            "with its answers so far (its starter or an admin)",
             "`/hire export` — the decision log as a CSV file",
             "`/hire digest` — preview this week's digest · `/hire digest now` — post it",
             "`/hire digest channel #name` · `/hire digest schedule monday 09:00 Europe/Paris`"
@@ -645,3 +650,47 @@ def reopen_modal(conversation_id: int, version: int, current: str) -> dict[str, 
 
 def history_note_message(text: str, reason: str) -> Message:
     return render([section(f"{text}\n>{user_text(reason, NOTE_LIMIT)}")], text)
+
+
+def restart_button(conversation_id: int) -> Any:
+    """ "Restart in a new thread", in the channel of the message it is on."""
+    return button("Restart in a new thread", RESTART_ACTION, {"c": conversation_id})
+
+
+def orphaned_message(conversation_id: int, cause: str, *, may_restart: bool) -> Message:
+    """What whoever found a conversation's thread gone is told, with the way on."""
+    lost = (
+        "its channel is gone (or I was removed from it)"
+        if cause == "channel"
+        else ("its thread was deleted")
+    )
+    text = (
+        f":warning: Hiring decision #{conversation_id} can't go on where it was: {lost}. "
+        "Its answers so far are kept."
+    )
+    how = (
+        f"Restart it in a new thread here, or type `/hire restart {conversation_id}` in the "
+        "channel where it should go on."
+        if may_restart
+        else "Its starter or a workspace admin can restart it in a new thread "
+        f"(`/hire restart {conversation_id}`)."
+    )
+    blocks: list[Any] = [section(f"{text}\n{how}")]
+    if may_restart:
+        blocks.append(actions(restart_button(conversation_id)))
+    return render(blocks, f"{text} {how}")
+
+
+def restarted_message(restarted_by: str, answers: Sequence[tuple[str, str]], total: int) -> Message:
+    """The first reply of a restarted conversation's new thread: why it is here, and the
+    answers it carried over (prompt, answer)."""
+    lines = [
+        f":recycle: <@{restarted_by}> restarted this conversation here: its first thread was "
+        "deleted."
+    ]
+    if answers:
+        lines.append(f"*Answers so far* ({len(answers)} of {total}):")
+        lines += [f"• {prompt} *{label}*" for prompt, label in answers]
+    else:
+        lines.append("No question had been answered yet.")
+    return render([section("\n".join(lines))], "Restarted in a new thread")

@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import (
     OUTCOME_EMOJI,
+    actions,
     button,
     context,
     divider,
@@ -39,27 +40,59 @@ from bot.core.visibility import private_count
 DIGEST_SETTINGS_ACTION = "home_digest_settings"
 DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
 DIGEST_MANAGERS_BLOCK = "managers"
+# An open conversation's buttons, for whoever may close it (its starter, or an admin).
+CANCEL_ACTION = "home_cancel"
+CANCEL_CALLBACK = "home_cancel_submit"
+CANCEL_REASON_BLOCK = "reason"
+RESTART_ACTION = "home_restart"  # an orphaned one: a new thread where it was
 MAX_ROWS = 15
+OTHERS_ROWS = 10
+
+
+def _text(row: LogRow) -> str:
+    return (
+        f"*#{row.id} · {user_text(row.title, 100)}*\n{status_label(row.state, row.final_outcome)} · <@{row.started_by}> · "
+        f"{row.created_at:%b %d}"
+    )
 
 
 def _row(row: LogRow) -> Any:
-    state = status_label(row.state, row.final_outcome)
-    text = f"*#{row.id} · {user_text(row.title, 100)}*\n{state} · <@{row.started_by}> · {row.created_at:%b %d}"
     accessory = button("Open thread", f"home_open_{row.id}", url=row.link) if row.link else None
-    return section(text, accessory=accessory)
+    return section(_text(row), accessory=accessory)
 
 
-def home_view(user: str, home: HomeView) -> dict[str, Any]:
+def _open_row(row: LogRow) -> list[Any]:
+    """An open conversation the viewer may close: its thread (or, orphaned, a restart) and
+    Cancel, which asks for an optional reason first."""
+    value = {"c": row.id}
+    controls = []
+    if row.state == "orphaned":
+        controls.append(button("Restart in a new thread", RESTART_ACTION, value, style="primary"))
+    elif row.link:
+        controls.append(button("Open thread", f"home_open_{row.id}", url=row.link))
+    controls.append(button("Cancel…", CANCEL_ACTION, value, style="danger"))
+    return [section(_text(row)), actions(*controls, block_id=f"home_open:{row.id}")]
+
+
+def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str, Any]:
+    """The Home tab; `notice` answers what the viewer just did here (a cancel, a restart)."""
     blocks: list[Any] = [
         header("Hiring decisions"),
         section(f"Hi <@{user}>! Start a decision in any channel with `/hire <position>`."),
     ]
+    if notice:
+        blocks.append(section(notice))
+    # Every open row here is one the viewer may close: theirs, or (an admin) anyone's.
     blocks += [divider(), section("*Your open conversations*")]
-    blocks += [_row(r) for r in home.mine[:MAX_ROWS]]
+    mine = [block for r in home.mine[:MAX_ROWS] for block in _open_row(r)]
+    blocks += mine
     if home.hidden_mine:
         blocks.append(context(hidden_line(home.hidden_mine)))
-    elif not home.mine:
+    elif not mine:
         blocks.append(context("No open conversations."))
+    if home.others_open:
+        blocks += [divider(), section("*Everyone else's open conversations* (you're an admin)")]
+        blocks += [block for r in home.others_open[:OTHERS_ROWS] for block in _open_row(r)]
     blocks += [divider(), section("*Recent decisions*")]
     blocks += [_row(r) for r in home.recent[:MAX_ROWS]]
     if home.hidden_recent:
@@ -189,5 +222,46 @@ def digest_settings_refusal(refusal: str, settings: str) -> dict[str, Any]:
             SectionBlock(text=MarkdownTextObject(text=refusal)),
             SectionBlock(text=MarkdownTextObject(text=settings)),
         ],
+    )
+    return view.to_dict()
+
+
+def cancel_modal(conversation_id: int, title: str) -> dict[str, Any]:
+    """Cancel from the Home tab: what is being closed, and an optional one-line reason."""
+    view = View(
+        type="modal",
+        callback_id=CANCEL_CALLBACK,
+        private_metadata=encode_value({"c": conversation_id}),
+        title=PlainTextObject(text="Cancel the conversation"),
+        submit=PlainTextObject(text="Cancel it"),
+        close=PlainTextObject(text="Keep it"),
+        blocks=[
+            section(
+                f"Cancel *#{conversation_id} · {user_text(title, 200)}*? Its answers so far stay "
+                "in the log, marked cancelled."
+            ),
+            InputBlock(
+                block_id=CANCEL_REASON_BLOCK,
+                optional=True,
+                label=PlainTextObject(text="Why (optional)"),
+                hint=PlainTextObject(text="Kept in its history."),
+                element=PlainTextInputElement(
+                    action_id="value",
+                    max_length=200,
+                    placeholder=PlainTextObject(text="e.g. role filled internally"),
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A short answer in a modal, when a Home button could not do what it said."""
+    view = View(
+        type="modal",
+        title=PlainTextObject(text=title[:24]),
+        close=PlainTextObject(text="OK"),
+        blocks=[section(text)],
     )
     return view.to_dict()

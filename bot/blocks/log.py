@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.blocks.common import (
@@ -20,12 +20,14 @@ from bot.blocks.common import (
     section,
     status_label,
 )
-from bot.blocks.text import slack_date, user_text
+from bot.blocks.hire import restart_button
+from bot.blocks.text import SECTION_TEXT_LIMIT, slack_date, user_text
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
 
 MORE_ACTION = "hire_list_more"
+HISTORY_SHOWN = 40  # the latest changes; a longer history says how many came before
 
 
 def _link(row: LogRow) -> str:
@@ -47,11 +49,12 @@ def log_page(
     if not page.rows and not page.hidden:
         blocks.append(section("Nothing here yet. Start one with `/hire <position>`."))
     for row in page.rows:
+        restart = f" · `/hire restart {row.id}`" if row.state == "orphaned" else ""
         blocks.append(
             section(
                 f"*#{row.id} · {user_text(row.title, 120)}*\n{status_label(row.state, row.final_outcome)}"
                 f" · <@{row.started_by}> · {slack_date(row.created_at, with_time=False)}"
-                f"{_link(row)}"
+                f"{_link(row)}{restart}"
             )
         )
     if page.hidden:
@@ -84,23 +87,67 @@ def unchecked_line(error: str) -> str:
     )
 
 
-def history_line(event: EventRow) -> str:
-    """One event of a decision's history as a sentence, dated in the reader's time zone:
-    "@Maya recorded *Product engineer* on 23 Nov 2026 at 14:05: “reason”"."""
-    who, when = f"<@{event.actor}>", slack_date(event.created_at)
+QuestionTexts = Mapping[str, tuple[str, Mapping[str, str]]]  # key → (prompt, option labels)
+
+
+def history_line(
+    event: EventRow,
+    questions: QuestionTexts | None = None,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """One change as a sentence: who did what, then when, dated in the reader's time zone:
+    "Maya Patel answered *What stage is the company at?* Startup / early-stage — 23 Nov…".
+    People are named as Slack names them (`names`), or mentioned when Slack wouldn't say."""
+    named = names or {}
+    who = user_text(named[event.actor], 80) if named.get(event.actor) else f"<@{event.actor}>"
+    when = slack_date(event.created_at)
     was, now = outcome_label(event.from_outcome), outcome_label(event.to_outcome)
-    if event.kind == "recorded":
-        did = f"recorded *{now}* on {when}"
-    elif event.kind == "changed":
-        did = f"changed it from *{was}* to *{now}* on {when}"
-    elif event.kind == "reopened":
-        did = f"reopened it on {when}" + (f", setting aside *{was}*" if event.from_outcome else "")
-    elif event.kind == "cancelled":
-        did = f"cancelled it on {when}"
+    why = f": “{user_text(event.reason, 150)}”" if event.reason else ""
+    prompt, labels = (questions or {}).get(event.question_key or "", (event.question_key, {}))
+    kind = event.kind
+    if kind == "started":
+        where = f" in <#{event.channel_id}>" if event.channel_id else ""
+        said = f"{who} started it{where}"
+    elif kind == "answered":
+        answer = labels.get(event.option_key or "", event.option_key)
+        said = f"{who} answered *{prompt}*: {answer}"
+    elif kind == "went_back":
+        said = f"{who} went back to *{prompt}*, setting aside the answers from there on"
+    elif kind == "recorded":
+        against = (
+            f" (the recommendation was *{was}*)"
+            if event.from_outcome and event.from_outcome != event.to_outcome
+            else ""
+        )
+        said = f"{who} recorded the decision: *{now}*{against}{why}"
+    elif kind == "changed":
+        said = f"{who} changed the decision from *{was}* to *{now}*{why}"
+    elif kind == "reopened":
+        aside = f", setting aside *{was}*" if event.from_outcome else ""
+        said = f"{who} reopened the decision{aside}{why}"
+    elif kind == "cancelled":
+        said = f"Cancelled by {who}{why}"
+    elif kind == "orphaned":
+        lost = user_text(event.reason, 80) if event.reason else "thread deleted"
+        found = f" (found when {who} acted)" if event.actor else ""
+        said = f"Orphaned: {lost}{found}"
+    elif kind == "restarted":
+        where = f" in <#{event.channel_id}>" if event.channel_id else ""
+        said = f"Restarted in a new thread{where} by {who}"
     else:
-        did = f"{event.kind.replace('_', ' ')} it on {when}"
-    why = f": “{user_text(event.reason, 150)}”" if event.reason else "."
-    return f"• {who} {did}{why}"
+        said = f"{who}: {kind.replace('_', ' ')}{why}"
+    return f"• {said} — {when}"
+
+
+def _history_blocks(lines: Sequence[str], earlier: int) -> list[Any]:
+    """The history under its heading, as few context blocks as Slack's text limit allows."""
+    chunks: list[str] = ["*History*" + (f" _(…and {earlier} earlier changes)_" if earlier else "")]
+    for line in lines:
+        if len(chunks[-1]) + 1 + len(line) > SECTION_TEXT_LIMIT - 100:
+            chunks.append(line)
+        else:
+            chunks[-1] += "\n" + line
+    return [context(chunk) for chunk in chunks]
 
 
 def decision_detail(
@@ -111,7 +158,12 @@ def decision_detail(
     notes: Sequence[NoteRow],
     history: Sequence[EventRow],
     permalink: str | None,
+    names: Mapping[str, str] | None = None,
+    may_restart: bool = False,
 ) -> Message:
+    """`/hire show`: the conversation, its answers and notes, and every change with who
+    made it and when (`names`: people's names, by id). An orphaned one offers a restart to
+    whoever `may_restart`."""
     decision = snapshot.decision
     fields = [
         f"*State*\n{status_label(snapshot.state, decision.final_outcome if decision else None)}",
@@ -124,14 +176,25 @@ def decision_detail(
         fields.append(
             f"*Decided by*\n<@{decision.decided_by}> on {slack_date(decision.decided_at)}"
         )
+    orphaned = snapshot.state == "orphaned"
     blocks: list[Any] = [
         header(f"#{snapshot.id} · {user_text(snapshot.title, 120)}"),
         section(
             f"*{user_text(snapshot.title, 500)}*"
-            + (f" · <{permalink}|open the thread>" if permalink else "")
+            + (f" · <{permalink}|open the thread>" if permalink and not orphaned else "")
         ),
         fields_section(fields),
     ]
+    if orphaned:
+        how = (
+            "Restart it in a new thread in this channel, with its answers so far, or close it "
+            f"with `/hire cancel {snapshot.id}`."
+            if may_restart
+            else "Its starter or a workspace admin can restart it in a new thread "
+            f"(`/hire restart {snapshot.id}`)."
+        )
+        text = f":warning: *Its thread was deleted.* {how}"
+        blocks.append(section(text, accessory=restart_button(snapshot.id) if may_restart else None))
     if decision and decision.reason:
         blocks.append(section(f"*Why*\n>{user_text(decision.reason, 1000)}"))
     if snapshot.answers:
@@ -145,7 +208,7 @@ def decision_detail(
         more = f"\n_…and {len(notes) - 10} earlier notes_" if len(notes) > 10 else ""
         blocks += [section("*Notes*\n" + "\n".join(shown) + more)]
     if history:
-        lines = [history_line(event) for event in history[-10:]]
-        earlier = f"\n_…and {len(history) - 10} earlier events_" if len(history) > 10 else ""
-        blocks += [context("*History*\n" + "\n".join(lines) + earlier)]
+        shown = history[-HISTORY_SHOWN:]
+        lines = [history_line(event, question_texts, names) for event in shown]
+        blocks += _history_blocks(lines, len(history) - len(shown))
     return render(blocks, f"Hiring decision #{snapshot.id}")

@@ -1,7 +1,9 @@
 """The hiring conversation as a state machine: states, events and their guards. Pure.
 
 A conversation asks `total` questions one at a time (`step` is the question being asked),
-then waits for the decision, which can later be changed or reopened. Every move that
+then waits for the decision, which can later be changed or reopened. If its thread is found
+gone in Slack, it is orphaned where it stood (answers kept) until its starter or an admin
+restarts it in a new thread, or cancels it. Every move that
 changes what the buttons in Slack mean bumps `version`, and every button carries the
 version it was drawn for. So a stale button (drawn before someone went back, answered or
 decided) is refused here, and the database applies a move with one guarded UPDATE whose
@@ -24,9 +26,16 @@ class State(StrEnum):
     AWAITING_DECISION = "awaiting_decision"
     DECIDED = "decided"
     CANCELLED = "cancelled"
+    # The thread is gone in Slack (its root message or its channel was deleted): nothing
+    # can be answered there. The step says where it stood (== total: waiting for the
+    # decision), so a restart picks up exactly there.
+    ORPHANED = "orphaned"
 
 
+# Open, in a thread people can use: reminded when idle, answered, decided.
 OPEN_STATES = frozenset({State.IN_PROGRESS, State.AWAITING_DECISION})
+# Not closed yet: what a cancel can still close.
+CANCELLABLE_STATES = OPEN_STATES | {State.ORPHANED}
 
 
 @dataclass(frozen=True)
@@ -97,10 +106,38 @@ class Nudge:
     """The scheduler's reminder for an idle conversation."""
 
 
-Event = Answer | Back | Cancel | Decide | Change | Reopen | Note | Nudge
+OrphanCause = Literal["thread", "channel"]  # the thread's root message, or its channel
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """Slack said the thread is gone while the bot delivered for `drawn_version`.
+
+    Reported by the delivery, whoever's action it was carrying out: not a person's wish,
+    so not owner-only. The version ties the report to the thread it was about: after a
+    restart (a new thread, a new version) a late report about the old one is refused."""
+
+    drawn_version: int
+    cause: OrphanCause = "thread"
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Carry an orphaned conversation on in a new thread, whose root is already posted at
+    (`channel_id`, `root_ts`); the answers so far come along."""
+
+    channel_id: str
+    root_ts: str
+    drawn_version: int | None = None
+
+
+Event = Answer | Back | Cancel | Decide | Change | Reopen | Note | Nudge | Orphan | Restart
 
 # Events only the starter (or a workspace admin) may make.
-OWNER_ONLY: tuple[type, ...] = (Answer, Back, Cancel, Decide, Change, Reopen)
+OWNER_ONLY: tuple[type, ...] = (Answer, Back, Cancel, Decide, Change, Reopen, Restart)
+# What an orphaned conversation still takes: a restart, a cancel, notes (and a reminder's
+# refusal). Anything else is answered with how to restart it.
+ORPHAN_TAKES: tuple[type, ...] = (Restart, Cancel, Note, Nudge)
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -135,6 +172,8 @@ RefusalReason = Literal[
     "already_decided",
     "not_decided",
     "unknown_step",
+    "orphaned",  # the thread is gone: restart it in a new one (or cancel it)
+    "not_orphaned",  # a restart, but the conversation has a live thread (or is closed)
 ]
 
 
@@ -153,12 +192,27 @@ def decide_move(position: Position, event: Event, *, by_owner: bool) -> Outcome:
     drawn = getattr(event, "drawn_version", None)
     if drawn is not None and drawn != position.version:
         return Refused(_why_stale(position, event))
+    if position.state is State.ORPHANED and not isinstance(event, ORPHAN_TAKES):
+        return Refused("orphaned")
+    if isinstance(event, Orphan):
+        if position.state not in OPEN_STATES:
+            return Refused("not_open")
+        # Where it stood is kept (step, answers); the thread's buttons are void.
+        return Move(
+            position, State.ORPHANED, position.step, bumps_version=True, restarts_idle_clock=False
+        )
+    if isinstance(event, Restart):
+        if position.state is not State.ORPHANED:
+            return Refused("not_orphaned")
+        # Back where it stood: the question it was on, or the recommendation.
+        resumed = State.IN_PROGRESS if position.step < position.total else State.AWAITING_DECISION
+        return Move(position, resumed, position.step, bumps_version=True)
     if isinstance(event, Answer):
         return _answer(position, event)
     if isinstance(event, Back):
         return _back(position, event)
     if isinstance(event, Cancel):
-        if position.state not in OPEN_STATES:
+        if position.state not in CANCELLABLE_STATES:
             return Refused("not_open")
         return Move(position, State.CANCELLED, position.step, bumps_version=True)
     if isinstance(event, Decide):
@@ -231,6 +285,10 @@ def _why_stale(position: Position, event: Event) -> RefusalReason:
     """The most helpful word for a button drawn for an earlier state."""
     if position.state is State.CANCELLED:
         return "not_open"
+    if position.state is State.ORPHANED and not isinstance(event, ORPHAN_TAKES):
+        return "orphaned"
+    if isinstance(event, Restart) and position.state is not State.ORPHANED:
+        return "not_orphaned"
     if isinstance(event, Answer) and (
         position.state is not State.IN_PROGRESS or event.step < position.step
     ):

@@ -15,7 +15,7 @@ COMMAND_MAX = 4000  # longer text did not come from Slack's command box
 # and fit a 32-bit column with room to spare.
 _DECISION_ID = re.compile(r"[0-9]{1,9}")
 
-RESERVED = ("start", "list", "show", "export", "digest", "cancel", "help")
+RESERVED = ("start", "list", "show", "export", "digest", "cancel", "restart", "help")
 LIST_FILTERS = ("open", "decided", "cancelled", "all")
 
 
@@ -48,6 +48,13 @@ class Show:
 class CancelConversation:
     conversation_id: int
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RestartConversation:
+    """`/hire restart <id>`: an orphaned conversation goes on in a new thread, here."""
+
+    conversation_id: int
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ HireCommand = (
     | ListConversations
     | Show
     | CancelConversation
+    | RestartConversation
     | Export
     | Digest
     | DigestManagers
@@ -142,6 +150,16 @@ def parse_hire_command(text: str | None) -> HireCommand:
                 "/hire cancel <id> [reason], e.g. /hire cancel 12 role filled internally",
             )
         return CancelConversation(conversation_id, reason.strip()[:1000] or None)
+    if keyword == "restart":
+        conversation_id = parse_decision_id(rest)
+        if conversation_id is None:
+            return Invalid(
+                f"“{rest[:40]}” is not a decision number"
+                if rest
+                else "a decision number is missing",
+                "/hire restart <id>, e.g. /hire restart 12",
+            )
+        return RestartConversation(conversation_id)
     if keyword == "list":
         return _parse_list(rest)
     if keyword == "export":

@@ -7,6 +7,7 @@ renders them. Both sides import this module, never each other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,22 +47,50 @@ class NoteRow:
 
 @dataclass(frozen=True)
 class EventRow:
+    """One change in a conversation's history. `kind` is a stored event's (recorded,
+    changed, reopened, cancelled, answered, went_back, orphaned, restarted), or `started`
+    and `answered` for the conversation's opening and the answers that stand."""
+
     kind: str
     from_outcome: str | None
     to_outcome: str | None
     reason: str | None
     actor: str
     created_at: datetime
+    question_key: str | None = None
+    option_key: str | None = None
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True)
 class LogDetail:
-    """What `/hire show` adds to the conversation itself: its notes and its history."""
+    """What `/hire show` adds to the conversation itself: its notes and its history, every
+    change oldest first (see `audit_trail`)."""
 
     notes: tuple[NoteRow, ...]
     history: tuple[EventRow, ...]
     # Started in a private channel: shown only to a reader who can see that channel.
     private_channel: bool = False
+
+
+# Who did what first when two changes share an instant: the start, then answers and going
+# back, then what happened to the decision and the thread.
+_AT_THE_SAME_INSTANT = {"started": 0, "answered": 1, "went_back": 1}
+
+
+def audit_trail(
+    started: EventRow, events: Sequence[EventRow], standing_answers: Sequence[EventRow]
+) -> tuple[EventRow, ...]:
+    """Every change, oldest first: the start, the stored events (their order kept) and the
+    answers that stand (by step). An answer set aside by going back is a stored event."""
+    merged = [started, *events, *standing_answers]
+    order = {id(row): index for index, row in enumerate(merged)}
+    return tuple(
+        sorted(
+            merged,
+            key=lambda row: (row.created_at, _AT_THE_SAME_INSTANT.get(row.kind, 2), order[id(row)]),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +118,8 @@ class HomeView:
     hidden_recent: int = 0
     hidden_quarter: int = 0
     unchecked: str | None = None
+    # For a workspace admin, who may close anyone's: everyone else's open conversations.
+    others_open: tuple[LogRow, ...] = ()
 
 
 def quarter_start(now: datetime) -> datetime:

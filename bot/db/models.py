@@ -24,9 +24,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime
 
-CONVERSATION_STATES = ("in_progress", "awaiting_decision", "decided", "cancelled")
+CONVERSATION_STATES = ("in_progress", "awaiting_decision", "decided", "cancelled", "orphaned")
 OUTCOMES = ("product_engineer", "software_engineer", "growth_engineer", "both", "not_hiring")
-DECISION_EVENT_KINDS = ("recorded", "changed", "reopened", "cancelled")
+DECISION_EVENT_KINDS = (
+    "recorded",
+    "changed",
+    "reopened",
+    "cancelled",
+    # The conversation's own steps, so `/hire show` can tell every change: an answer set
+    # aside by going back (the answers that stand are in `answers`), going back, the thread
+    # found gone, and the restart in a new thread.
+    "answered",
+    "went_back",
+    "orphaned",
+    "restarted",
+)
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
 
 
@@ -124,7 +136,8 @@ class Decision(Base):
 
 
 class DecisionEvent(Base):
-    """Append-only history of a decision: recorded, changed, reopened, cancelled."""
+    """Append-only history of a conversation and its decision: recorded, changed, reopened,
+    cancelled; answers set aside, going back, orphaned, restarted."""
 
     __tablename__ = "decision_events"
     __table_args__ = (
@@ -143,6 +156,11 @@ class DecisionEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # answered: the question and the option; went_back: the question asked again.
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    option_key: Mapped[str | None] = mapped_column(String(64))
+    # orphaned: the channel of the thread that was lost; restarted: the new thread's.
+    channel_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class Note(Base):

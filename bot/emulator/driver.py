@@ -289,8 +289,18 @@ class SlackDriver:
         )
         return self._form(body)
 
-    def click_view(self, user: str, view_id: str, action_id: str) -> DriverResult:
-        """A click on a button in the user's Home tab or open modal."""
+    def click_view(
+        self,
+        user: str,
+        view_id: str,
+        action_id: str,
+        *,
+        value: str | None = None,
+        block_id: str | None = None,
+    ) -> DriverResult:
+        """A click on a button in the user's Home tab or open modal: the one in `block_id`
+        (action ids are unique within a block only), else the first with `action_id`;
+        `value` sends another value than the button's (a forged or out-of-date payload)."""
         who = self._user(user)
         home = self.state.home_views.get(user)
         views = [home] if home else []
@@ -298,14 +308,14 @@ class SlackDriver:
         view = next((v for v in views if v["id"] == view_id), None)
         if view is None:
             raise DriverError(f"no view {view_id} for {user}")
-        element, block_id = _find_element(view.get("blocks") or [], action_id)
+        element, block_id = _find_element(view.get("blocks") or [], action_id, block_id)
         if element is None:
             raise DriverError(f"no element {action_id} in view {view_id}")
         action = {
             "action_id": action_id,
             "block_id": block_id,
             "type": element.get("type", "button"),
-            "value": element.get("value", ""),
+            "value": value if value is not None else element.get("value", ""),
             "text": element.get("text"),
             "action_ts": self.state.next_ts(),
         }
@@ -416,9 +426,11 @@ class SlackDriver:
 
 
 def _find_element(
-    blocks: list[dict[str, Any]], action_id: str
+    blocks: list[dict[str, Any]], action_id: str, block_id: str | None = None
 ) -> tuple[dict[str, Any] | None, str]:
     for block in blocks:
+        if block_id is not None and block.get("block_id") != block_id:
+            continue
         candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
         if block.get("accessory"):
             candidates.append(block["accessory"])

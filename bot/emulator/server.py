@@ -214,7 +214,10 @@ class EmulatorApp:
                 body["user"], body["channel"], body["text"], thread_ts=body.get("thread_ts")
             ),
             "click_view": lambda: driver.click_view(
-                body["user"], body["view_id"], body["action_id"]
+                body["user"],
+                body["view_id"],
+                body["action_id"],
+                block_id=body.get("block_id"),
             ),
             "click": lambda: driver.click(
                 body["user"],

@@ -64,6 +64,15 @@ DEFAULT_CHANNELS: list[dict[str, Any]] = [
 ]
 
 
+SLACKBOT_ID = "USLACKBOT"
+TOMBSTONE_TEXT = "This message was deleted."
+
+
+def is_tombstone(message: dict[str, Any]) -> bool:
+    """The placeholder a deleted thread root leaves while it has replies."""
+    return message.get("subtype") == "tombstone"
+
+
 @dataclass(frozen=True)
 class Team:
     """A workspace: its own bot user, people and channels (ids unique across teams)."""
@@ -373,9 +382,74 @@ class EmulatorState:
             self._bump()
 
     def delete_message(self, message: dict[str, Any]) -> None:
+        """Delete as Slack does (chat.delete, or a person in the client). A thread's root
+        that still has replies leaves a placeholder ("This message was deleted.") that keeps
+        the thread, and replies can still be posted under it; any other message goes, and
+        a placeholder goes with its last reply. `message` may be a copy."""
         with self.lock:
-            self.messages.remove(message)
+            stored = self._stored(message)
+            if stored is None:
+                raise ValueError(f"no message {message.get('ts')} in {message.get('channel')}")
+            ts, channel = stored["ts"], stored["channel"]
+            thread_ts = stored.get("thread_ts")
+            is_reply = bool(thread_ts) and thread_ts != ts
+            if not is_reply and not stored.get("ephemeral_for") and self._replies(channel, ts):
+                replies = stored.get("reply_count", 0)
+                stored.clear()
+                stored.update(
+                    ts=ts,
+                    channel=channel,
+                    type="message",
+                    subtype="tombstone",
+                    user=SLACKBOT_ID,
+                    text=TOMBSTONE_TEXT,
+                    blocks=[],
+                    hidden=True,
+                    thread_ts=ts,
+                    reply_count=replies,
+                )
+            else:
+                self.messages.remove(stored)
+                parent = self.find_message(channel, thread_ts) if is_reply else None
+                if parent is not None and not stored.get("ephemeral_for"):
+                    parent["reply_count"] = max(0, parent.get("reply_count", 1) - 1)
+                    if is_tombstone(parent) and not self._replies(channel, parent["ts"]):
+                        self.messages.remove(parent)
             self._bump()
+
+    def delete_thread(self, channel: str, root_ts: str) -> None:
+        """A thread deleted whole: its replies, then its root (no placeholder is left)."""
+        with self.lock:
+            for message in reversed(self.messages_in(channel, thread_ts=root_ts)):
+                if self._stored(message) is not None:
+                    self.delete_message(message)
+
+    def delete_channel(self, channel_id: str) -> None:
+        """A channel deleted by an admin: it and every message in it are gone for good."""
+        with self.lock:
+            self.channels.pop(channel_id, None)
+            self.messages = [m for m in self.messages if m["channel"] != channel_id]
+            self._bump()
+
+    def _stored(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        for stored in self.messages:
+            if (
+                stored["ts"] == message["ts"]
+                and stored["channel"] == message["channel"]
+                and stored.get("ephemeral_for") == message.get("ephemeral_for")
+            ):
+                return stored
+        return None
+
+    def _replies(self, channel: str, root_ts: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.messages
+            if m["channel"] == channel
+            and m.get("thread_ts") == root_ts
+            and m["ts"] != root_ts
+            and not m.get("ephemeral_for")
+        ]
 
     # -- calls and faults -------------------------------------------------------------------
     def record(self, call: Call) -> None:

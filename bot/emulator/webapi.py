@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from bot.emulator.state import APP_ID, TEAM_ID, EmulatorState, Team
+from bot.emulator.state import APP_ID, TEAM_ID, EmulatorState, Team, is_tombstone
 
 Result = dict[str, Any]
 
@@ -311,6 +311,8 @@ class WebApi:
         if not text and not blocks:
             raise SlackError("no_text")
         thread_ts = args.get("thread_ts") or None
+        # Under a deleted root that still has replies (its placeholder), Slack still posts;
+        # with no parent left at all, it refuses.
         if thread_ts and self.state.find_message(channel["id"], str(thread_ts)) is None:
             raise SlackError("thread_not_found")
         metadata = _check_metadata(args.get("metadata"))
@@ -345,11 +347,16 @@ class WebApi:
         )
         return {"message_ts": message["ts"]}
 
+    def _message(self, channel: dict[str, Any], ts: Any) -> dict[str, Any]:
+        """A message that is there: a deleted one (its placeholder included) is not found."""
+        message = self.state.find_message(channel["id"], str(ts or ""))
+        if message is None or is_tombstone(message):
+            raise SlackError("message_not_found")
+        return message
+
     def chat_update(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"), must_be_member=False)
-        message = self.state.find_message(channel["id"], str(args.get("ts") or ""))
-        if message is None:
-            raise SlackError("message_not_found")
+        message = self._message(channel, args.get("ts"))
         if message.get("user") != self.team.bot_user_id:
             raise SlackError("cant_update_message")
         fields: dict[str, Any] = {}
@@ -362,17 +369,13 @@ class WebApi:
 
     def chat_delete(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"), must_be_member=False)
-        message = self.state.find_message(channel["id"], str(args.get("ts") or ""))
-        if message is None:
-            raise SlackError("message_not_found")
+        message = self._message(channel, args.get("ts"))
         self.state.delete_message(message)
         return {"channel": channel["id"], "ts": message["ts"]}
 
     def chat_get_permalink(self, args: dict[str, Any]) -> Result:
         channel = self._channel(args.get("channel"), must_be_member=False)
-        message = self.state.find_message(channel["id"], str(args.get("message_ts") or ""))
-        if message is None:
-            raise SlackError("message_not_found")
+        message = self._message(channel, args.get("message_ts"))
         digits = message["ts"].replace(".", "")
         link = f"{self.workspace_url(self.team)}archives/{channel['id']}/p{digits}"
         if message.get("thread_ts") and message["thread_ts"] != message["ts"]:

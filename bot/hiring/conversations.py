@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.content.criteria import Criteria
 from bot.core.conversation import (
     Answer,
+    Back,
     Cancel,
     Change,
     Decide,
@@ -25,8 +26,11 @@ from bot.core.conversation import (
     Move,
     Note,
     Nudge,
+    Orphan,
+    OrphanCause,
     Refused,
     Reopen,
+    Restart,
     State,
     decide_move,
 )
@@ -50,6 +54,27 @@ from bot.db.repositories import (
 # A lost race is judged again against the new state; more than a few in a row means the
 # conversation is being hammered, and the last judgement stands.
 ATTEMPTS = 3
+
+# What the history says an orphaned conversation lost.
+ORPHAN_CAUSES: dict[OrphanCause, str] = {
+    "thread": "thread deleted",
+    "channel": "channel deleted or out of reach",
+}
+
+
+def _values_with(event: Event, actor: str) -> dict[str, object]:
+    """Columns a move sets besides its state: who cancelled; a restart's new thread."""
+    if isinstance(event, Cancel):
+        return {"cancelled_by": actor}
+    if isinstance(event, Restart):
+        return {
+            "channel_id": event.channel_id,
+            "root_ts": event.root_ts,
+            "permalink": None,
+            "current_question_ts": None,
+            "recommendation_message_ts": None,
+        }
+    return {}
 
 
 @dataclass(frozen=True)
@@ -213,7 +238,7 @@ class Conversations:
                 outcome = decide_move(before.position, event, by_owner=by_owner)
                 if isinstance(outcome, Refused):
                     return NotDone(outcome.reason, before)
-                extra = {"cancelled_by": actor} if isinstance(event, Cancel) else {}
+                extra = _values_with(event, actor)
                 if ConversationRepository.apply_move(
                     session, workspace, conversation_id, outcome, now=now, values=extra
                 ):
@@ -221,6 +246,39 @@ class Conversations:
                     return Acted(event, actor, before, after)
                 session.expire_all()  # someone else moved it: judge again on what is now
             return NotDone("stale", before)
+
+    def orphan(
+        self, view: ConversationView, cause: OrphanCause, actor: str, now: datetime
+    ) -> ActResult:
+        """Slack said `view`'s thread is gone while `actor`'s request was being delivered
+        ("" for a job): mark the conversation orphaned, once, whoever finds it first.
+
+        Judged against the version delivered, so one attempt is enough: if anything moved
+        the conversation meanwhile (a restart in a new thread among others), the report is
+        about a thread it no longer uses and changes nothing."""
+        event = Orphan(view.version, cause)
+        with self.sessions.begin() as session:
+            conv = ConversationRepository.get(session, view.workspace_id, view.id)
+            if conv is None:
+                return NotDone("not_found", None)
+            before = self._view(session, conv)
+            outcome = decide_move(before.position, event, by_owner=False)
+            if isinstance(outcome, Refused):
+                return NotDone(outcome.reason, before)
+            if not ConversationRepository.apply_move(
+                session, view.workspace_id, view.id, outcome, now=now
+            ):
+                return NotDone("stale", before)
+            after = self._write_with_move(session, before, outcome, event, actor, now)
+            return Acted(event, actor, before, after)
+
+    def open_threads(self, after_id: int = 0, limit: int = 500) -> list[ConversationView]:
+        """Conversations open in a thread, any workspace, by id (a check of the threads)."""
+        with self.sessions() as session:
+            return [
+                self._view(session, conv)
+                for conv in ConversationRepository.open_threads(session, after_id, limit)
+            ]
 
     def _is_option(self, event: Answer) -> bool:
         if not 0 <= event.step < len(self.criteria):
@@ -241,6 +299,18 @@ class Conversations:
         target = move.target
         answers = before.answers
         decision = before.decision
+        if isinstance(event, Back):
+            # Going back forgets answers in `answers`; the history keeps them, and the step.
+            DecisionRepository.set_aside_answers(session, workspace, conv_id, from_step=target.step)
+            DecisionRepository.add_event(
+                session,
+                workspace,
+                conv_id,
+                kind="went_back",
+                actor=actor,
+                now=now,
+                question_key=self.criteria.questions[target.step].key,
+            )
         if move.keep_answers_before is not None:
             new_answer = None
             if move.record_answer is not None:
@@ -323,6 +393,27 @@ class Conversations:
                 reason=event.reason,
                 now=now,
             )
+        elif isinstance(event, Orphan):
+            DecisionRepository.add_event(
+                session,
+                workspace,
+                conv_id,
+                kind="orphaned",
+                actor=actor,
+                reason=ORPHAN_CAUSES[event.cause],
+                now=now,
+                channel_id=before.channel_id,
+            )
+        elif isinstance(event, Restart):
+            DecisionRepository.add_event(
+                session,
+                workspace,
+                conv_id,
+                kind="restarted",
+                actor=actor,
+                now=now,
+                channel_id=event.channel_id,
+            )
         elif isinstance(event, Note):
             NoteRepository.add(
                 session,
@@ -336,7 +427,7 @@ class Conversations:
         moved_on = move.bumps_version and (
             target.step != before.step or target.state != before.state
         )
-        return replace(
+        after = replace(
             before,
             state=target.state,
             step=target.step,
@@ -350,6 +441,15 @@ class Conversations:
             else None,
             last_activity_at=now if move.restarts_idle_clock else before.last_activity_at,
         )
+        if isinstance(event, Restart):  # a new thread: nothing of the old one is current
+            after = replace(
+                after,
+                channel_id=event.channel_id,
+                root_ts=event.root_ts,
+                current_question_ts=None,
+                recommendation_message_ts=None,
+            )
+        return after
 
     # -- reminders (a job, across workspaces) ------------------------------------------------
     def idle(self, idle_since: datetime, limit: int = 100) -> list[ConversationView]:

@@ -16,6 +16,7 @@ from bot.core.log_views import (
     LogPage,
     LogRow,
     NoteRow,
+    audit_trail,
     quarter_start,
     thread_link,
 )
@@ -32,22 +33,27 @@ from bot.hiring.digest import settings_view
 
 PAGE_SIZE = 10
 HOME_ROWS = 15
+OTHERS_ROWS = 10  # an admin's Home: everyone else's open conversations
 LIST_STATES = {
-    "open": ("in_progress", "awaiting_decision"),
+    # Orphaned is not closed: it waits for a restart (or a cancel), so it is listed as open.
+    "open": ("in_progress", "awaiting_decision", "orphaned"),
     "decided": ("decided",),
     "cancelled": ("cancelled",),
-    "all": ("in_progress", "awaiting_decision", "decided", "cancelled"),
+    "all": ("in_progress", "awaiting_decision", "orphaned", "decided", "cancelled"),
 }
 
 
 def _row(conv: HiringConversation, decision: Decision | None, workspace_url: str | None) -> LogRow:
+    gone = conv.state == "orphaned"  # its thread is deleted: no link to a dead end
     return LogRow(
         id=conv.id,
         title=conv.title,
         state=conv.state,
         started_by=conv.started_by,
         created_at=conv.created_at,
-        link=thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+        link=None
+        if gone
+        else thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
         final_outcome=decision.final_outcome if decision else None,
         decided_by=decision.decided_by if decision else None,
         decided_at=decision.decided_at if decision else None,
@@ -137,20 +143,59 @@ class DecisionLog:
             )
 
     def detail(self, workspace_id: int, conversation_id: int) -> LogDetail:
-        """The notes kept with a conversation and its decision's history, oldest first,
-        and whether it is in a private channel (the caller shows it only to those who
-        may read that channel)."""
+        """The notes kept with a conversation and its history: every change, who made it and
+        when, oldest first (an unknown conversation has neither), and whether it is in a
+        private channel (the caller shows it only to those who may read that channel)."""
         with self.sessions() as session:
-            notes = NoteRepository.list(session, workspace_id, conversation_id)
-            events = DecisionRepository.events(session, workspace_id, conversation_id)
             conv = ConversationRepository.get(session, workspace_id, conversation_id)
+            if conv is None:
+                return LogDetail((), ())
+            notes = NoteRepository.list(session, workspace_id, conversation_id)
+            events = [
+                EventRow(
+                    e.kind,
+                    e.from_outcome,
+                    e.to_outcome,
+                    e.reason,
+                    e.actor,
+                    e.created_at,
+                    e.question_key,
+                    e.option_key,
+                    e.channel_id,
+                )
+                for e in DecisionRepository.events(session, workspace_id, conversation_id)
+            ]
+            # Started where its first thread was: a restart moves the conversation.
+            first_channel = next(
+                (e.channel_id for e in events if e.kind == "orphaned" and e.channel_id),
+                conv.channel_id,
+            )
+            started = EventRow(
+                "started",
+                None,
+                None,
+                None,
+                conv.started_by,
+                conv.created_at,
+                channel_id=first_channel,
+            )
+            standing = [
+                EventRow(
+                    "answered",
+                    None,
+                    None,
+                    None,
+                    a.answered_by,
+                    a.answered_at,
+                    question_key=a.question_key,
+                    option_key=a.option_key,
+                )
+                for a in ConversationRepository.answers(session, workspace_id, conversation_id)
+            ]
             return LogDetail(
-                private_channel=conv is not None and conv.private_channel,
+                private_channel=conv.private_channel,
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
-                history=tuple(
-                    EventRow(e.kind, e.from_outcome, e.to_outcome, e.reason, e.actor, e.created_at)
-                    for e in events
-                ),
+                history=audit_trail(started, events, standing),
             )
 
     def home(
@@ -161,14 +206,31 @@ class DecisionLog:
         workspace_url: str | None,
         *,
         audience: Audience,
+        everyone_open: bool = False,
     ) -> HomeView:
         """The Home tab: the user's open conversations, the latest decisions, this quarter's
         decisions by outcome, and the digest settings, read in one transaction; what
-        `audience` (the user) may not read is only counted."""
+        `audience` (the user) may not read is only counted. With `everyone_open` (an admin,
+        who may close anyone's), the others' open ones too."""
         with self.sessions() as session:
             mine = _page(
                 session, workspace_id, "open", user_id, None, 0, HOME_ROWS, workspace_url, audience
             )
+            others: tuple[LogRow, ...] = ()
+            if everyone_open:
+                # Theirs are among the newest too: one page more than theirs finds enough.
+                found = _page(
+                    session,
+                    workspace_id,
+                    "open",
+                    None,
+                    None,
+                    0,
+                    OTHERS_ROWS + len(mine.rows),
+                    workspace_url,
+                    audience,
+                )
+                others = tuple(r for r in found.rows if r.started_by != user_id)[:OTHERS_ROWS]
             recent = _page(
                 session,
                 workspace_id,
@@ -195,4 +257,5 @@ class DecisionLog:
                 hidden_recent=recent.hidden,
                 hidden_quarter=hidden_quarter,
                 unchecked=audience.unchecked,
+                others_open=others,
             )

@@ -12,7 +12,7 @@ from bot.blocks import conversation as plans
 from bot.content.criteria import load_criteria
 from bot.hiring.conversations import Conversations
 from bot.services import Services
-from bot.slack.deliver import Delivery, error_code
+from bot.slack.deliver import Delivery, error_code, thread_gone
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
             code = error_code(error)
             log.warning("nudge for conversation %s failed: %s", view.id, code)
             conversations.complete_nudge(nudge_id, None, "failed")
+            cause = thread_gone(code, posting=True, on_root=True)
+            if cause is not None:  # nobody can answer there any more: say so everywhere
+                conversations.orphan(view, cause, "", now)
             clients.token_refused(view.workspace_id, client, code)
             if code in DEAD_TOKEN_ERRORS:
                 workspace_clients[view.workspace_id] = None

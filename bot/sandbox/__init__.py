@@ -6,7 +6,11 @@ loopback port. Every click on the page goes through the emulator's driver, which
 it like Slack and POSTs it to the app's /slack/events.
 
 The workspace (channels, messages, DMs, files, views) is saved beside the database, so a
-restart shows what was there; the bot's links point at this page, which opens them.
+restart shows what was there; the bot's links point at this page, which opens them. When it
+was not saved (a lost or unreadable file, a crash before the last save), the database still
+holds conversations whose threads are gone: at start they are marked as the bot marks a
+thread found deleted in Slack, so Home, `/hire list` and `/hire show` say "thread deleted"
+and offer to restart them, instead of linking to nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -26,6 +31,10 @@ from bot.core.clock import OffsetClock
 from bot.db.migrate import upgrade_to_head
 from bot.emulator import EmulatorServer, EmulatorState, ThreadedServer
 from bot.emulator.persistence import WorkspaceStore, remove_workspace, workspace_path
+from bot.emulator.state import is_tombstone
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 STATIC = Path(__file__).parent / "static"
 # The slash commands the app's manifest declares (manifest.yml; a test keeps them equal):
@@ -43,6 +52,34 @@ def _page_routes() -> list[BaseRoute]:
         Route("/archives/{channel}/{message}", index),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
+
+def orphan_lost_threads(services: Services, state: EmulatorState) -> int:
+    """Mark orphaned every open conversation whose thread the workspace no longer has, as
+    Slack would answer the bot about it (its root message or its channel not found); how
+    many. Read from the emulator itself: no Web API call, once at start."""
+    from bot.content.criteria import load_criteria
+    from bot.core.hire import Acted
+    from bot.hiring.conversations import Conversations
+
+    conversations = Conversations(services.session_factory, load_criteria())
+    now = services.clock.now()
+    marked, after = 0, 0
+    while batch := conversations.open_threads(after):
+        for view in batch:
+            after = view.id
+            assert view.root_ts is not None
+            channel = state.channels.get(view.channel_id)
+            root = state.find_message(view.channel_id, view.root_ts)
+            if root is not None and not is_tombstone(root):
+                continue
+            # A DM is opened again on demand; any other channel that is missing is gone.
+            gone = (
+                "channel" if channel is None and not view.channel_id.startswith("D") else "thread"
+            )
+            if isinstance(conversations.orphan(view, gone, "", now), Acted):
+                marked += 1
+    return marked
 
 
 def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
@@ -81,6 +118,13 @@ def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
     from bot.server import build_asgi_app
 
     runtime = build_runtime(settings, clock=clock)
+    lost = orphan_lost_threads(runtime.services, state)
+    if lost:
+        print(
+            f"{lost} conversation(s) had no thread in the saved workspace: they show as "
+            "'thread deleted', with a restart offered (Home tab, /hire show, /hire restart).",
+            flush=True,
+        )
     bot_server = ThreadedServer(build_asgi_app(runtime), "127.0.0.1", 0)
     bot_server.start()
     emulator.attach(f"http://127.0.0.1:{bot_server.port}", signing_secret)

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Message
+from bot.core.conversation import OrphanCause
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,22 @@ def failure_code(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return error_code(error)
     return type(error).__name__
+
+
+def thread_gone(code: str | None, *, posting: bool, on_root: bool) -> OrphanCause | None:
+    """Whether Slack's refusal says a conversation's thread is gone, and what went.
+
+    Read conservatively: only answers that can mean nothing else count. The channel is gone
+    (or the bot was removed from a private one) for any call; the root message is gone
+    when rewriting it answers `message_not_found` (a deleted question alone is not the
+    thread); a reply is refused with `thread_not_found` when its parent is gone for good.
+    Slack still takes replies under a deleted root that has replies (it leaves a "This
+    message was deleted" placeholder), so a post alone often finds nothing."""
+    if code == "channel_not_found":
+        return "channel"
+    if posting:
+        return "thread" if code == "thread_not_found" else None
+    return "thread" if on_root and code == "message_not_found" else None
 
 
 @dataclass
@@ -105,16 +122,26 @@ class Delivery:
             if not cursor:
                 return None
 
-    def update(self, channel: str, ts: str | None, message: Message) -> bool:
-        """Rewrite a message; a deleted one must not stop anything, so failures are logged."""
+    def update(self, channel: str, ts: str | None, message: Message) -> str | None:
+        """Rewrite a message; a deleted one must not stop anything, so failures are logged
+        and returned (Slack's error code) for the caller to read; None when rewritten, or
+        when there is nothing to rewrite."""
         if not ts:
-            return False
+            return None
         try:
             self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
         except SlackApiError as error:
-            log.warning("chat.update %s failed: %s", ts, error_code(error))
-            return False
-        return True
+            code = error_code(error)
+            log.warning("chat.update %s failed: %s", ts, code)
+            return code
+        return None
+
+    def delete(self, channel: str, ts: str) -> None:
+        """Take back a message the bot posted; if Slack refuses, the log has it."""
+        try:
+            self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            log.warning("chat.delete %s failed: %s", ts, error_code(error))
 
     def tell(
         self,

@@ -5,7 +5,7 @@ buttons, modals, typed replies and the reminder job alike."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -22,12 +22,16 @@ from bot.core.conversation import (
     Change,
     Decide,
     Event,
+    OrphanCause,
+    Refused,
     Reopen,
+    Restart,
+    decide_move,
 )
 from bot.core.hire import Acted, ActResult, ConversationView, NotDone
 from bot.hiring.conversations import Conversations, Team
 from bot.services import Services
-from bot.slack.deliver import Delivery, error_code, post_problem
+from bot.slack.deliver import Delivery, error_code, post_problem, thread_gone
 from bot.slack.visibility import ChannelAccess
 
 log = logging.getLogger(__name__)
@@ -195,12 +199,13 @@ class HireDesk:
         if isinstance(result, NotDone):
             view = result.view
             if tell_refusal:
-                self.delivery.tell(
-                    view.channel_id if view else origin.channel,
-                    origin.user,
-                    plans.refusal(result, what),
-                    view.root_ts if view else None,
-                )
+                channel, thread = origin.channel, None
+                if view is not None and result.reason == "orphaned":
+                    # The thread is gone: the note goes to the channel the person is in.
+                    channel = origin.channel or view.channel_id
+                elif view is not None:
+                    channel, thread = view.channel_id, view.root_ts
+                self.delivery.tell(channel, origin.user, plans.refusal(result, what), thread)
             return result
         self.carry_out(result, origin.clicked_ts)
         return result
@@ -243,20 +248,109 @@ class HireDesk:
             ", with your reason." if reason else "."
         )
 
+    def restart(self, origin: Origin, conversation_id: int, channel: str | None) -> str:
+        """`/hire restart <id>` and the "Restart in a new thread" buttons: carry an orphaned
+        conversation on in a new thread in `channel` (None: the channel it was in, from the
+        Home tab), with its answers so far. What to tell the person who asked."""
+        with self.services.conversation_locks(origin.team.team_id, conversation_id):
+            return self._restart(origin, conversation_id, channel)
+
+    def _restart(self, origin: Origin, conversation_id: int, channel: str | None) -> str:
+        now = self.services.clock.now()
+        view = self.conversations.get(origin.team, conversation_id, now)
+        if view is None or view.root_ts is None:
+            return f":information_source: There is no hiring conversation #{conversation_id} here."
+        what = "restart this conversation"
+        admin = origin.user != view.started_by and self.delivery.is_admin(origin.user)
+        where = channel or view.channel_id
+        # Judged before anything is posted, so a refusal leaves no stray root behind; the
+        # move itself is judged again (guarded) once the new root is out.
+        probe = decide_move(
+            view.position,
+            Restart(where, "", view.version),
+            by_owner=origin.user == view.started_by or admin,
+        )
+        if isinstance(probe, Refused):
+            return plans.refusal(NotDone(probe.reason, view), what)
+        resumed = replace(view, state=probe.target.state, channel_id=where)
+        try:
+            root_ts = self.delivery.post(where, plans.root(resumed))
+        except SlackApiError as error:
+            code = error_code(error)
+            log.info("could not restart conversation %s in %s: %s", view.id, where, code)
+            if channel is None:
+                return (
+                    f":warning: I can't post in <#{where}> any more: {post_problem(code)}. "
+                    f"Type `/hire restart {view.id}` in the channel where it should go on."
+                )
+            return f":warning: I can't restart it here: {post_problem(code)}."
+        result = self.conversations.act(
+            origin.team,
+            view.id,
+            Restart(where, root_ts, view.version),
+            origin.user,
+            now,
+            actor_is_admin=admin,
+        )
+        if isinstance(result, NotDone):  # restarted elsewhere meanwhile: take ours back
+            self.delivery.delete(where, root_ts)
+            return plans.refusal(result, what)
+        self.carry_out(result, None)
+        answered = len(result.after.answers)
+        carried = (
+            "no answers yet"
+            if answered == 0
+            else "its answer so far"
+            if answered == 1
+            else f"its {answered} answers so far"
+        )
+        return f":recycle: Restarted #{view.id} in a new thread in <#{where}>, with {carried}."
+
     def carry_out(self, acted: Acted, clicked_ts: str | None) -> None:
         self.deliver(acted.after, plans.after_act(acted, self.criteria, clicked_ts), acted.actor)
 
     def deliver(self, view: ConversationView, outputs: list[plans.Output], actor: str) -> None:
+        """Carry out a plan for `view`. A Slack answer saying the thread is gone (see
+        `thread_gone`) is reported to the use case, which marks the conversation orphaned:
+        what is left of the plan is then dropped and `actor` is told. No call is added to
+        find out: the plan's own posts and rewrites are the probe."""
         for output in outputs:
             if isinstance(output, plans.Post):
-                ts = self.delivery.post(view.channel_id, output.message, view.root_ts)
+                try:
+                    ts = self.delivery.post(view.channel_id, output.message, view.root_ts)
+                except SlackApiError as error:
+                    code = error_code(error)
+                    cause = thread_gone(code, posting=True, on_root=True) if view.root_ts else None
+                    if cause is not None and self.found_gone(view, cause, actor):
+                        return
+                    raise
                 if output.remember is not None:
                     kind = "question_ts" if output.remember == "question" else "recommendation_ts"
                     if not self.conversations.record_message(view, **{kind: ts}):
                         log.info("conversation %s moved on while its message was posted", view.id)
             elif isinstance(output, plans.Rewrite):
-                self.delivery.update(view.channel_id, output.ts, output.message)
+                code = self.delivery.update(view.channel_id, output.ts, output.message)
+                on_root = output.ts is not None and output.ts == view.root_ts
+                cause = thread_gone(code, posting=False, on_root=on_root)
+                if cause is not None and self.found_gone(view, cause, actor):
+                    return
             else:
                 self.delivery.tell(
                     view.channel_id, actor, output.text, view.root_ts, output.message
                 )
+
+    def found_gone(self, view: ConversationView, cause: OrphanCause, actor: str) -> bool:
+        """Slack says `view`'s thread is gone: the conversation is orphaned (by this report
+        or an earlier one) and whoever acted is told, with the way on. False when it
+        is not orphaned: it was closed anyway (a cancel or a decision needs no thread), or
+        it was already restarted elsewhere."""
+        result = self.conversations.orphan(view, cause, actor, self.services.clock.now())
+        orphaned = isinstance(result, Acted) or result.reason == "orphaned"
+        if not orphaned:
+            return False
+        log.info("conversation %s orphaned: its %s is gone", view.id, cause)
+        if actor:
+            may_restart = actor == view.started_by or self.delivery.is_admin(actor)
+            message = hire_blocks.orphaned_message(view.id, cause, may_restart=may_restart)
+            self.delivery.tell(view.channel_id, actor, message.text, None, message)
+        return True

@@ -197,6 +197,48 @@ def test_restart_mid_conversation_then_carry_on(page: Page, sandbox: SandboxProc
     page.get_by_test_id("messages").get_by_text("Decided").first.wait_for()
 
 
+def test_a_lost_workspace_shows_its_threads_deleted_and_restarts_them(
+    page: Page, sandbox: SandboxProcess
+) -> None:
+    title = "Platform engineer, lost thread"
+    start_hire(page, title)
+    answer(page, 0)
+    page.get_by_test_id("thread-close").click()
+    newer = "Security engineer, also lost"  # listed above it on Home: its buttons come first
+    type_command(page, f"/hire {newer}")
+    page.get_by_test_id("messages").get_by_text(newer).first.wait_for()
+    sandbox.stop()
+    (sandbox.workdir / "sandbox.workspace.json").unlink()  # the workspace is lost
+    sandbox.start()
+    assert "had no thread in the saved workspace" in sandbox.log.read_text()
+
+    page.reload()
+    page.get_by_test_id("nav-home").click()
+    home = page.get_by_test_id("home")
+    row = home.locator(".block.section").filter(has_text=title).first
+    row.wait_for()
+    assert "Thread deleted" in row.inner_text()
+    controls = row.locator("xpath=following-sibling::*[1]")
+    controls.get_by_role("button", name="Restart in a new thread").click()
+    home.get_by_text("Restarted #").wait_for()
+    # That one, not the row above it: each row's buttons act on their own conversation.
+    above = home.locator(".block.section").filter(has_text=newer).first
+    assert "Thread deleted" in above.inner_text()
+    assert (
+        "Thread deleted"
+        not in home.locator(".block.section").filter(has_text=title).first.inner_text()
+    )
+
+    # Back in #hiring, in a new thread, at the question it was on, with its answer.
+    page.get_by_test_id("channel-hiring").click()
+    root = page.get_by_test_id("message").filter(has_text=title).last
+    root.locator('[data-testid="replies-link"]').click()
+    thread = page.get_by_test_id("thread-messages")
+    thread.get_by_text("restarted this conversation here", exact=False).wait_for()
+    thread.get_by_text("Question 2 of 6", exact=True).wait_for()
+    assert thread.get_by_text(STARTUP_ANSWERS[0]).first.is_visible()
+
+
 def test_export_arrives_as_a_file_in_the_dm(page: Page) -> None:
     title = "Data engineer, exports"
     decide_by_buttons(page, title)

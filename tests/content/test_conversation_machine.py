@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.conversation import (
+    CANCELLABLE_STATES,
     OPEN_STATES,
     Answer,
     Back,
@@ -18,9 +19,11 @@ from bot.core.conversation import (
     Move,
     Note,
     Nudge,
+    Orphan,
     Position,
     Refused,
     Reopen,
+    Restart,
     State,
     decide_move,
 )
@@ -47,6 +50,9 @@ def events_drawn_on(position: Position) -> list[Event]:
         Reopen("new info", v),
         Note("hello"),
         Nudge(),
+        Orphan(v),
+        Orphan(v, "channel"),
+        Restart("C0NEW", "1700000000.000100", v),
     ]
 
 
@@ -75,6 +81,8 @@ POSITIONS = reachable()
 def test_every_state_is_reachable() -> None:
     assert {p.state for p in POSITIONS} == set(State)
     assert {p.step for p in POSITIONS if p.state is State.IN_PROGRESS} == set(range(TOTAL))
+    # Orphaned wherever it stood: on any question, or waiting for the decision.
+    assert {p.step for p in POSITIONS if p.state is State.ORPHANED} == set(range(TOTAL + 1))
 
 
 def test_invariants_hold_in_every_reachable_state() -> None:
@@ -83,6 +91,8 @@ def test_invariants_hold_in_every_reachable_state() -> None:
             assert 0 <= position.step < position.total
         if position.state in {State.AWAITING_DECISION, State.DECIDED}:
             assert position.step == position.total
+        if position.state is State.ORPHANED:
+            assert 0 <= position.step <= position.total
 
 
 def test_every_event_in_every_state_gives_a_move_or_a_reason() -> None:
@@ -99,6 +109,10 @@ def test_only_the_owner_changes_a_conversation() -> None:
     for position in POSITIONS:
         for event in events_drawn_on(position):
             outcome = decide_move(position, event, by_owner=False)
+            if isinstance(event, Orphan):
+                # The bot reports a gone thread whoever's click found it.
+                assert outcome == decide_move(position, event, by_owner=True)
+                continue
             if isinstance(event, Note | Nudge):
                 continue
             assert outcome == Refused("not_allowed")
@@ -109,6 +123,74 @@ def test_closed_conversations_only_take_notes() -> None:
         for event in events_drawn_on(position):
             outcome = decide_move(position, event, by_owner=True)
             assert isinstance(outcome, Refused) or isinstance(event, Note)
+
+
+def test_an_orphaned_conversation_takes_only_a_restart_a_cancel_or_a_note() -> None:
+    for position in (p for p in POSITIONS if p.state is State.ORPHANED):
+        for event in events_drawn_on(position):
+            outcome = decide_move(position, event, by_owner=True)
+            if isinstance(event, Restart | Cancel | Note):
+                assert isinstance(outcome, Move), (position, event)
+            elif isinstance(event, Nudge):
+                assert outcome == Refused("not_open")  # no reminder into a thread that is gone
+            else:
+                assert outcome == Refused("orphaned"), (position, event)
+
+
+def test_only_an_open_conversation_is_orphaned_and_it_keeps_where_it_stood() -> None:
+    for position in POSITIONS:
+        for cause in ("thread", "channel"):
+            outcome = decide_move(position, Orphan(position.version, cause), by_owner=False)
+            if position.state not in OPEN_STATES:
+                assert isinstance(outcome, Refused), position
+                continue
+            assert isinstance(outcome, Move)
+            assert outcome.target.state is State.ORPHANED
+            assert outcome.target.step == position.step
+            assert outcome.bumps_version  # every button of the gone thread is void
+            assert outcome.keep_answers_before is None  # nothing is forgotten
+            assert not outcome.restarts_idle_clock  # the bot found it; nobody did anything
+
+
+def test_a_restart_resumes_exactly_where_it_stood() -> None:
+    for position in (p for p in POSITIONS if p.state in OPEN_STATES):
+        orphaned = decide_move(position, Orphan(position.version), by_owner=False)
+        assert isinstance(orphaned, Move)
+        restarted = decide_move(
+            orphaned.target, Restart("C0NEW", "1.000001", orphaned.target.version), by_owner=True
+        )
+        assert isinstance(restarted, Move)
+        assert (restarted.target.state, restarted.target.step) == (position.state, position.step)
+        assert restarted.target.version == position.version + 2
+        assert restarted.keep_answers_before is None
+        # Only an orphaned conversation is restarted, and only by its starter or an admin.
+        assert decide_move(position, Restart("C0NEW", "1.000001"), by_owner=True) == Refused(
+            "not_orphaned"
+        )
+        assert decide_move(orphaned.target, Restart("C0NEW", "1.000001"), by_owner=False) == (
+            Refused("not_allowed")
+        )
+
+
+def test_a_late_report_about_an_old_thread_never_orphans_the_new_one() -> None:
+    awaiting = next(p for p in POSITIONS if p.state is State.AWAITING_DECISION)
+    orphaned = decide_move(awaiting, Orphan(awaiting.version), by_owner=False)
+    assert isinstance(orphaned, Move)
+    restarted = decide_move(orphaned.target, Restart("C0NEW", "2.000001"), by_owner=True)
+    assert isinstance(restarted, Move)
+    # The delivery that found the first thread gone reports again, late.
+    assert isinstance(
+        decide_move(restarted.target, Orphan(awaiting.version), by_owner=False), Refused
+    )
+    assert isinstance(
+        decide_move(restarted.target, Orphan(restarted.target.version), by_owner=False), Move
+    )
+
+
+def test_cancel_closes_anything_not_yet_closed() -> None:
+    for position in POSITIONS:
+        outcome = decide_move(position, Cancel(), by_owner=True)
+        assert isinstance(outcome, Move) == (position.state in CANCELLABLE_STATES), position
 
 
 def test_a_note_never_invalidates_a_button_and_a_nudge_is_not_activity() -> None:
@@ -176,6 +258,8 @@ def test_answers_after_the_step_are_forgotten_when_going_back() -> None:
         st.builds(Reopen, st.text(max_size=5), st.none() | st.integers()),
         st.builds(Note, st.text(max_size=5)),
         st.just(Nudge()),
+        st.builds(Orphan, st.integers(), st.sampled_from(["thread", "channel"])),
+        st.builds(Restart, st.text(max_size=5), st.text(max_size=5), st.none() | st.integers()),
     ),
     by_owner=st.booleans(),
 )

@@ -405,6 +405,7 @@ def test_detail_has_the_notes_and_the_history_in_order(
         NoteRow("U3", "second", NOW + timedelta(minutes=1)),
     )
     assert detail.history == (
+        EventRow("started", None, None, None, "U1", NOW, channel_id="C1"),
         EventRow("recorded", "product_engineer", "both", None, "U2", NOW),
         EventRow("changed", "both", "not_hiring", "budget", "U2", NOW + timedelta(minutes=1)),
     )

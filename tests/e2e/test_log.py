@@ -39,7 +39,12 @@ def test_list_show_and_filters(slack: SlackDriver, emulator: EmulatorServer) -> 
     assert "Senior engineer, checkout" in decided and "staff role" not in decided
     assert "staff role" in everything(last_reply(slack, "list open"))
     detail = everything(last_reply(slack, "show 1"))
-    for expected in ("Product engineer", "Startup / early-stage", "History", "recorded *Product"):
+    for expected in (
+        "Product engineer",
+        "Startup / early-stage",
+        "History",
+        "recorded the decision: *Product",
+    ):
         assert expected in detail
     assert "no hiring decision #99999" in everything(last_reply(slack, "show 99999"))
     assert "not a decision number" in everything(last_reply(slack, "show abc"))
@@ -163,9 +168,9 @@ def test_change_and_reopen_keep_the_history(slack: SlackDriver) -> None:
     )
     detail = everything(last_reply(slack, "show 1"))
     for expected in (
-        "recorded *Product engineer*",
-        "changed it from *Product engineer* to *Both",
-        "reopened it",
+        "Maya Patel recorded the decision: *Product engineer*",
+        "Maya Patel changed the decision from *Product engineer* to *Both",
+        "Ada Okafor reopened the decision",
         "Payments needs depth too",
         "Budget changed",
     ):

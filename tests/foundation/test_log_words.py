@@ -54,16 +54,52 @@ def test_history_lines_are_sentences() -> None:
         return history_line(EventRow(kind, was, now, reason, "U1", AT))
 
     when = slack_date(AT)
-    assert line("recorded", None, "product_engineer", "Small team <b>") == (
-        f"• <@U1> recorded *Product engineer* on {when}: “Small team &lt;b&gt;”"
+    assert line("recorded", "product_engineer", "product_engineer", "Small team <b>") == (
+        f"• <@U1> recorded the decision: *Product engineer*: “Small team &lt;b&gt;” — {when}"
+    )
+    assert line("recorded", "product_engineer", "both", None) == (
+        f"• <@U1> recorded the decision: *{outcome_label('both')}* (the recommendation was "
+        f"*Product engineer*) — {when}"
     )
     assert line("changed", "product_engineer", "both", None) == (
-        f"• <@U1> changed it from *Product engineer* to *{outcome_label('both')}* on {when}."
+        f"• <@U1> changed the decision from *Product engineer* to *{outcome_label('both')}* "
+        f"— {when}"
     )
     assert line("reopened", "both", None, "Budget") == (
-        f"• <@U1> reopened it on {when}, setting aside *{outcome_label('both')}*: “Budget”"
+        f"• <@U1> reopened the decision, setting aside *{outcome_label('both')}*: “Budget” — {when}"
     )
-    assert line("cancelled", None, None, None) == f"• <@U1> cancelled it on {when}."
+    assert line("cancelled", None, None, None) == f"• Cancelled by <@U1> — {when}"
+
+
+def test_history_names_people_and_questions_and_says_where_threads_went() -> None:
+    questions = {"team": ("Team size", {"large": "Larger team of specialists"})}
+    names = {"U1": "Ada Lovelace", "U3": "Theo <Nguyen>"}
+    when = slack_date(AT)
+
+    def line(event: EventRow) -> str:
+        return history_line(event, questions, names)
+
+    answered = EventRow("answered", None, None, None, "U1", AT, "team", "large")
+    assert line(answered) == (
+        f"• Ada Lovelace answered *Team size*: Larger team of specialists — {when}"
+    )
+    changed = EventRow("changed", "product_engineer", "software_engineer", "depth", "U3", AT)
+    assert line(changed) == (
+        "• Theo &lt;Nguyen&gt; changed the decision from *Product engineer* to *Software "
+        f"engineer*: “depth” — {when}"
+    )
+    back = EventRow("went_back", None, None, None, "U1", AT, "team")
+    assert "Ada Lovelace went back to *Team size*" in line(back)
+    assert line(EventRow("orphaned", None, None, "thread deleted", "", AT, channel_id="C1")) == (
+        f"• Orphaned: thread deleted — {when}"
+    )
+    assert line(EventRow("orphaned", None, None, "thread deleted", "U1", AT)) == (
+        f"• Orphaned: thread deleted (found when Ada Lovelace acted) — {when}"
+    )
+    restarted = EventRow("restarted", None, None, None, "U1", AT, channel_id="C2")
+    assert line(restarted) == f"• Restarted in a new thread in <#C2> by Ada Lovelace — {when}"
+    started = EventRow("started", None, None, None, "U9", AT, channel_id="C1")
+    assert line(started) == f"• <@U9> started it in <#C1> — {when}"  # Slack didn't say
 
 
 def test_a_cut_title_ends_with_an_ellipsis() -> None:

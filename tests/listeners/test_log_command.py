@@ -90,11 +90,11 @@ def test_the_history_reads_as_sentences_in_the_readers_time_zone(slack: SlackDri
     decide(slack, "Senior engineer, checkout")
     detail = everything(hire(slack, "show 1"))
     assert re.search(
-        r"<@U0MANAGER> recorded \*Product engineer\* on "
+        r"Maya Patel recorded the decision: \*Product engineer\* — "
         r"<!date\^\d+\^\{date_short_pretty\} at \{time\}\|\d{1,2} \w{3} \d{4} at \d\d:\d\d UTC>",
         detail,
     ), detail
-    assert " by <@" not in detail.split("History")[1]  # not "recorded by <@U…>" any more
+    assert "<@U0MANAGER>" not in detail.split("History")[1]  # people named, not raw ids
     # The list and the fields are dated for the reader too.
     assert "<!date^" in everything(hire(slack, "list"))
 

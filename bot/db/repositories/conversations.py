@@ -243,6 +243,21 @@ class ConversationRepository:
         )
 
     @staticmethod
+    def open_threads(
+        session: Session, after_id: int = 0, limit: int = 500
+    ) -> builtins.list[HiringConversation]:
+        """Posted conversations still open in their threads (any workspace: a check that
+        the threads are still there), by id from `after_id`, at most `limit`."""
+        return builtins.list(
+            session.scalars(
+                select(Conv)
+                .where(Conv.state.in_(OPEN_STATES), Conv.root_ts.is_not(None), Conv.id > after_id)
+                .order_by(Conv.id)
+                .limit(limit)
+            )
+        )
+
+    @staticmethod
     def claim_nudge(
         session: Session, conversation: HiringConversation, now: datetime
     ) -> int | None:

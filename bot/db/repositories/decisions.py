@@ -6,11 +6,11 @@ import builtins
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
-from bot.db.models import Decision, DecisionEvent, HiringConversation, Note
+from bot.db.models import Answer, Decision, DecisionEvent, HiringConversation, Note
 from bot.db.repositories._writes import insert_if_absent
 
 Conv = HiringConversation
@@ -142,8 +142,12 @@ class DecisionRepository:
         to_outcome: str | None = None,
         reason: str | None = None,
         now: datetime | None = None,
+        question_key: str | None = None,
+        option_key: str | None = None,
+        channel_id: str | None = None,
     ) -> DecisionEvent:
-        """Append to the decision's history (recorded | changed | reopened | cancelled)."""
+        """Append to the history (recorded | changed | reopened | cancelled | answered |
+        went_back | orphaned | restarted)."""
         event = DecisionEvent(
             workspace_id=workspace_id,
             conversation_id=conversation_id,
@@ -153,10 +157,50 @@ class DecisionRepository:
             reason=reason,
             actor=actor,
             created_at=now or utcnow(),
+            question_key=question_key,
+            option_key=option_key,
+            channel_id=channel_id,
         )
         session.add(event)
         session.flush()
         return event
+
+    @staticmethod
+    def set_aside_answers(
+        session: Session, workspace_id: int, conversation_id: int, *, from_step: int
+    ) -> None:
+        """Keep in the history the answers from `from_step` on, each as an `answered` event
+        by whoever gave it, when they gave it: going back forgets them in `answers`, never
+        in the history. One INSERT … SELECT; call it before the answers are replaced, after
+        the guarded move won, in the same transaction."""
+        session.execute(
+            insert(DecisionEvent).from_select(
+                [
+                    "workspace_id",
+                    "conversation_id",
+                    "kind",
+                    "actor",
+                    "created_at",
+                    "question_key",
+                    "option_key",
+                ],
+                select(
+                    Answer.workspace_id,
+                    Answer.conversation_id,
+                    literal("answered"),
+                    Answer.answered_by,
+                    Answer.answered_at,
+                    Answer.question_key,
+                    Answer.option_key,
+                )
+                .where(
+                    Answer.workspace_id == workspace_id,
+                    Answer.conversation_id == conversation_id,
+                    Answer.step >= from_step,
+                )
+                .order_by(Answer.step),
+            )
+        )
 
     @staticmethod
     def events(

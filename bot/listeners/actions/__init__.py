@@ -6,9 +6,10 @@ import re
 
 from slack_bolt import App
 
+from bot.blocks import hire as hire_blocks
 from bot.blocks import home as home_blocks
 from bot.blocks import log as log_blocks
-from bot.listeners.actions import hire, role
+from bot.listeners.actions import closing, hire, role
 from bot.listeners.commands import hire_log
 from bot.listeners.events import home
 
@@ -19,3 +20,6 @@ def register(app: App) -> None:
     app.action(log_blocks.MORE_ACTION)(hire_log.more)
     app.action(home_blocks.DIGEST_SETTINGS_ACTION)(home.open_digest_settings)
     app.action(re.compile(r"^home_open_\d+$"))(home.acknowledge_link)
+    app.action(home_blocks.CANCEL_ACTION)(closing.open_cancel)
+    app.action(home_blocks.RESTART_ACTION)(closing.restart_from_home)
+    app.action(hire_blocks.RESTART_ACTION)(closing.restart_here)

@@ -16,6 +16,7 @@ from bot.core.hire_command import (
     DigestManagers,
     Help,
     Invalid,
+    RestartConversation,
     Start,
     parse_hire_command,
 )
@@ -70,6 +71,11 @@ def handle_hire(
         if isinstance(parsed, CancelConversation):
             reason = from_slack(parsed.reason) if parsed.reason else None
             said = HireDesk(services, client).cancel(origin, parsed.conversation_id, reason)
+            respond(response_type="ephemeral", text=said)
+            return
+        if isinstance(parsed, RestartConversation):
+            desk = HireDesk(services, client)
+            said = desk.restart(origin, parsed.conversation_id, origin.channel)
             respond(response_type="ephemeral", text=said)
             return
         ctx = hire_flow.build_context(services, client, context, command["user_id"])

@@ -22,6 +22,7 @@ from bot.hiring.log import LIST_STATES, DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack
 from bot.services import Services
+from bot.slack.deliver import Delivery
 from bot.slack.links import workspace_url
 from bot.slack.people import Directory
 from bot.slack.visibility import ChannelAccess, reader_audience
@@ -143,6 +144,16 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
     if decision is None and snapshot.state == "awaiting_decision":
         rec = recommend(ctx.conversations.criteria, snapshot.answer_map)
         recommendation, confidence = rec.outcome, rec.confidence
+    # Each person named once per request (and briefly across requests): a few at most.
+    directory = Directory(ctx.client, ctx.services.people)
+    names = {}
+    for actor in dict.fromkeys(e.actor for e in detail.history if e.actor):
+        person = directory.person(actor)
+        if person is not None:
+            names[actor] = person.label
+    may_restart = snapshot.state == "orphaned" and (
+        ctx.user == snapshot.started_by or Delivery(ctx.client).is_admin(ctx.user)
+    )
     message = log_blocks.decision_detail(
         snapshot,
         texts,
@@ -151,6 +162,8 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         detail.notes,
         detail.history,
         thread_link(workspace_url(ctx.client), snapshot.channel_id, snapshot.root_ts),
+        names,
+        may_restart,
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 

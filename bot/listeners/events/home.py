@@ -15,6 +15,7 @@ from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack.deliver import Delivery
 from bot.slack.digest_settings import DigestSettingsDesk
 from bot.slack.links import workspace_url
 from bot.slack.visibility import reader_audience
@@ -30,13 +31,23 @@ def acknowledge_link(ack: Ack) -> None:
     ack()
 
 
-def publish(ctx: hire_flow.Context) -> None:
+def publish(ctx: hire_flow.Context, notice: str | None = None) -> None:
+    """Draw the user's Home tab; `notice` answers what they just did there. An admin, who
+    may close anyone's conversation, sees everyone's open ones (those in private channels
+    only if they are in them, like everything else here)."""
+    admin = Delivery(ctx.client).is_admin(ctx.user)
     log = DecisionLog(ctx.services.session_factory)
     audience = reader_audience(ctx.client, ctx.services.channels, log, ctx.workspace_id, ctx.user)
     home = log.home(
-        ctx.workspace_id, ctx.user, ctx.now, workspace_url(ctx.client), audience=audience
+        ctx.workspace_id,
+        ctx.user,
+        ctx.now,
+        workspace_url(ctx.client),
+        audience=audience,
+        everyone_open=admin,
     )
-    ctx.client.views_publish(user_id=ctx.user, view=home_blocks.home_view(ctx.user, home))
+    view = home_blocks.home_view(ctx.user, home, notice)
+    ctx.client.views_publish(user_id=ctx.user, view=view)
 
 
 @after_ack

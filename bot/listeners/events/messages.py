@@ -67,6 +67,9 @@ def thread_reply(
     if isinstance(reply, ExplicitNote):
         desk.act(origin, view.id, Note(reply.text, str(ts)), "add a note")
         return
+    if view.state is State.ORPHANED:  # what is left of a deleted thread: say how to go on
+        _tell(desk, view, origin, plans.Tell(plans.refusal(NotDone("orphaned", view), "")))
+        return
     if isinstance(reply, Word) and reply.word == "help":
         _tell(desk, view, origin, plans.unclear_reply(view, desk.criteria, may_answer=True))
         return

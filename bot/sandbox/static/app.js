@@ -208,7 +208,7 @@ function renderElement(element, message, inModal, blockId) {
         if (!window.confirm(question)) return;
       }
       button.disabled = true;
-      await click(message, element.action_id, { value: element.value });
+      await click(message, element.action_id, { value: element.value, block_id: blockId });
       button.disabled = false;
     });
     return button;
@@ -582,7 +582,8 @@ async function click(message, actionId, extra) {
   stopHighlighting();
   const body = { user: ui.user, action_id: actionId, ...extra };
   if (message.viewId) {
-    await api("/_emulator/actions/click_view", { user: ui.user, view_id: message.viewId, action_id: actionId });
+    // Action ids are unique within a block only: the block says which button it was.
+    await api("/_emulator/actions/click_view", { user: ui.user, view_id: message.viewId, action_id: actionId, block_id: extra?.block_id });
     return;
   }
   body.message_ts = message.ts;

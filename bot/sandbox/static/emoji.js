@@ -9,7 +9,8 @@ const EMOJI = Object.freeze({
   chart_with_upwards_trend: "📈", compass: "🧭", double_vertical_bar: "⏸️", eyes: "👀",
   gear: "⚙️", handshake: "🤝", hourglass: "⌛", hourglass_flowing_sand: "⏳", inbox_tray: "📥",
   information_source: "ℹ️", leftwards_arrow_with_hook: "↩️", lock: "🔒", mailbox: "📫",
-  memo: "📝", no_bell: "🔕", rocket: "🚀", thinking_face: "🤔", thread: "🧵", warning: "⚠️",
+  memo: "📝", no_bell: "🔕", recycle: "♻️", rocket: "🚀", thinking_face: "🤔", thread: "🧵",
+  warning: "⚠️",
   wave: "👋", white_check_mark: "✅", x: "❌", zzz: "💤",
   // Faces and people
   smile: "😄", smiley: "😃", grinning: "😀", blush: "😊", slightly_smiling_face: "🙂",
