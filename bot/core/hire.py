@@ -50,6 +50,8 @@ class ConversationView:
     last_activity_at: datetime
     answers: tuple[AnswerView, ...] = ()
     decision: DecisionView | None = None
+    # Started in a private channel (or a DM): only its members may read it.
+    private_channel: bool = False
 
     @property
     def position(self) -> Position:

@@ -114,6 +114,7 @@ class Conversations:
             cancelled_by=conv.cancelled_by,
             created_at=conv.created_at,
             last_activity_at=conv.last_activity_at,
+            private_channel=conv.private_channel,
             answers=tuple(
                 AnswerView(a.step, a.question_key, a.option_key, a.answered_by) for a in answers
             ),

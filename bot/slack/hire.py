@@ -263,6 +263,13 @@ class HireDesk:
         what = "restart this conversation"
         admin = origin.user != view.started_by and self.delivery.is_admin(origin.user)
         where = channel or view.channel_id
+        if view.private_channel and where != view.channel_id:
+            # Its title, answers and thread would reach people who could not read it.
+            return (
+                f":lock: #{view.id} was started in a private channel, so it can only go on "
+                f"there: type `/hire restart {view.id}` in <#{view.channel_id}>, or use "
+                "*Restart in a new thread* on your Home tab."
+            )
         # Judged before anything is posted, so a refusal leaves no stray root behind; the
         # move itself is judged again (guarded) once the new root is out.
         probe = decide_move(

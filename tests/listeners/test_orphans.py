@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.db.models import Answer, DecisionEvent, HiringConversation
 from bot.emulator import SlackDriver, wait_for
@@ -284,3 +284,16 @@ def test_an_orphaned_conversation_can_be_cancelled_and_a_reply_left_under_it_is_
     assert "Cancelled #1" in hire(slack, "cancel 1 thread gone", channel=OTHER)["text"]
     assert state_of(app, 1) == "cancelled"
     assert "Cancelled by Maya Patel" in everything(hire(slack, "show 1", channel=OTHER))
+
+
+def test_a_private_channels_conversation_restarts_only_in_its_own_channel(
+    slack: SlackDriver, app: Runtime
+) -> None:
+    orphaned_at(slack, app, answered=2)
+    with app.session_factory.begin() as session:  # as if #hiring were a private channel
+        session.execute(update(HiringConversation).values(private_channel=True))
+    said = hire(slack, "restart 1", channel=OTHER)
+    assert "was started in a private channel, so it can only go on there" in said["text"]
+    assert new_roots(slack, OTHER) == [] and state_of(app, 1) == "orphaned"
+    assert "Restarted #1" in hire(slack, "restart 1")["text"]
+    assert state_of(app, 1) == "in_progress"
