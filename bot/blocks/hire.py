@@ -33,7 +33,7 @@ from bot.blocks.common import (
     section,
     status_label,
 )
-from bot.blocks.text import truncate, user_text
+from bot.blocks.text import slack_date, truncate, user_text
 from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
 
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
@@ -456,9 +456,7 @@ def decision_recorded_message(
 ) -> Message:
     """The recommendation message once decided: same reasons, no buttons, the outcome on top."""
     base = recommendation_message(rec, decided=True)
-    summary = (
-        f"{status_label('decided', final_outcome)} — by <@{decided_by}> on {at:%Y-%m-%d %H:%M} UTC"
-    )
+    summary = f"{status_label('decided', final_outcome)} — by <@{decided_by}>, {slack_date(at)}"
     if final_outcome != rec.outcome and reason:
         summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
     value = {

@@ -31,7 +31,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.digest import describe_schedule
 from bot.blocks.log import hidden_line, unchecked_line
-from bot.blocks.text import BLOCKS_PER_VIEW, user_text
+from bot.blocks.text import BLOCKS_PER_VIEW, slack_date, user_text
 from bot.core.digest import WEEKDAYS
 from bot.core.digest_settings import MAX_MANAGERS
 from bot.core.log_views import HomeView, LogRow, SettingsView
@@ -50,10 +50,9 @@ OTHERS_ROWS = 10
 
 
 def _text(row: LogRow) -> str:
-    return (
-        f"*#{row.id} · {user_text(row.title, 100)}*\n{status_label(row.state, row.final_outcome)} · <@{row.started_by}> · "
-        f"{row.created_at:%b %d}"
-    )
+    state = status_label(row.state, row.final_outcome)
+    started = slack_date(row.created_at, with_time=False)
+    return f"*#{row.id} · {user_text(row.title, 100)}*\n{state} · <@{row.started_by}> · {started}"
 
 
 def _row(row: LogRow) -> Any:

@@ -101,11 +101,12 @@ def test_recommendation_explains_and_offers_the_three_decisions() -> None:
         e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
     }
     assert {"hire_accept", "hire_override", "hire_not_hiring"} <= action_ids
-    decided = decision_recorded_message(
-        rec, "software_engineer", "U9", "<!here> budget", datetime.now(UTC)
-    )
+    at = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+    decided = decision_recorded_message(rec, "software_engineer", "U9", "<!here> budget", at)
     decided_text = _all_text(decided.blocks)
     assert "Software engineer" in decided_text and "&lt;!here&gt; budget" in decided_text
+    # When, in each reader's own time zone (Slack formats it), not in UTC for everyone.
+    assert f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|" in decided_text
     decided_ids = {
         e["action_id"] for b in decided.blocks if b["type"] == "actions" for e in b["elements"]
     }
