@@ -63,6 +63,8 @@ REFUSALS = {
     "not_open": "This conversation is no longer open.",
     "not_awaiting_decision": "There is no decision waiting here any more.",
     "already_decided": "This conversation is already decided.",
+    "decision_changed": "This decision changed since you opened it, so nothing was changed. "
+    "The thread shows it as it is now; use *Change decision…* there to change it again.",
     "unknown_option": "That button is from an older version of the questions. Use the newest message in the thread.",
     "unknown_step": "That button is from an older version of the questions. Use the newest message in the thread.",
     "not_found": "I can't find that hiring conversation any more.",

@@ -174,6 +174,7 @@ RefusalReason = Literal[
     "unknown_step",
     "orphaned",  # the thread is gone: restart it in a new one (or cancel it)
     "not_orphaned",  # a restart, but the conversation has a live thread (or is closed)
+    "decision_changed",  # a change drawn for a decision someone has changed since
 ]
 
 
@@ -295,4 +296,6 @@ def _why_stale(position: Position, event: Event) -> RefusalReason:
         return "already_answered"
     if isinstance(event, Decide) and position.state is State.DECIDED:
         return "already_decided"
+    if isinstance(event, Change) and position.state is State.DECIDED:
+        return "decision_changed"
     return "stale"

@@ -76,7 +76,8 @@ class Acted:
     after: ConversationView
 
 
-NotDoneReason = RefusalReason | Literal["not_found", "unknown_option"]
+# "unchanged": the very change already made (a resubmitted form): nothing to do or say.
+NotDoneReason = RefusalReason | Literal["not_found", "unknown_option", "unchanged"]
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,8 @@ class Conversations:
                 by_owner = actor == before.started_by or actor_is_admin
                 outcome = decide_move(before.position, event, by_owner=by_owner)
                 if isinstance(outcome, Refused):
+                    if outcome.reason == "decision_changed" and _already(before, event):
+                        return NotDone("unchanged", before)
                     return NotDone(outcome.reason, before)
                 extra = _values_with(event, actor)
                 if ConversationRepository.apply_move(
@@ -471,3 +473,13 @@ class Conversations:
     def complete_nudge(self, nudge_id: int, message_ts: str | None, status: str) -> None:
         with self.sessions.begin() as session:
             ConversationRepository.complete_nudge(session, nudge_id, message_ts, status)
+
+
+def _already(view: ConversationView, event: Event) -> bool:
+    """The decision already is what this change asks for: the same form sent again."""
+    decision = view.decision
+    return (
+        isinstance(event, Change)
+        and decision is not None
+        and (decision.final_outcome, decision.reason) == (event.outcome, event.reason)
+    )

@@ -198,7 +198,7 @@ class HireDesk:
             )
         if isinstance(result, NotDone):
             view = result.view
-            if tell_refusal:
+            if tell_refusal and result.reason != "unchanged":  # a resubmission: said already
                 channel, thread = origin.channel, None
                 if view is not None and result.reason == "orphaned":
                     # The thread is gone: the note goes to the channel the person is in.
