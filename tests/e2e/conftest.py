@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from bot.db import models  # noqa: F401  (every table on the metadata, to empty them)
 from bot.db.base import Base
@@ -47,15 +48,28 @@ def bot(
 def _empty_database(url: str) -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            if engine.dialect.name == "postgresql":  # ids start at 1 again, as on a new install
-                names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for attempt in range(5):
+            try:
+                _empty(engine)
                 return
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(text(f"DELETE FROM {table.name}"))
+            except OperationalError as error:
+                # The running bot's scheduler ticks every second and may hold a row lock
+                # the TRUNCATE waits for while it waits for ours: PostgreSQL picks one of
+                # the two to fail. Ours is the one to try again.
+                if "deadlock" not in str(error) or attempt == 4:
+                    raise
     finally:
         engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # ids start at 1 again, as on a new install
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f"DELETE FROM {table.name}"))
 
 
 @pytest.fixture
