@@ -25,27 +25,39 @@ def test_a_blocked_lane_holds_one_thread_and_other_lanes_carry_on() -> None:
     pool.shutdown()
 
 
-def test_a_lane_runs_its_work_one_at_a_time_in_order() -> None:
+def test_a_lane_keeps_one_thread_for_the_others_and_starts_its_work_in_order() -> None:
     pool = LaneExecutor(4)
-    seen: list[int] = []
-    running = 0
-    overlapped = False
+    started: list[int] = []
+    running = most = 0
     guard = threading.Lock()
 
     def step(i: int) -> None:
-        nonlocal running, overlapped
+        nonlocal running, most
         with guard:
+            started.append(i)
             running += 1
-            overlapped |= running > 1
-        seen.append(i)
-        threading.Event().wait(0.001)
+            most = max(most, running)
+        threading.Event().wait(0.002)
         with guard:
             running -= 1
 
-    futures = [pool.submit_to("lane", step, i) for i in range(50)]
+    futures = [pool.submit_to("lane", step, i) for i in range(60)]
     for future in futures:
         future.result(timeout=10)
-    assert seen == list(range(50)) and not overlapped
+    assert started == list(range(60))
+    assert most == 3  # busy alone, it uses every thread but one
+    pool.shutdown()
+
+
+def test_a_busy_lane_and_a_stuck_one_still_leave_a_thread_to_everyone_else() -> None:
+    pool = LaneExecutor(4)
+    stuck = threading.Event()
+    held = [pool.submit_to("rate-limited", stuck.wait, 30) for _ in range(10)]
+    other = pool.submit_to("elsewhere", lambda: "done")
+    assert other.result(timeout=10) == "done"
+    assert not any(f.done() for f in held)
+    stuck.set()
+    assert all(f.result(timeout=10) for f in held)
     pool.shutdown()
 
 
