@@ -319,10 +319,8 @@ def unclear_reply(view: ConversationView, criteria: Criteria, *, may_answer: boo
         )
     if view.state is not State.IN_PROGRESS:
         return Tell(f":thinking_face: I didn't catch that. {REPLY_HELP}")
-    return Tell(
-        f":thinking_face: I didn't catch that. {REPLY_HELP}",
-        hire_blocks.options_reminder(question_view(view, criteria)),
-    )
+    said = f":thinking_face: I didn't catch that. {REPLY_HELP}"
+    return Tell(said, hire_blocks.options_reminder(question_view(view, criteria), said))
 
 
 def history_changed(

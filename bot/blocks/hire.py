@@ -225,14 +225,16 @@ def _reason_modal(
     return view.to_dict()
 
 
-def options_reminder(q: QuestionView) -> Message:
-    """The current question's options as buttons, for someone whose reply wasn't understood."""
+def options_reminder(q: QuestionView, lead: str) -> Message:
+    """The current question's options as buttons, for someone whose reply wasn't understood,
+    after `lead` (why they see this): Slack shows the blocks, not the text, when both come."""
     buttons = answer_buttons(q)
     blocks = [
+        section(lead),
         section(f"*Question {q.step + 1} of {q.total}* · {q.prompt}"),
         actions(*buttons, block_id=f"qr:{q.conversation_id}:{q.step}"),
     ]
-    return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
+    return render(blocks, lead)
 
 
 def answered_question_message(

@@ -34,6 +34,9 @@ def test_loose_wording_back_unclear_and_notes(slack: SlackDriver, app: Runtime) 
     wait_for(lambda: "Question 4 of 6" in everything(thread.last()), message="question 4 again")
     unclear = say(slack, thread, "blah", "didn't catch")
     assert "Small, multi-skilled team" in everything(unclear)  # the options, as buttons
+    # Slack shows the blocks, not the text, so the blocks say why they are there too.
+    shown = " ".join(b["text"]["text"] for b in unclear["blocks"] if b["type"] == "section")
+    assert "I didn't catch that" in shown and "`note:`" in shown
     noted = say(slack, thread, "note: ask about on-call", "Noted")
     assert "kept with this decision" in noted["text"]
     # The option buttons in the ephemeral reply answer the question too.
