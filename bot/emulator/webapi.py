@@ -468,7 +468,10 @@ class WebApi:
 
     def views_publish(self, args: dict[str, Any]) -> Result:
         user = self._user_of_team(str(args.get("user_id") or ""))["id"]
-        view = self._view(args.get("view"), user)
+        # A user's Home tab is one view: publishing again changes its content and hash,
+        # not its id, so a click on the tab as it was a moment ago still finds it.
+        existing = self.state.home_views.get(user)
+        view = self._view(args.get("view"), user, existing["id"] if existing else None)
         if view["type"] != "home":
             raise SlackError("invalid_arguments")
         with self.state.lock:
