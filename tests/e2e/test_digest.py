@@ -200,19 +200,14 @@ def test_rate_limits_are_retried(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
     reply_text(slack, "digest channel #general")
-    announced = len(emulator.state.calls_to("chat.postMessage"))  # the change, told there
+    announced = len(posts_to(emulator, "C0GENERAL"))  # the change, told there
     emulator.state.inject_fault(
         "chat.postMessage", "rate_limited", retry_after=1, match={"channel": "C0GENERAL"}
     )
     make_due(bot)
     run_cron(bot)
     wait_for(lambda: digests_in(slack, "C0GENERAL"), message="posted after the retry")
-    statuses = [
-        c.status
-        for c in emulator.state.calls_to("chat.postMessage")[announced:]
-        if c.args.get("channel") == "C0GENERAL"
-    ]
-    assert statuses[:2] == [429, 200]
+    assert posts_to(emulator, "C0GENERAL")[announced:][:2] == [429, 200]
 
 
 def test_not_in_channel_joins_and_retries(

@@ -5,14 +5,11 @@ from __future__ import annotations
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from bot.runtime import Runtime
 from tests.listeners.conftest import drain
+from tests.listeners.test_private_channels import roots as root_messages
 
 
 def roots(slack: SlackDriver, channel: str) -> list[str]:
-    return [
-        m["ts"]
-        for m in slack.state.messages_in(channel, include_ephemeral=False)
-        if m["text"].startswith("Hiring decision #")
-    ]
+    return [m["ts"] for m in root_messages(slack, channel)]
 
 
 def test_a_rate_limited_channel_does_not_hold_up_another_channels_hire(
