@@ -65,15 +65,64 @@ class ConversationView:
     def is_open(self) -> bool:
         return self.state in {State.IN_PROGRESS, State.AWAITING_DECISION}
 
+    @property
+    def owes_step(self) -> bool:
+        """Its thread lacks the message it is waiting on: the question being asked, or the
+        recommendation once every question is answered. A move that leaves a message behind
+        forgets its ts, so this holds from that move until the next message is recorded."""
+        if self.root_ts is None:
+            return False  # the thread itself is still owed (see `Owed`, kind "root")
+        if self.state is State.IN_PROGRESS:
+            return self.current_question_ts is None
+        return self.state is State.AWAITING_DECISION and self.recommendation_message_ts is None
+
+
+# What a conversation owes Slack, kept in the outbox with the change that made it owed:
+# "root", its thread's first message; "step", the question or recommendation it waits on;
+# "nudge", a reminder in its thread.
+OwedKind = Literal["root", "step", "nudge"]
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A message owed to Slack, recorded in the same transaction as the change that owes
+    it. `key` is its idempotency key: the posted message carries it in its metadata, so a
+    retry finds an earlier attempt that got through instead of posting twice."""
+
+    id: int
+    kind: OwedKind
+    key: str
+    conversation_id: int
+    version: int
+    # Tries so far, this one included: how long to wait before the next.
+    attempt: int = 1
+
+    @property
+    def reminder_id(self) -> int:
+        """A nudge's reminder row (see `nudge_key`)."""
+        return int(self.key.rsplit(":", 1)[1])
+
+
+def owed_key(kind: OwedKind, conversation_id: int, version: int) -> str:
+    """One message of each kind per conversation version."""
+    return f"{kind}:{conversation_id}:{version}"
+
+
+def nudge_key(conversation_id: int, reminder_id: int) -> str:
+    """One reminder per idle spell, whose reminder row is claimed once across processes."""
+    return f"nudge:{conversation_id}:{reminder_id}"
+
 
 @dataclass(frozen=True)
 class Acted:
-    """An event changed the conversation: how it was, how it is, and who did it."""
+    """An event changed the conversation: how it was, how it is, and who did it; `owed`,
+    the message the change owes its thread, if any."""
 
     event: Event
     actor: str
     before: ConversationView
     after: ConversationView
+    owed: Owed | None = None
 
 
 # "unchanged": the very change already made (a resubmitted form): nothing to do or say.

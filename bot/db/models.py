@@ -40,6 +40,11 @@ DECISION_EVENT_KINDS = (
     "restarted",
 )
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
+OUTBOX_KINDS = ("root", "step", "nudge")
+# pending: owed (to its leaseholder until `lease_until`, then to anyone); sent: it is in
+# Slack (`ts`); superseded: the conversation moved on before it was needed; failed: Slack
+# refused it for good, or it stayed undeliverable too long (`error` says why).
+OUTBOX_STATES = ("pending", "sent", "superseded", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -273,6 +278,41 @@ class Nudge(Base):
     status: Mapped[str] = mapped_column(String(20))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A message owed to Slack, written in the transaction of the change that owes it and
+    delivered after it: a crash, an outage or a Slack error between the two leaves the row
+    pending, and whichever process finds its lease lapsed delivers it (`bot.jobs.outbox`)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key"),
+        CheckConstraint(_in("kind", OUTBOX_KINDS), name="kind"),
+        CheckConstraint(_in("status", OUTBOX_STATES), name="status"),
+        # The delivery job's scan: what is pending and whose lease has lapsed.
+        Index("ix_outbox_status_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    # The idempotency key, also in the posted message's metadata (`bot.core.hire.owed_key`).
+    key: Mapped[str] = mapped_column(String(100))
+    # The conversation's version the message was owed for (a nudge: its reminder row).
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    # Pending rows belong to whoever set this until it passes: the request delivering it,
+    # a delivery job that took it over, or nobody until the next try after a failure.
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProcessedEvent(Base):

@@ -52,6 +52,29 @@ def _check_blocks(blocks: Any) -> list[dict[str, Any]]:
     return blocks
 
 
+def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A message as a reading method returns it: metadata only when asked for."""
+    if str(args.get("include_all_metadata")).lower() in {"true", "1"}:
+        return message
+    return {k: v for k, v in message.items() if k != "metadata"}
+
+
+def _page_of_messages(messages: list[dict[str, Any]], args: dict[str, Any]) -> Result:
+    """The page of `messages` that `oldest`, `latest`, `limit` and `cursor` ask for."""
+    oldest = float(args.get("oldest") or 0)
+    latest = float(args.get("latest") or "inf")
+    within = [m for m in messages if oldest < float(m["ts"]) <= latest]
+    limit = min(max(int(args.get("limit") or 100), 1), 999)
+    start = int(args.get("cursor") or 0)
+    page = [_shown(m, args) for m in within[start : start + limit]]
+    more = start + limit < len(within)
+    return {
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
 def _check_metadata(metadata: Any) -> dict[str, Any] | None:
     """Message metadata as Slack takes it: an event_type and an event_payload object."""
     metadata = _json_field(metadata)
@@ -275,33 +298,25 @@ class WebApi:
         and up to `latest`; paged by `limit` and `cursor`. Message metadata is returned only
         with `include_all_metadata`, as Slack does."""
         channel = self._channel(args.get("channel"))
-        oldest = float(args.get("oldest") or 0)
-        latest = float(args.get("latest") or "inf")
         messages = [
             m
             for m in reversed(self.state.messages_in(channel["id"], include_ephemeral=False))
-            if (not m.get("thread_ts") or m["thread_ts"] == m["ts"])
-            and oldest < float(m["ts"]) <= latest
+            if not m.get("thread_ts") or m["thread_ts"] == m["ts"]
         ]
-        limit = min(max(int(args.get("limit") or 100), 1), 999)
-        start = int(args.get("cursor") or 0)
-        page = messages[start : start + limit]
-        with_metadata = str(args.get("include_all_metadata")).lower() in {"true", "1"}
-        if not with_metadata:
-            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
-        more = start + limit < len(messages)
-        return {
-            "messages": page,
-            "has_more": more,
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
-        }
+        return _page_of_messages(messages, args)
 
     def conversations_replies(self, args: dict[str, Any]) -> Result:
+        """A thread, its root first then the replies in order; `oldest`, `latest`, paging
+        and metadata as for the history (the root comes whatever `oldest` says, as Slack's)."""
         channel = self._channel(args.get("channel"))
-        return {
-            "messages": self.state.thread(channel["id"], str(args.get("ts"))),
-            "has_more": False,
-        }
+        thread = self.state.thread(channel["id"], str(args.get("ts")))
+        if not thread:
+            raise SlackError("thread_not_found")
+        root, replies = thread[0], thread[1:]
+        found = _page_of_messages(replies, args)
+        if not args.get("cursor"):
+            found["messages"] = [_shown(root, args), *found["messages"]]
+        return found
 
     # -- messages ---------------------------------------------------------------------------
     def chat_post_message(self, args: dict[str, Any]) -> Result:

@@ -11,7 +11,7 @@ guard fail; the event is then judged again against the conversation as it now is
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +41,8 @@ from bot.core.hire import (
     ConversationView,
     DecisionView,
     NotDone,
+    Owed,
+    nudge_key,
 )
 from bot.core.recommendation import recommend
 from bot.db.models import HiringConversation
@@ -48,12 +50,23 @@ from bot.db.repositories import (
     ConversationRepository,
     DecisionRepository,
     NoteRepository,
+    OutboxRepository,
     WorkspaceRepository,
 )
 
 # A lost race is judged again against the new state; more than a few in a row means the
 # conversation is being hammered, and the last judgement stands.
 ATTEMPTS = 3
+
+# An owed message belongs to the request (or job) that is posting it for this long; then
+# anyone may. Longer than a post can take, Slack's rate-limit waits included, so a slow
+# post is never sent a second time by another process.
+DELIVERY_LEASE = timedelta(minutes=2)
+# Waits before the next try after a failure that may pass (Slack's server errors and rate
+# limits, the network); the last one repeats. A message still undelivered after a day is
+# given up: the conversation's reminder (which repeats the question) takes over from there.
+RETRY_DELAYS = tuple(timedelta(seconds=s) for s in (10, 30, 60, 120, 300, 600))
+GIVE_UP_AFTER = timedelta(days=1)
 
 # What the history says an orphaned conversation lost.
 ORPHAN_CAUSES: dict[OrphanCause, str] = {
@@ -166,9 +179,10 @@ class Conversations:
         now: datetime,
         *,
         private_channel: bool,
-    ) -> ConversationView:
-        """A new conversation; `private_channel` says whether only some people can read
-        `channel` (a private channel, a DM or a group DM)."""
+    ) -> tuple[ConversationView, Owed]:
+        """A new conversation, and its root message owed to the channel; `private_channel`
+        says whether only some people can read `channel` (a private channel, a DM or a
+        group DM)."""
         with self.sessions.begin() as session:
             workspace = self.workspace_id(session, team, now)
             conv = ConversationRepository.create(
@@ -180,35 +194,89 @@ class Conversations:
                 now=now,
                 private_channel=private_channel,
             )
-            return self._view(session, conv)
+            owed = OutboxRepository.owe(
+                session, workspace, conv.id, "root", 0, now=now, lease_until=now + DELIVERY_LEASE
+            )
+            assert owed is not None  # a new conversation owes nothing yet
+            return self._view(session, conv), owed
 
-    def attach_root(self, view: ConversationView, root_ts: str) -> ConversationView:
+    def attach_root(
+        self, view: ConversationView, owed: Owed, root_ts: str, now: datetime
+    ) -> tuple[ConversationView, Owed | None]:
+        """The root message is in Slack: remember it, and owe the thread its first question
+        (None when another process delivered the root first and owes it already)."""
         with self.sessions.begin() as session:
-            ConversationRepository.set_root(session, view.workspace_id, view.id, root_ts=root_ts)
-        return replace(view, root_ts=root_ts)
+            OutboxRepository.finish(session, owed.id, "sent", now=now, ts=root_ts)
+            if not ConversationRepository.set_root(
+                session, view.workspace_id, view.id, root_ts=root_ts
+            ):
+                return view, None
+            view = replace(view, root_ts=root_ts)
+            return view, self._owe_step(session, view, now)
+
+    def _owe_step(self, session: Session, view: ConversationView, now: datetime) -> Owed | None:
+        if not view.owes_step:
+            return None
+        return OutboxRepository.owe(
+            session,
+            view.workspace_id,
+            view.id,
+            "step",
+            view.version,
+            now=now,
+            lease_until=now + DELIVERY_LEASE,
+        )
 
     def abandon(self, view: ConversationView) -> None:
         """The root message could not be posted: nobody saw it, so it never existed."""
         with self.sessions.begin() as session:
             ConversationRepository.delete_unposted(session, view.workspace_id, view.id)
 
-    def record_message(
-        self,
-        view: ConversationView,
-        *,
-        question_ts: str | None = None,
-        recommendation_ts: str | None = None,
+    def record_step(
+        self, view: ConversationView, owed: Owed | None, ts: str, now: datetime
     ) -> bool:
-        """Remember the message posted for `view`; False if the conversation moved on."""
+        """Remember the question or recommendation posted for `view` (and that what was owed
+        is sent); False if the conversation moved on meanwhile."""
+        kind = "question_ts" if view.state is State.IN_PROGRESS else "recommendation_ts"
         with self.sessions.begin() as session:
+            if owed is not None:
+                OutboxRepository.finish(session, owed.id, "sent", now=now, ts=ts)
             return ConversationRepository.record_message(
-                session,
-                view.workspace_id,
-                view.id,
-                version=view.version,
-                question_ts=question_ts,
-                recommendation_ts=recommendation_ts,
+                session, view.workspace_id, view.id, version=view.version, **{kind: ts}
             )
+
+    # -- the outbox (what is owed to Slack) ---------------------------------------------------
+    def take_due(self, now: datetime, limit: int = 50) -> list[tuple[Owed, ConversationView]]:
+        """Owed messages whose lease has lapsed (any workspace: a job), taken over by this
+        process, each with its conversation as it is now."""
+        taken: list[tuple[Owed, ConversationView]] = []
+        with self.sessions.begin() as session:
+            for row in OutboxRepository.due(session, now, limit):
+                owed = OutboxRepository.take(
+                    session, row, now=now, lease_until=now + DELIVERY_LEASE
+                )
+                if owed is None:
+                    continue
+                conv = ConversationRepository.get(session, row.workspace_id, row.conversation_id)
+                if conv is not None:  # else deleted: its rows went with it
+                    taken.append((owed, self._view(session, conv)))
+        return taken
+
+    def finish_owed(self, owed: Owed, status: str, now: datetime, error: str | None = None) -> None:
+        """Superseded (nothing to post any more) or failed for good."""
+        with self.sessions.begin() as session:
+            OutboxRepository.finish(session, owed.id, status, now=now, error=error)
+
+    def try_again_later(self, owed: Owed, created_at: datetime, error: str, now: datetime) -> bool:
+        """A try failed for a reason that may pass: the next one is due after a wait that
+        grows with each try. False when the message has been owed too long and is given up."""
+        with self.sessions.begin() as session:
+            if now - created_at >= GIVE_UP_AFTER:
+                OutboxRepository.finish(session, owed.id, "failed", now=now, error=error)
+                return False
+            wait = RETRY_DELAYS[min(owed.attempt, len(RETRY_DELAYS)) - 1]
+            OutboxRepository.try_again_at(session, owed.id, now + wait, error)
+            return True
 
     # -- acting -----------------------------------------------------------------------------
     def act(
@@ -246,7 +314,8 @@ class Conversations:
                     session, workspace, conversation_id, outcome, now=now, values=extra
                 ):
                     after = self._write_with_move(session, before, outcome, event, actor, now)
-                    return Acted(event, actor, before, after)
+                    owed = self._owe_step(session, after, now) if outcome.bumps_version else None
+                    return Acted(event, actor, before, after, owed)
                 session.expire_all()  # someone else moved it: judge again on what is now
             return NotDone("stale", before)
 
@@ -462,17 +531,38 @@ class Conversations:
                 for conv in ConversationRepository.idle(session, idle_since, limit)
             ]
 
-    def claim_nudge(self, view: ConversationView, now: datetime) -> int | None:
-        """The reminder for this idle spell, if this process is the one to send it."""
+    def claim_nudge(self, view: ConversationView, now: datetime) -> Owed | None:
+        """The reminder for this idle spell, owed, if this process is the one to send it."""
         if not isinstance(decide_move(view.position, Nudge(), by_owner=False), Move):
             return None
         with self.sessions.begin() as session:
             conv = ConversationRepository.get(session, view.workspace_id, view.id)
-            return None if conv is None else ConversationRepository.claim_nudge(session, conv, now)
+            if conv is None:
+                return None
+            reminder = ConversationRepository.claim_nudge(session, conv, now)
+            if reminder is None:
+                return None
+            return OutboxRepository.owe(
+                session,
+                view.workspace_id,
+                view.id,
+                "nudge",
+                view.version,
+                now=now,
+                lease_until=now + DELIVERY_LEASE,
+                key=nudge_key(view.id, reminder),
+            )
 
-    def complete_nudge(self, nudge_id: int, message_ts: str | None, status: str) -> None:
+    def complete_nudge(
+        self, owed: Owed, message_ts: str | None, status: str, now: datetime, error: str = ""
+    ) -> None:
+        """The reminder is `status` ("posted", "skipped", "failed"), and so is what was owed."""
+        finished = {"posted": "sent", "skipped": "superseded"}.get(status, "failed")
         with self.sessions.begin() as session:
-            ConversationRepository.complete_nudge(session, nudge_id, message_ts, status)
+            OutboxRepository.finish(
+                session, owed.id, finished, now=now, ts=message_ts, error=error or None
+            )
+            ConversationRepository.complete_nudge(session, owed.reminder_id, message_ts, status)
 
 
 def _already(view: ConversationView, event: Event) -> bool:

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from bot.jobs.digest import post_due_digests
 from bot.jobs.housekeeping import prune_expired_rows
 from bot.jobs.nudges import send_due_nudges
+from bot.jobs.outbox import deliver_owed
 from bot.services import Services
 from bot.slack_client import WorkspaceClients
 
 JOBS: list[tuple[str, Callable[[Services, WorkspaceClients, str], object]]] = [
+    # First: a conversation's owed question matters more to someone waiting than the rest.
+    ("outbox", deliver_owed),
     ("digests", post_due_digests),
     ("nudges", send_due_nudges),
     ("housekeeping", prune_expired_rows),

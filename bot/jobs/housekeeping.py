@@ -2,7 +2,8 @@
 
 `processed_events` only has to remember an event id for as long as Slack may retry it
 (minutes), and an OAuth state is useless once expired; without pruning both grow with
-every event and every anonymous visit to /slack/install.
+every event and every anonymous visit to /slack/install. A delivered outbox row is kept a
+day (what happened to a message, for whoever looks into a complaint), then goes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.db.repositories import OutboxRepository
 from bot.db.repositories.housekeeping import HousekeepingRepository
 from bot.services import Services
 from bot.slack_client import WorkspaceClients
@@ -20,6 +22,7 @@ JOB = "prune"
 # Slack retries an event three times within about five minutes; a day is ample.
 EVENT_IDS_KEPT_FOR = timedelta(days=1)
 RUNS_KEPT_FOR = timedelta(days=30)
+OUTBOX_KEPT_FOR = timedelta(days=1)
 
 
 def period_key(now: datetime) -> str:
@@ -39,6 +42,7 @@ def prune_expired_rows(services: Services, clients: WorkspaceClients, identity: 
             repository.prune_processed_events(session, now - EVENT_IDS_KEPT_FOR)
             + repository.prune_oauth_states(session, now)
             + repository.prune_runs(session, now - RUNS_KEPT_FOR)
+            + OutboxRepository.prune(session, now - OUTBOX_KEPT_FOR)
         )
         repository.record_removed(session, run_id, removed)
     if removed:

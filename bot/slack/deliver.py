@@ -98,18 +98,29 @@ class Delivery:
         return str(response["ts"])
 
     def find_posted(
-        self, channel: str, since: datetime, event_type: str, payload: dict[str, Any]
+        self,
+        channel: str,
+        since: datetime,
+        event_type: str,
+        payload: dict[str, Any],
+        thread_ts: str | None = None,
     ) -> str | None:
-        """The ts of the bot's message in `channel`, posted since `since`, whose metadata is
-        (`event_type`, `payload`): how a retried post finds out an earlier try got through."""
+        """The ts of the bot's message in `channel` (in the thread of `thread_ts`, if given),
+        posted since `since`, whose metadata is (`event_type`, `payload`): how a retried
+        post finds out an earlier try got through."""
         cursor = None
         while True:
-            response = self.client.conversations_history(
-                channel=channel,
-                oldest=f"{since.timestamp() - 1:.6f}",
-                include_all_metadata=True,
-                limit=200,
-                cursor=cursor,
+            page: dict[str, Any] = {
+                "channel": channel,
+                "oldest": f"{since.timestamp() - 1:.6f}",
+                "include_all_metadata": True,
+                "limit": 200,
+                "cursor": cursor,
+            }
+            response = (
+                self.client.conversations_history(**page)
+                if thread_ts is None
+                else self.client.conversations_replies(ts=thread_ts, **page)
             )
             for found in response.get("messages") or []:
                 metadata = found.get("metadata") or {}
@@ -163,6 +174,13 @@ class Delivery:
             )
         except SlackApiError as error:
             log.warning("could not tell %s: %s", user, error_code(error))
+
+    def tell_directly(self, user: str, text: str) -> None:
+        """A direct message from the bot to one person; if it can't be sent, the log has it."""
+        try:
+            self.client.chat_postMessage(channel=user, text=text)
+        except SlackApiError as error:
+            log.warning("could not message %s: %s", user, error_code(error))
 
     def is_admin(self, user: str) -> bool:
         """Workspace admins and owners may act on anyone's conversation; Slack knows who."""

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import conversation as plans
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import decode_value
+from bot.blocks.common import Message, decode_value
 from bot.content.criteria import Criteria, load_criteria
 from bot.core.conversation import (
     Answer,
@@ -28,13 +28,30 @@ from bot.core.conversation import (
     Restart,
     decide_move,
 )
-from bot.core.hire import Acted, ActResult, ConversationView, NotDone
+from bot.core.hire import Acted, ActResult, ConversationView, NotDone, Owed
 from bot.hiring.conversations import Conversations, Team
 from bot.services import Services
-from bot.slack.deliver import Delivery, error_code, post_problem, thread_gone
+from bot.slack.deliver import (
+    Delivery,
+    error_code,
+    failure_code,
+    is_transient,
+    post_problem,
+    thread_gone,
+)
 from bot.slack.visibility import ChannelAccess
 
 log = logging.getLogger(__name__)
+
+# The metadata event type of a message the outbox delivers; its payload is the message's
+# idempotency key, how a retry finds an earlier try that got through.
+OWED_EVENT = "hiring_owed_message"
+
+# Told to whoever acted when Slack would not take the next message yet.
+POSTING_LATER = (
+    ":hourglass_flowing_sand: Slack is slow to take messages right now. Your answer is saved, "
+    "and the next message will appear in this thread as soon as Slack takes it."
+)
 
 
 @dataclass(frozen=True)
@@ -212,24 +229,42 @@ class HireDesk:
 
     def start(self, origin: Origin, title: str) -> str | None:
         """Open a conversation: the root message in the channel, then the first question in
-        its thread. None when it started; otherwise what to tell the person who asked."""
+        its thread. None when it started; otherwise what to tell the person who asked.
+
+        The conversation and its owed root are stored first (the outbox), so a crash or a
+        Slack outage after that never loses it: the root is posted by whoever finds it
+        owed, once (see `redeliver`)."""
         now = self.services.clock.now()
         # Stored with the conversation, so the log shows it only to those who can read the
         # channel (bot.core.visibility) without asking Slack for every row.
         private = self.channels.is_private(origin.channel, origin.channel_name)
-        view = self.conversations.start(
+        view, owed = self.conversations.start(
             origin.team, title, origin.user, origin.channel, now, private_channel=private
         )
         try:
-            root_ts = self.delivery.post(origin.channel, plans.root(view))
-        except SlackApiError as error:
+            root_ts = self.delivery.post(origin.channel, _marked(plans.root(view), owed))
+        except (SlackApiError, OSError) as error:
+            if is_transient(error):
+                self.conversations.try_again_later(owed, view.created_at, failure_code(error), now)
+                log.info("root of conversation %s owed: %s", view.id, failure_code(error))
+                return (
+                    f":hourglass_flowing_sand: Slack is slow to take messages right now. "
+                    f"Hiring decision #{view.id} is saved, and its thread will appear here as "
+                    "soon as Slack takes it."
+                )
+            assert isinstance(error, SlackApiError)
             code = error_code(error)
             log.info("could not start a conversation in %s: %s", origin.channel, code)
             self.conversations.abandon(view)
             return f":warning: I can't start a hiring conversation here: {post_problem(code)}."
-        view = self.conversations.attach_root(view, root_ts)
-        self.deliver(view, [plans.next_step(view, self.criteria)], origin.user)
+        self._rooted(view, owed, root_ts, origin.user)
         return None
+
+    def _rooted(self, view: ConversationView, owed: Owed, root_ts: str, actor: str) -> None:
+        """The root is in Slack: record it, then ask the first question it now owes."""
+        view, step = self.conversations.attach_root(view, owed, root_ts, self.services.clock.now())
+        if step is not None:
+            self.deliver(view, [plans.next_step(view, self.criteria)], actor, step)
 
     def cancel(self, origin: Origin, conversation_id: int, reason: str | None) -> str:
         """`/hire cancel <id> [reason]`: works from any channel, and for a conversation whose
@@ -314,27 +349,59 @@ class HireDesk:
         return f":recycle: Restarted #{view.id} in a new thread in <#{where}>, with {carried}."
 
     def carry_out(self, acted: Acted, clicked_ts: str | None) -> None:
-        self.deliver(acted.after, plans.after_act(acted, self.criteria, clicked_ts), acted.actor)
+        self.deliver(
+            acted.after,
+            plans.after_act(acted, self.criteria, clicked_ts),
+            acted.actor,
+            acted.owed,
+        )
 
-    def deliver(self, view: ConversationView, outputs: list[plans.Output], actor: str) -> None:
-        """Carry out a plan for `view`. A Slack answer saying the thread is gone (see
-        `thread_gone`) is reported to the use case, which marks the conversation orphaned:
-        what is left of the plan is then dropped and `actor` is told. No call is added to
-        find out: the plan's own posts and rewrites are the probe."""
+    def deliver(
+        self,
+        view: ConversationView,
+        outputs: list[plans.Output],
+        actor: str,
+        owed: Owed | None = None,
+    ) -> None:
+        """Carry out a plan for `view`; `owed` is the outbox row of its question or
+        recommendation (the Post it `remember`s), recorded with the change.
+
+        A Slack answer saying the thread is gone (see `thread_gone`) is reported to the use
+        case, which marks the conversation orphaned: what is left of the plan is then
+        dropped and `actor` is told. No call is added to find out: the plan's own posts and
+        rewrites are the probe. If Slack will not take the owed message yet, it stays owed
+        for a later try (`redeliver`), the person is told, and the rest of the plan goes on.
+        """
         for output in outputs:
             if isinstance(output, plans.Post):
+                owing = owed if output.remember is not None else None
+                message = output.message if owing is None else _marked(output.message, owing)
                 try:
-                    ts = self.delivery.post(view.channel_id, output.message, view.root_ts)
-                except SlackApiError as error:
-                    code = error_code(error)
-                    cause = thread_gone(code, posting=True, on_root=True) if view.root_ts else None
+                    ts = self.delivery.post(view.channel_id, message, view.root_ts)
+                except (SlackApiError, OSError) as error:
+                    if owing is not None and is_transient(error):
+                        self._owed_later(view, owing, error)
+                        if actor:
+                            self.delivery.tell(view.channel_id, actor, POSTING_LATER, view.root_ts)
+                        continue
+                    if not isinstance(error, SlackApiError):
+                        raise
+                    refused = error_code(error)
+                    cause = (
+                        thread_gone(refused, posting=True, on_root=True) if view.root_ts else None
+                    )
+                    if owing is not None:
+                        self.conversations.finish_owed(
+                            owing, "failed", self.services.clock.now(), refused
+                        )
                     if cause is not None and self.found_gone(view, cause, actor):
                         return
                     raise
-                if output.remember is not None:
-                    kind = "question_ts" if output.remember == "question" else "recommendation_ts"
-                    if not self.conversations.record_message(view, **{kind: ts}):
-                        log.info("conversation %s moved on while its message was posted", view.id)
+                now = self.services.clock.now()
+                if output.remember is not None and not self.conversations.record_step(
+                    view, owing, ts, now
+                ):
+                    log.info("conversation %s moved on while its message was posted", view.id)
             elif isinstance(output, plans.Rewrite):
                 code = self.delivery.update(view.channel_id, output.ts, output.message)
                 on_root = output.ts is not None and output.ts == view.root_ts
@@ -345,6 +412,103 @@ class HireDesk:
                 self.delivery.tell(
                     view.channel_id, actor, output.text, view.root_ts, output.message
                 )
+
+    def _owed_later(self, view: ConversationView, owed: Owed, error: Exception) -> None:
+        code = failure_code(error)
+        now = self.services.clock.now()
+        if self.conversations.try_again_later(owed, view.created_at, code, now):
+            log.info(
+                "conversation %s: its %s is owed for a later try (%s)", view.id, owed.kind, code
+            )
+        else:
+            log.warning(
+                "conversation %s: gave up its %s after a day (%s)", view.id, owed.kind, code
+            )
+
+    def redeliver(self, owed: Owed, view: ConversationView) -> None:
+        """Deliver a message that was owed and not delivered in time (its request crashed,
+        the database went away before its ts was stored, or Slack refused it for a while),
+        taken over by this process. An earlier try that got through is found by its key and
+        recorded rather than posted again; a message the conversation no longer needs is
+        superseded."""
+        now = self.services.clock.now()
+        if owed.kind == "root":
+            if view.root_ts is not None:  # delivered and recorded after all
+                self.conversations.finish_owed(owed, "superseded", now)
+                return
+            found = self.delivery.find_posted(
+                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}
+            )
+            if found is None:
+                try:
+                    found = self.delivery.post(view.channel_id, _marked(plans.root(view), owed))
+                except (SlackApiError, OSError) as error:
+                    if is_transient(error):
+                        self._owed_later(view, owed, error)
+                        return
+                    code = failure_code(error)
+                    log.warning("conversation %s could not be started: %s", view.id, code)
+                    self.conversations.finish_owed(owed, "failed", now, code)
+                    self.conversations.abandon(view)
+                    self.delivery.tell_directly(
+                        view.started_by,
+                        f":warning: I couldn't start *{view.title}* in <#{view.channel_id}>: "
+                        f"{post_problem(code)}.",
+                    )
+                    return
+            self._rooted(view, owed, found, "")
+            return
+        if owed.kind == "step":
+            if owed.version != view.version or not view.owes_step:
+                self.conversations.finish_owed(owed, "superseded", now)
+                return
+            assert view.root_ts is not None  # owes_step says so
+            found = self.delivery.find_posted(
+                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, view.root_ts
+            )
+            if found is not None:
+                self.conversations.record_step(view, owed, found, now)
+                return
+            self.deliver(view, [plans.next_step(view, self.criteria)], "", owed)
+            return
+        self.remind(view, owed)
+
+    def remind(self, view: ConversationView, owed: Owed) -> str | None:
+        """Post the reminder owed for `view`'s idle spell (or record an earlier try that got
+        through). Slack's refusal code when it refused for good, else None."""
+        now = self.services.clock.now()
+        if not view.is_open or view.version != owed.version or view.root_ts is None:
+            self.conversations.complete_nudge(owed, None, "skipped", now)  # answered meanwhile
+            return None
+        found = (
+            self.delivery.find_posted(
+                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, view.root_ts
+            )
+            if owed.attempt > 1
+            else None
+        )
+        if found is None:
+            [reminder] = plans.nudge(view, self.criteria)
+            assert isinstance(reminder, plans.Post)
+            try:
+                found = self.delivery.post(
+                    view.channel_id, _marked(reminder.message, owed), view.root_ts
+                )
+            except (SlackApiError, OSError) as error:
+                if is_transient(error):
+                    self._owed_later(view, owed, error)
+                    return None
+                if not isinstance(error, SlackApiError):
+                    raise
+                code = error_code(error)
+                log.warning("nudge for conversation %s failed: %s", view.id, code)
+                self.conversations.complete_nudge(owed, None, "failed", now, code)
+                cause = thread_gone(code, posting=True, on_root=True)
+                if cause is not None:  # nobody can answer there any more: say so everywhere
+                    self.conversations.orphan(view, cause, "", now)
+                return code
+        self.conversations.complete_nudge(owed, found, "posted", now)
+        return None
 
     def found_gone(self, view: ConversationView, cause: OrphanCause, actor: str) -> bool:
         """Slack says `view`'s thread is gone: the conversation is orphaned (by this report
@@ -361,3 +525,8 @@ class HireDesk:
             message = hire_blocks.orphaned_message(view.id, cause, may_restart=may_restart)
             self.delivery.tell(view.channel_id, actor, message.text, None, message)
         return True
+
+
+def _marked(message: Message, owed: Owed) -> Message:
+    """The message with its idempotency key in its metadata."""
+    return replace(message, metadata={"event_type": OWED_EVENT, "event_payload": {"key": owed.key}})

@@ -43,10 +43,10 @@ def _count(session_factory: sessionmaker[Session], model: type) -> int:
 
 
 def _started(conversations: Conversations, team: Team = TEAM_A) -> ConversationView:
-    view = conversations.start(
+    view, root = conversations.start(
         team, "Senior engineer, checkout", STARTER, "C1", NOW, private_channel=False
     )
-    return conversations.attach_root(view, "100.1")
+    return conversations.attach_root(view, root, "100.1", NOW)[0]
 
 
 def _act(conversations: Conversations, view: ConversationView, event, actor: str = STARTER):  # type: ignore[no-untyped-def]
@@ -221,12 +221,12 @@ def test_a_message_is_recorded_only_for_the_version_it_was_drawn_for(
 ) -> None:
     conversations = Conversations(session_factory, CRITERIA)
     view = _started(conversations)
-    assert conversations.record_message(view, question_ts="101.1")
+    assert conversations.record_step(view, None, "101.1", NOW)
     answered = _act(conversations, view, Answer(0, FIRST_OPTIONS[0], view.version))
     assert isinstance(answered, Acted) and answered.after.current_question_ts is None
     # The first question's post comes back late: it must not point at the new question.
-    assert not conversations.record_message(view, question_ts="999.9")
-    assert conversations.record_message(answered.after, question_ts="102.1")
+    assert not conversations.record_step(view, None, "999.9", NOW)
+    assert conversations.record_step(answered.after, answered.owed, "102.1", NOW)
     stored = conversations.get(TEAM_A, view.id, NOW)
     assert stored is not None and stored.current_question_ts == "102.1"
 

@@ -33,8 +33,10 @@ FIRST_OPTIONS = [q.options[0].key for q in CRITERIA.questions]
 
 
 def _started(conversations: Conversations) -> ConversationView:
-    view = conversations.start(TEAM, "Staff engineer", STARTER, "C1", NOW, private_channel=False)
-    return conversations.attach_root(view, f"100.{view.id}")
+    view, root = conversations.start(
+        TEAM, "Staff engineer", STARTER, "C1", NOW, private_channel=False
+    )
+    return conversations.attach_root(view, root, f"100.{view.id}", NOW)[0]
 
 
 def _answered(conversations: Conversations, count: int, minutes: int = 1) -> ConversationView:
@@ -313,8 +315,8 @@ def test_the_home_tab_lists_an_orphaned_conversation_as_open_without_a_dead_link
     conversations = Conversations(session_factory, CRITERIA)
     view = _answered(conversations, 1)
     assert isinstance(conversations.orphan(view, "thread", "", NOW), Acted)
-    other = conversations.start(TEAM, "Theo's", TEAMMATE, "C1", NOW, private_channel=False)
-    conversations.attach_root(other, "100.9")
+    other, root = conversations.start(TEAM, "Theo's", TEAMMATE, "C1", NOW, private_channel=False)
+    conversations.attach_root(other, root, "100.9", NOW)
     log = DecisionLog(session_factory)
     home = log.home(workspaces.a, STARTER, NOW, "https://acme.slack.com/", audience=EVERYONE)
     assert [(r.id, r.state, r.link) for r in home.mine] == [(view.id, "orphaned", None)]
@@ -389,7 +391,7 @@ def test_the_migration_keeps_every_row_and_steps_down_without_the_new_words(
                 ),
                 {"now": NOW},
             )
-        command.downgrade(config, "-1")
+        command.downgrade(config, "2198f415decb")  # to just before the orphans' migration
         with engine.begin() as connection:
             states = connection.execute(
                 text("SELECT id, state FROM hiring_conversations ORDER BY id")

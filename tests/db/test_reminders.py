@@ -17,10 +17,9 @@ TEAM_A, TEAM_B = Team("T_A"), Team("T_B", "E_B")
 
 
 def _idle(conversations: Conversations, team: Team, title: str, days_ago: int) -> int:
-    started = conversations.start(
-        team, title, "U1", "C1", NOW - timedelta(days=days_ago), private_channel=False
-    )
-    conversations.attach_root(started, f"{started.id}.0")
+    at = NOW - timedelta(days=days_ago)
+    started, root = conversations.start(team, title, "U1", "C1", at, private_channel=False)
+    conversations.attach_root(started, root, f"{started.id}.0", at)
     return started.id
 
 
@@ -35,7 +34,7 @@ def test_reminded_conversations_never_crowd_out_another_workspaces(
     for view in conversations.idle(NOW - timedelta(days=2), limit=3):
         nudge = conversations.claim_nudge(view, NOW)
         assert nudge is not None
-        conversations.complete_nudge(nudge, None, "skipped")
+        conversations.complete_nudge(nudge, None, "skipped", NOW)
     newer = _idle(conversations, TEAM_B, "B's", days_ago=5)
 
     due = conversations.idle(NOW - timedelta(days=2), limit=3)

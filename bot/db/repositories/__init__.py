@@ -15,6 +15,7 @@ from bot.db.repositories.digest_settings import (
     DigestSettingsChangeRepository,
 )
 from bot.db.repositories.digests import DigestRepository
+from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "DigestSettingsChangeRepository",
     "EventDedupe",
     "NoteRepository",
+    "OutboxRepository",
     "WorkspaceRepository",
     "guarded_update",
     "insert_if_absent",

@@ -1,0 +1,43 @@
+"""Deliver what is owed to Slack and was not delivered in time: a request that crashed or
+lost its database between a change and its message, or Slack refusing for a while.
+
+Every process runs it each tick. A row is taken over with a guarded UPDATE once its lease
+has lapsed, so of several replicas exactly one delivers it; the message's idempotency key
+(in its metadata) lets the new attempt find a post an earlier one made before it died.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.content.criteria import load_criteria
+from bot.hiring.conversations import Conversations
+from bot.services import Services
+from bot.slack.hire import HireDesk
+from bot.slack_client import WorkspaceClients
+
+log = logging.getLogger(__name__)
+
+
+def deliver_owed(services: Services, clients: WorkspaceClients, identity: str) -> int:
+    """Deliver the owed messages whose lease has lapsed; returns how many were taken on."""
+    criteria = load_criteria()
+    conversations = Conversations(services.session_factory, criteria)
+    now = services.clock.now()
+    desks: dict[int, HireDesk | None] = {}
+    taken = conversations.take_due(now)
+    for owed, view in taken:
+        if view.workspace_id not in desks:
+            client = clients.for_workspace(view.workspace_id)
+            desks[view.workspace_id] = (
+                None if client is None else HireDesk(services, client, criteria)
+            )
+        desk = desks[view.workspace_id]
+        if desk is None:  # uninstalled: nobody there to read it
+            conversations.finish_owed(owed, "superseded", now, "uninstalled")
+            continue
+        try:
+            desk.redeliver(owed, view)
+        except Exception:  # its lease lapses and it is tried again; others go on
+            log.exception("delivering %s failed; it will be tried again", owed.key)
+    return len(taken)

@@ -1,0 +1,225 @@
+"""Nothing acked is lost: the server is SIGKILLed (or loses its database) at each step
+boundary of a conversation, and the conversation carries on with no message twice and
+nothing stranded.
+
+The boundaries, with the emulator's faults that hold the server there:
+- after the state change, before the post lands (`hang`: Slack has the call, no answer);
+- after the post landed, before its ts is recorded (`delay_after`: the message is in the
+  thread, the answer is late).
+The server is killed there; a restarted server, or a second replica that was running all
+along, takes the owed message over once its lease lapses (`lapse_leases` stands in for the
+two minutes) and posts it, or finds the one that landed by its idempotency key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.db.models import HiringConversation, OutboxMessage
+from bot.db.session import make_engine
+from bot.emulator import EmulatorServer, SlackDriver, wait_for
+from tests.e2e.harness import BotProcess
+from tests.e2e.test_digest import posts_to
+from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, everything, start
+from tests.e2e.test_resilience import _allow
+from tests.pg import PostgresServer
+
+
+def outbox(bot: BotProcess) -> list[tuple[str, str]]:
+    """(kind, status) of every owed message, oldest first."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(OutboxMessage.kind, OutboxMessage.status).order_by(OutboxMessage.id)
+            )
+            return [(kind, status) for kind, status in rows]
+    finally:
+        engine.dispose()
+
+
+def lapse_leases(bot: BotProcess) -> None:
+    """As if the two minutes of every pending message's lease had passed."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "pending")
+                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()
+
+
+def stored_question_ts(bot: BotProcess) -> list[str | None]:
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(select(HiringConversation.current_question_ts)).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def questions(thread: Thread, number: int) -> list[dict]:
+    """The thread's messages that ask (or asked) question `number`."""
+    return [m for m in thread.replies() if f"Question {number} of" in m["text"]]
+
+
+def kill(bot: BotProcess) -> None:
+    assert bot.process is not None
+    bot.process.kill()  # SIGKILL: no cleanup, whatever was under way stays as it was
+    bot.process.wait()
+
+
+@pytest.fixture
+def replica(bot: BotProcess, emulator: EmulatorServer, tmp_path: Path) -> Iterator[BotProcess]:
+    """A second server on the same database and Slack app, scheduler ticking too."""
+    second = BotProcess(
+        database_url=bot.database_url,
+        api_url=emulator.api_url,
+        workdir=tmp_path,
+        signing_secret=bot.signing_secret,
+    )
+    second.start()
+    yield second
+    second.stop()
+
+
+@pytest.mark.parametrize("fault", ["hang", "delay_after"])
+@pytest.mark.parametrize("taken_over_by", ["restart", "replica"])
+def test_a_server_killed_between_an_answer_and_its_next_question_loses_nothing(
+    slack: SlackDriver,
+    emulator: EmulatorServer,
+    bot: BotProcess,
+    request: pytest.FixtureRequest,
+    fault: str,
+    taken_over_by: str,
+) -> None:
+    other = request.getfixturevalue("replica") if taken_over_by == "replica" else None
+    thread = start(slack)
+    sent_before = len(posts_to(emulator, CHANNEL))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=60, match={"channel": CHANNEL})
+    thread.click("U0MANAGER", STARTUP_ANSWERS[0])
+    wait_for(
+        lambda: len(posts_to(emulator, CHANNEL)) > sent_before,
+        message="the next question's post under way",
+    )
+    if fault == "delay_after":
+        wait_for(lambda: questions(thread, 2), message="the question in the thread")
+    kill(bot)
+    assert outbox(bot)[-1] == ("step", "pending")  # owed with the answer, in its transaction
+
+    if other is None:
+        bot.start()
+    else:
+        slack = emulator.attach(other.url, other.signing_secret)
+    # Within the dead server's lease, nobody else posts it.
+    assert outbox(bot)[-1] == ("step", "pending")
+    lapse_leases(bot)
+    wait_for(lambda: outbox(bot)[-1] == ("step", "sent"), message="the question delivered")
+    assert len(questions(thread, 2)) == 1
+    # The landed post was found by its key, not posted again; the cut-off one was posted.
+    calls = posts_to(emulator, CHANNEL)[sent_before:]
+    assert len(calls) == (1 if fault == "delay_after" else 2)
+    # The question's ts is stored: a typed answer rewrites the right message.
+    question_two = questions(thread, 2)[0]
+    assert stored_question_ts(bot) == [question_two["ts"]]
+    driver = Thread(slack, thread.root_ts)
+    slack.message("U0MANAGER", CHANNEL, "1", thread_ts=thread.root_ts)
+    wait_for(lambda: questions(driver, 3), message="question 3")
+    answered = slack.state.find_message(CHANNEL, question_two["ts"])
+    assert answered is not None and "answered by" in everything(answered)
+    assert len(questions(driver, 2)) == 1 and len(questions(driver, 3)) == 1
+
+
+def test_a_server_killed_after_posting_the_root_of_hire_loses_nothing(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    emulator.state.inject_fault(
+        "chat.postMessage", "delay_after", seconds=60, match={"channel": CHANNEL}
+    )
+    assert (
+        slack.command("U0MANAGER", CHANNEL, "/hire", "Senior engineer, checkout team").status == 200
+    )
+    roots = lambda: [  # noqa: E731
+        m
+        for m in slack.state.messages_in(CHANNEL, include_ephemeral=False)
+        if m["text"].startswith("Hiring decision #")
+    ]
+    [root] = wait_for(roots, message="the root message in the channel")
+    kill(bot)
+    assert outbox(bot) == [("root", "pending")]
+    bot.start()
+    lapse_leases(bot)
+    wait_for(lambda: outbox(bot) == [("root", "sent"), ("step", "sent")], message="both sent")
+    assert roots() == [root] or [m["ts"] for m in roots()] == [root["ts"]]
+    thread = Thread(slack, root["ts"])
+    assert len(questions(thread, 1)) == 1
+    # The thread is the conversation's: typed replies answer it, and /hire list shows it.
+    slack.message("U0MANAGER", CHANNEL, "1", thread_ts=root["ts"])
+    wait_for(lambda: questions(thread, 2), message="question 2")
+    listed = slack.command("U0MANAGER", CHANNEL, "/hire", "list")
+    reply = wait_for(lambda: slack.state.ephemeral_for("U0MANAGER"), message="the list")
+    assert listed.status == 200 and "Senior engineer, checkout team" in str(reply)
+
+
+def test_two_server_errors_on_the_next_question_tell_the_person_and_post_it_later(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    # Two 500s: the client's own retry meets the second one too.
+    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    thread.click("U0MANAGER", STARTUP_ANSWERS[0])
+    told = wait_for(
+        lambda: [m for m in slack.state.ephemeral_for("U0MANAGER") if "Slack is slow" in m["text"]],
+        message="the person told the question will come",
+    )
+    assert told[0].get("thread_ts") == thread.root_ts and questions(thread, 2) == []
+    assert outbox(bot)[-1] == ("step", "pending")
+    lapse_leases(bot)  # the next try's time has come
+    wait_for(lambda: questions(thread, 2), message="the question posted on the next try")
+    assert len(questions(thread, 2)) == 1 and outbox(bot)[-1] == ("step", "sent")
+    thread.click("U0MANAGER", STARTUP_ANSWERS[1])
+    wait_for(lambda: questions(thread, 3), message="question 3 after a click on question 2")
+
+
+def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
+    bot: BotProcess, emulator: EmulatorServer, postgres_server: PostgresServer, slack: SlackDriver
+) -> None:
+    if not bot.database_url.startswith("postgresql"):
+        pytest.skip("the database is taken away from a PostgreSQL server")
+    thread = start(slack)
+    emulator.state.inject_fault(
+        "chat.postMessage", "delay_after", seconds=3, match={"channel": CHANNEL}
+    )
+    thread.click("U0MANAGER", STARTUP_ANSWERS[0])
+    wait_for(lambda: questions(thread, 2), message="the question in the thread")
+    _allow(postgres_server, bot.database_url, False)  # before the late answer comes back
+    try:
+        wait_for(
+            lambda: [
+                m for m in slack.state.ephemeral_for("U0MANAGER") if "unavailable" in m["text"]
+            ],
+            timeout=20,
+            message="an apology once the ts could not be stored",
+        )
+    finally:
+        _allow(postgres_server, bot.database_url, True)
+    assert stored_question_ts(bot) == [None]
+    lapse_leases(bot)
+    question_two = questions(thread, 2)[0]
+    wait_for(lambda: stored_question_ts(bot) == [question_two["ts"]], message="the ts recorded")
+    assert len(questions(thread, 2)) == 1
+    # A typed answer now rewrites question 2, not question 1.
+    slack.message("U0MANAGER", CHANNEL, "1", thread_ts=thread.root_ts)
+    wait_for(lambda: questions(thread, 3), message="question 3")
+    answered = slack.state.find_message(CHANNEL, question_two["ts"])
+    assert answered is not None and "answered by" in everything(answered)
