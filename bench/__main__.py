@@ -991,7 +991,7 @@ def lane_fairness(
         )
         limit_began = time.time()
         window_ends = limit_began + RATE_LIMIT_SECONDS
-        flood = [(RATE_LIMITED, f"Lane limited {i}") for i in range(workers + 2)]
+        flood = [(RATE_LIMITED, f"Lane limited {i:03d}") for i in range(workers + 2)]
         mark = len(state.calls_to())
         flooded = run_load(bot.url, bot.signing_secret, len(flood), prepare_hires(emulator, flood))
         loaded_hires = interleaved("loaded")
