@@ -1,5 +1,6 @@
 """`./dev bench`: ack latency against bare Bolt, with and without a slow Slack, click to next
-question against a minimal Bolt flow, and digest cost.
+question against a minimal Bolt flow, /hire while another channel is rate limited against
+the same /hire without, and digest cost.
 
 Prints figures; asserts nothing about time. Every figure is measured in the same run as
 its baseline, on this machine.
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -31,7 +33,7 @@ import httpx
 from bench import minimal_flow
 from bot.emulator import EmulatorServer, EmulatorState, SlackDriver, wait_for
 from bot.emulator.driver import DriverResult
-from bot.emulator.state import BOT_ID, BOT_USER_ID, Call
+from bot.emulator.state import BOT_ID, BOT_USER_ID, SECOND_TEAM, TEAM_ID, Call
 from tests.e2e.harness import BotProcess, free_port
 
 HERE = Path(__file__).resolve().parent
@@ -100,9 +102,8 @@ def prepare(emulator: EmulatorServer, case: Case, indexes: range) -> list[list[s
     return capture.captured
 
 
-def send_load(
-    url: str, secret: str, concurrency: int, requests: list[list[str]]
-) -> dict[str, float]:
+def run_load(url: str, secret: str, concurrency: int, requests: list[list[str]]) -> dict[str, Any]:
+    """`bench/load.py`'s whole answer: latencies, statuses and when each request was sent."""
     job = {"url": url, "secret": secret, "concurrency": concurrency, "requests": requests}
     finished = subprocess.run(
         [sys.executable, "-m", "bench.load"],
@@ -112,7 +113,14 @@ def send_load(
         check=True,
         cwd=HERE.parent,
     )
-    result = json.loads(finished.stdout)
+    result: dict[str, Any] = json.loads(finished.stdout)
+    return result
+
+
+def send_load(
+    url: str, secret: str, concurrency: int, requests: list[list[str]]
+) -> dict[str, float]:
+    result = run_load(url, secret, concurrency, requests)
     latencies = result["latencies_ms"]
     failed = {status: n for status, n in result["statuses"].items() if status != "200"}
     if failed:
@@ -695,6 +703,368 @@ def click_costs(
     print("minimal flow, by construction: 1 transaction (1 UPDATE), chat.update + chat.postMessage")
 
 
+# -- fair lanes: one channel rate limited, another channel's /hire ---------------------------
+
+# How long Slack refuses every chat.postMessage in the loaded channel (the issue's figure).
+RATE_LIMIT_SECONDS = 20.0
+# The loaded case's /hires are paced to end this long before the window closes, so each is
+# timed while the other channel is still refused.
+WINDOW_MARGIN_SECONDS = 3.0
+# Multi-workspace (OAuth) mode, so a second workspace's /hire is measured by the same bot.
+LANES_OAUTH_ENV = {
+    "SLACK_BOT_TOKEN": "",
+    "SLACK_CLIENT_ID": "111.222",
+    "SLACK_CLIENT_SECRET": "bench-oauth-secret",
+}
+
+
+@dataclass(frozen=True)
+class HireTarget:
+    """A channel whose `/hire` is timed, and who types it there."""
+
+    name: str
+    user: str
+    channel: str
+
+
+# The first workspace's #hiring is the rate-limited channel; the same workspace's #general and
+# the second workspace's #general are the ones that must not wait for it.
+RATE_LIMITED = HireTarget("rate-limited #hiring", "U0MANAGER", "C0HIRING")
+LANE_TARGETS = (
+    HireTarget("same workspace, #general", "U0MANAGER", "C0GENERAL"),
+    HireTarget("other workspace, #general", "U2MANAGER", "C2GENERAL"),
+)
+
+
+@dataclass
+class HireTiming:
+    """One `/hire`, in wall-clock seconds: the load process's `time.time()` and the
+    emulator's `Call.at` read the same clock."""
+
+    target: HireTarget
+    sent_at: float
+    acked_at: float  # the HTTP response to the command reached the load process
+    first_call_at: float | None  # the first Web API call naming the channel, after sending
+    root_at: float | None  # the root message's chat.postMessage
+    question_at: float | None  # question 1's chat.postMessage in the root's thread
+
+
+def hire_posts(calls: list[Call], channel: str, title: str) -> tuple[Call | None, Call | None]:
+    """The accepted root message of `/hire <title>` in `channel`, and question 1 in its thread
+    (each title is used once, so the root's text names its request)."""
+
+    def accepted_post(call: Call) -> bool:
+        return call.method == "chat.postMessage" and bool((call.response or {}).get("ok"))
+
+    root = next(
+        (
+            c
+            for c in calls
+            if accepted_post(c)
+            and c.args.get("channel") == channel
+            and not c.args.get("thread_ts")
+            and title in str(c.args.get("text", ""))
+        ),
+        None,
+    )
+    if root is None:
+        return None, None
+    root_ts = str((root.response or {}).get("ts"))
+    question = next(
+        (
+            c
+            for c in calls
+            if accepted_post(c)
+            and c.args.get("thread_ts") == root_ts
+            and "Question 1 of" in str(c.args.get("text", ""))
+        ),
+        None,
+    )
+    return root, question
+
+
+def prepare_hires(emulator: EmulatorServer, hires: list[tuple[HireTarget, str]]) -> list[list[str]]:
+    case: Case = (
+        "/hire",
+        lambda d, i: d.command(hires[i][0].user, hires[i][0].channel, "/hire", hires[i][1]),
+    )
+    return prepare(emulator, case, range(len(hires)))
+
+
+def send_paced_hires(
+    emulator: EmulatorServer,
+    url: str,
+    secret: str,
+    hires: list[tuple[HireTarget, str]],
+    pause_s: float,
+) -> list[HireTiming]:
+    """Each `/hire <title>` sent by `bench/load.py`, one at a time: the next goes once the
+    previous one's question 1 has reached Slack and `pause_s` has passed."""
+    state = emulator.state
+    mark = len(state.calls_to())
+    job = {
+        "url": url,
+        "secret": secret,
+        "concurrency": 1,
+        "requests": prepare_hires(emulator, hires),
+        "await": [title for _, title in hires],
+        "pause_s": pause_s,
+    }
+    load = subprocess.Popen(
+        [sys.executable, "-m", "bench.load"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    assert load.stdin is not None and load.stdout is not None
+    signals = load.stdin
+
+    def tell_arrivals() -> None:
+        # Pacing only: the figures come from `Call.at` afterwards, so this poll's few
+        # milliseconds are in none of them.
+        told: set[str] = set()
+        while load.poll() is None and len(told) < len(hires):
+            calls = state.calls_to()[mark:]
+            for target, title in hires:
+                if title not in told and hire_posts(calls, target.channel, title)[1]:
+                    told.add(title)
+                    with contextlib.suppress(OSError, ValueError):
+                        signals.write(title + "\n")
+                        signals.flush()
+            time.sleep(0.005)
+
+    teller = threading.Thread(target=tell_arrivals, daemon=True)
+    try:
+        signals.write(json.dumps(job) + "\n")
+        signals.flush()
+        teller.start()
+        result = json.loads(load.stdout.read())
+        load.wait()
+    finally:
+        teller.join(timeout=5)
+        with contextlib.suppress(OSError):
+            signals.close()
+    failed = {status: n for status, n in result["statuses"].items() if status != "200"}
+    if failed or result["missed"]:
+        print(f"    !! {result['missed']} /hire without question 1 in time, non-200 acks {failed}")
+    calls = state.calls_to()[mark:]
+    timings = []
+    # One at a time, so the latencies come back in the order the requests were sent; a load
+    # process that gave up sends none after that (sent_at 0).
+    for (target, title), sent_at, ack_ms in zip(
+        hires, result["sent_at"], result["latencies_ms"], strict=False
+    ):
+        if not sent_at:
+            continue
+        root, question = hire_posts(calls, target.channel, title)
+        first = next(
+            (c for c in calls if c.args.get("channel") == target.channel and c.at >= sent_at),
+            None,
+        )
+        timings.append(
+            HireTiming(
+                target=target,
+                sent_at=sent_at,
+                acked_at=sent_at + ack_ms / 1000,
+                first_call_at=first.at if first else None,
+                root_at=root.at if root else None,
+                question_at=question.at if question else None,
+            )
+        )
+    return timings
+
+
+def describe_pools(database_url: str, workers: int) -> str:
+    """The after-ack pool and the database pool the bot runs with, read from the same code."""
+    from bot.db.session import make_engine
+    from bot.lanes import LaneExecutor
+
+    lanes = LaneExecutor(workers)
+    most_per_lane = lanes.most_per_lane
+    lanes.shutdown()
+    engine = make_engine(database_url)  # what bot/runtime.py builds for this URL
+    pool = engine.pool
+    size = pool.size() if hasattr(pool, "size") else "-"
+    overflow = getattr(pool, "_max_overflow", "-")
+    writers = " (SQLite: one writer at a time, BEGIN IMMEDIATE)" if "sqlite" in database_url else ""
+    engine.dispose()
+    return (
+        f"after-ack pool {workers} threads (BACKGROUND_WORKERS), at most {most_per_lane} per "
+        f"workspace+channel lane · database pool {type(pool).__name__} size {size}, "
+        f"max overflow {overflow}{writers}"
+    )
+
+
+def _ms(values: list[float]) -> tuple[float, float, float]:
+    if not values:
+        return (float("nan"),) * 3
+    return percentile(values, 0.5), percentile(values, 0.95), max(values)
+
+
+LANE_HEADER = (
+    f"{'/hire in':<27}{'case':<13}{'n':>3}{'root p50':>10}{'q1 p50':>8}{'q1 p95':>8}"
+    f"{'q1 max':>8}{'ack p50':>9}{'wait p50':>10}{'wait p95':>10}{'wait max':>10}{'in 20s':>8}"
+)
+LANE_ROW = (
+    "{:<27}{:<13}{:>3}{:>10.1f}{:>8.1f}{:>8.1f}{:>8.1f}{:>9.1f}{:>10.1f}{:>10.1f}{:>10.1f}{:>8}"
+)
+
+
+def lane_row(name: str, case: str, timings: list[HireTiming], window_ends: float | None) -> str:
+    def since_sent(pick: Callable[[HireTiming], float | None]) -> list[float]:
+        return [(at - t.sent_at) * 1000 for t in timings if (at := pick(t)) is not None]
+
+    roots = since_sent(lambda t: t.root_at)
+    questions = since_sent(lambda t: t.question_at)
+    acks = [(t.acked_at - t.sent_at) * 1000 for t in timings]
+    waits = [(t.first_call_at - t.acked_at) * 1000 for t in timings if t.first_call_at]
+    inside = "-"
+    if window_ends is not None:
+        done = sum(1 for t in timings if t.question_at and t.question_at < window_ends)
+        inside = f"{done}/{len(timings)}"
+    return LANE_ROW.format(
+        name,
+        case,
+        len(questions),
+        _ms(roots)[0],
+        *_ms(questions),
+        _ms(acks)[0],
+        *_ms(waits),
+        inside,
+    )
+
+
+def lane_fairness(
+    emulator: EmulatorServer,
+    database_url: str,
+    workdir: Path,
+    repetitions: int,
+    label: str,
+    bot_env: dict[str, str],
+) -> None:
+    """`/hire` in another channel, and in another workspace, while one channel's posts are
+    refused for RATE_LIMIT_SECONDS, against the same /hire with no fault, in the same run."""
+    from bot.config import Settings
+
+    state = emulator.state
+    state.reset()  # one workspace and no OAuth app is what every other case expects after
+    state.add_team(SECOND_TEAM)
+    state.configure_oauth(
+        LANES_OAUTH_ENV["SLACK_CLIENT_ID"], LANES_OAUTH_ENV["SLACK_CLIENT_SECRET"]
+    )
+    workers = int(bot_env.get("BACKGROUND_WORKERS", Settings.background_workers))
+    bot = start_measured_bot(emulator, database_url, workdir, {**LANES_OAUTH_ENV, **bot_env})
+    slack = emulator.attach(bot.url, bot.signing_secret)
+    try:
+        for team in (TEAM_ID, SECOND_TEAM.id):
+            installed = slack.install(team)
+            if installed.status != 200:
+                print(f"    !! installing {team}: HTTP {installed.status}")
+        # Warm-up: imports, caches (each channel's conversations.info) and pool connections.
+        warm_up = [
+            (t, f"Lane warm-up {t.channel} {i}")
+            for t in (*LANE_TARGETS, RATE_LIMITED)
+            for i in range(2)
+        ]
+        send_paced_hires(emulator, bot.url, bot.signing_secret, warm_up, 0.0)
+        quiesce(emulator)
+
+        def interleaved(case: str) -> list[tuple[HireTarget, str]]:
+            return [
+                (t, f"Lane {case} {i} {t.channel}")
+                for i in range(repetitions)
+                for t in LANE_TARGETS
+            ]
+
+        baseline_hires = interleaved("baseline")
+        baseline = send_paced_hires(emulator, bot.url, bot.signing_secret, baseline_hires, 0.05)
+        quiesce(emulator)
+
+        # Slack refuses every post in #hiring for RATE_LIMIT_SECONDS (429 with Retry-After:
+        # the rest of the window); the bot's Web API client sleeps that out in its thread.
+        state.inject_fault(
+            "chat.postMessage",
+            "rate_limited_for",
+            seconds=RATE_LIMIT_SECONDS,
+            match={"channel": RATE_LIMITED.channel},
+        )
+        limit_began = time.time()
+        window_ends = limit_began + RATE_LIMIT_SECONDS
+        flood = [(RATE_LIMITED, f"Lane limited {i:03d}") for i in range(workers + 2)]
+        mark = len(state.calls_to())
+        flooded = run_load(bot.url, bot.signing_secret, len(flood), prepare_hires(emulator, flood))
+        loaded_hires = interleaved("loaded")
+        spread = RATE_LIMIT_SECONDS - WINDOW_MARGIN_SECONDS - (time.time() - limit_began)
+        pause = max(0.05, spread / len(loaded_hires) - 0.05)
+        loaded = send_paced_hires(emulator, bot.url, bot.signing_secret, loaded_hires, pause)
+        wait_for(
+            lambda: all(
+                hire_posts(state.calls_to()[mark:], RATE_LIMITED.channel, title)[1]
+                for _, title in flood
+            ),
+            timeout=RATE_LIMIT_SECONDS * 4,
+            message="the rate-limited channel's questions, after the limit",
+        )
+        quiesce(emulator)
+    finally:
+        bot.stop()
+    calls = state.calls_to()[mark:]
+    refused = sum(
+        1
+        for c in calls
+        if c.method == "chat.postMessage"
+        and c.args.get("channel") == RATE_LIMITED.channel
+        and c.status == 429
+    )
+    # When each of the rate-limited channel's /hires first tried to post, and when it got
+    # through: whoever had a thread tried at once; the rest waited in their lane.
+    tried: list[float] = []
+    through: list[float] = []
+    for (target, title), sent_at in zip(flood, flooded["sent_at"], strict=True):
+        attempts = [
+            c.at
+            for c in calls
+            if c.method == "chat.postMessage"
+            and c.args.get("channel") == target.channel
+            and title in str(c.args.get("text", ""))
+        ]
+        root, _ = hire_posts(calls, target.channel, title)
+        tried.append(min(attempts) - sent_at if attempts else float("inf"))
+        through.append(root.at - sent_at if root else float("inf"))
+    state.reset()
+
+    print(
+        f"\n[{label}] fair lanes: /hire while {RATE_LIMITED.channel} is refused "
+        f"(429, Retry-After) for {RATE_LIMIT_SECONDS:.0f} s; multi-workspace (OAuth) mode"
+    )
+    print(describe_pools(database_url, workers))
+    print(
+        f"{RATE_LIMITED.name}: {len(flood)} /hire at once (threads + 2), acks "
+        f"{flooded['statuses']}, {refused} chat.postMessage refused with 429"
+    )
+    print(f"  first post attempt, s after sending: {' '.join(f'{s:.1f}' for s in sorted(tried))}")
+    print(f"  root accepted, s after sending:      {' '.join(f'{s:.1f}' for s in sorted(through))}")
+    print(
+        "ms after sending the signed /hire: root = root message's chat.postMessage, q1 = "
+        "question 1's; wait = ack (HTTP response) to the first Web API call naming the channel"
+        f"; 'in 20s' = question 1 reached Slack while {RATE_LIMITED.channel} was still refused"
+    )
+    print(LANE_HEADER)
+    for target in LANE_TARGETS:
+        base = [t for t in baseline if t.target == target]
+        load = [t for t in loaded if t.target == target]
+        print(lane_row(target.name, "baseline", base, None))
+        print(lane_row(target.name, "rate-limited", load, window_ends))
+        before = _ms([(t.question_at - t.sent_at) * 1000 for t in base if t.question_at])
+        during = _ms([(t.question_at - t.sent_at) * 1000 for t in load if t.question_at])
+        ratios = " · ".join(
+            f"{name} {d / b:.2f}"
+            for name, d, b in zip(("p50", "p95", "max"), during, before, strict=True)
+        )
+        print(f"{'':<27}{'x q1':<13}{ratios}", flush=True)
+
+
 def digest_cost(database_url: str, sizes: list[int], label: str) -> None:
     from sqlalchemy import insert
 
@@ -944,7 +1314,13 @@ def main() -> int:
         "--sizes", default="10000,100000,1000000", help="decision counts for the digest cost"
     )
     parser.add_argument(
-        "--only", choices=["ack", "click", "digest", "fanout", "worst-input"], default=None
+        "--only", choices=["ack", "click", "lanes", "digest", "fanout", "worst-input"], default=None
+    )
+    parser.add_argument(
+        "--lane-repetitions",
+        type=int,
+        default=20,
+        help="/hire per measured channel, with and without another channel rate limited",
     )
     parser.add_argument(
         "--sqlite-only", action="store_true", help="skip the runs on a throwaway PostgreSQL"
@@ -967,7 +1343,8 @@ def main() -> int:
     bot_env = dict(item.split("=", 1) for item in args.bot_env)
     if bot_env:
         print(f"bot settings: {bot_env}")
-    run = {args.only} if args.only else {"ack", "click", "digest", "fanout", "worst-input"}
+    everything = {"ack", "click", "lanes", "digest", "fanout", "worst-input"}
+    run = {args.only} if args.only else everything
 
     def run_on(database: Callable[[str], str], label: str) -> None:
         if "ack" in run:
@@ -984,6 +1361,10 @@ def main() -> int:
         if "click" in run:
             click_latency(
                 emulator, database, workdir, args.requests, label, click_concurrencies, bot_env
+            )
+        if "lanes" in run:
+            lane_fairness(
+                emulator, database("lanes"), workdir, args.lane_repetitions, label, bot_env
             )
         if "digest" in run:
             digest_cost(database("digest"), sizes, label)
