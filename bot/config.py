@@ -236,7 +236,7 @@ def load_settings(
         scheduler_tick_seconds=_parse_int(
             "SCHEDULER_TICK_SECONDS", get("SCHEDULER_TICK_SECONDS"), 60, 1, 3600
         ),
-        background_workers=_parse_int("BACKGROUND_WORKERS", get("BACKGROUND_WORKERS"), 4, 1, 64),
+        background_workers=_parse_int("BACKGROUND_WORKERS", get("BACKGROUND_WORKERS"), 4, 2, 64),
         oauth_scopes=scopes,
     )
     for requirement in require:

@@ -55,6 +55,8 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET"),
         ({"SCHEDULER_ENABLED": "maybe"}, "SCHEDULER_ENABLED"),
+        # One thread would let one rate-limited channel hold up every other one.
+        ({"BACKGROUND_WORKERS": "1"}, "BACKGROUND_WORKERS"),
     ],
 )
 def test_malformed_settings_name_the_setting(environ: dict[str, str], named: str) -> None:
