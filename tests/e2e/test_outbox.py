@@ -223,3 +223,40 @@ def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
     wait_for(lambda: questions(thread, 3), message="question 3")
     answered = slack.state.find_message(CHANNEL, question_two["ts"])
     assert answered is not None and "answered by" in everything(answered)
+
+
+@pytest.mark.parametrize("fault", ["hang", "delay_after"])
+def test_a_reminder_whose_poster_is_killed_is_posted_exactly_once(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    thread = start(slack)
+    sent_before = len(posts_to(emulator, CHANNEL))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=60, match={"channel": CHANNEL})
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:  # idle for three days: the scheduler's next tick
+            connection.execute(
+                update(HiringConversation).values(
+                    last_activity_at=datetime.now(UTC) - timedelta(days=3)
+                )
+            )
+    finally:
+        engine.dispose()
+    wait_for(lambda: len(posts_to(emulator, CHANNEL)) > sent_before, message="the reminder sent")
+    if fault == "delay_after":
+        wait_for(lambda: reminders(thread), message="the reminder in the thread")
+    kill(bot)
+    assert outbox(bot)[-1] == ("nudge", "pending")
+
+    bot.start()
+    assert outbox(bot)[-1] == ("nudge", "pending")  # the dead poster's lease still holds
+    lapse_leases(bot)
+    wait_for(lambda: outbox(bot)[-1] == ("nudge", "sent"), message="the reminder delivered")
+    assert len(reminders(thread)) == 1
+    assert len(posts_to(emulator, CHANNEL)[sent_before:]) == (1 if fault == "delay_after" else 2)
+    thread.click("U0MANAGER", "Cancel this conversation", reminders(thread)[0])
+    wait_for(lambda: "Cancelled" in everything(thread.root), message="cancelled from the reminder")
+
+
+def reminders(thread: Thread) -> list[dict]:
+    return [m for m in thread.replies() if "still waiting" in everything(m)]
