@@ -46,6 +46,17 @@ THIS_CHECKOUT = {"PYTHONPATH": str(HERE.parent)}
 Case = tuple[str, Callable[[SlackDriver, int], object]]
 
 
+def spawn_load() -> subprocess.Popen[str]:
+    """`bench/load.py` in a process of its own, talked to over its stdin and stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.load"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+
+
 def start_measured_bot(
     emulator: EmulatorServer, database_url: str, workdir: Path, bot_env: dict[str, str]
 ) -> BotProcess:
@@ -423,13 +434,7 @@ def send_clicks(
         "await": threads,
         "pause_s": think_seconds(concurrency),
     }
-    load = subprocess.Popen(
-        [sys.executable, "-m", "bench.load"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=HERE.parent,
-    )
+    load = spawn_load()
     assert load.stdin is not None and load.stdout is not None
     signals = load.stdin
 
@@ -810,13 +815,7 @@ def send_paced_hires(
         "await": [title for _, title in hires],
         "pause_s": pause_s,
     }
-    load = subprocess.Popen(
-        [sys.executable, "-m", "bench.load"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=HERE.parent,
-    )
+    load = spawn_load()
     assert load.stdin is not None and load.stdout is not None
     signals = load.stdin
 
