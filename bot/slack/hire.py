@@ -433,7 +433,9 @@ class HireDesk:
         superseded."""
         now = self.services.clock.now()
         if owed.kind == "root":
-            if view.root_ts is not None:  # delivered and recorded after all
+            if view.root_ts is not None or not view.is_open:
+                # Delivered and recorded after all, or closed (`/hire cancel`) before its
+                # thread ever appeared: nobody needs it now.
                 self.conversations.finish_owed(owed, "superseded", now)
                 return
             found = self.delivery.find_posted(
