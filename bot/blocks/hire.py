@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ConfirmObject,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -29,7 +28,13 @@ from bot.blocks.common import (
     encode_value,
     header,
     outcome_label,
+    plain_actions,
+    plain_button,
+    plain_confirm,
+    plain_context,
+    plain_section,
     render,
+    render_plain,
     section,
     status_label,
 )
@@ -121,36 +126,39 @@ def root_message(conv: ConversationSummary) -> Message:
 
 
 def question_message(q: QuestionView) -> Message:
+    """Plain dicts (see `plain_section`): one of these goes out on every answer click."""
     numbers = ", ".join(str(i) for i in range(1, len(q.options) + 1))
     text = f"*Question {q.step + 1} of {q.total}* · {q.prompt}"
     if q.help:
         text += f"\n_{q.help}_"
-    option_buttons = answer_buttons(q)
     drawn = {"c": q.conversation_id, "s": q.step, "v": q.version}
     controls = []
     if q.can_go_back:
-        controls.append(button("← Back", BACK_ACTION, drawn))
-    cancel = button("Cancel", CANCEL_ACTION, drawn, style="danger")
-    cancel.confirm = ConfirmObject(
-        title="Cancel this conversation?",
-        text="The answers so far are kept in the log, marked cancelled.",
-        confirm="Cancel it",
-        deny="Keep going",
+        controls.append(plain_button("← Back", BACK_ACTION, drawn))
+    cancel_check = plain_confirm(
+        "Cancel this conversation?",
+        "The answers so far are kept in the log, marked cancelled.",
+        "Cancel it",
+        "Keep going",
     )
-    controls.append(cancel)
+    controls.append(
+        plain_button("Cancel", CANCEL_ACTION, drawn, style="danger", confirm=cancel_check)
+    )
     blocks = [
-        section(text),
-        actions(*option_buttons, block_id=f"q:{q.conversation_id}:{q.step}"),
-        actions(*controls, block_id=f"qc:{q.conversation_id}:{q.step}"),
-        context(f"Click an option, or reply in this thread with its name or number ({numbers})."),
+        plain_section(text),
+        plain_actions(*answer_buttons(q), block_id=f"q:{q.conversation_id}:{q.step}"),
+        plain_actions(*controls, block_id=f"qc:{q.conversation_id}:{q.step}"),
+        plain_context(
+            f"Click an option, or reply in this thread with its name or number ({numbers})."
+        ),
     ]
-    return render(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
+    return render_plain(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
 
 
-def answer_buttons(q: QuestionView) -> list[Any]:
+def answer_buttons(q: QuestionView) -> list[dict[str, Any]]:
     """One button per option, each carrying the version of the question it was drawn for."""
     return [
-        button(
+        plain_button(
             label,
             f"{ANSWER_ACTION}:{key}",
             {"c": q.conversation_id, "s": q.step, "o": key, "v": q.version},
@@ -228,23 +236,24 @@ def _reason_modal(
 def options_reminder(q: QuestionView, lead: str) -> Message:
     """The current question's options as buttons, for someone whose reply wasn't understood,
     after `lead` (why they see this): Slack shows the blocks, not the text, when both come."""
-    buttons = answer_buttons(q)
     blocks = [
-        section(lead),
-        section(f"*Question {q.step + 1} of {q.total}* · {q.prompt}"),
-        actions(*buttons, block_id=f"qr:{q.conversation_id}:{q.step}"),
+        plain_section(lead),
+        plain_section(f"*Question {q.step + 1} of {q.total}* · {q.prompt}"),
+        plain_actions(*answer_buttons(q), block_id=f"qr:{q.conversation_id}:{q.step}"),
     ]
-    return render(blocks, lead)
+    return render_plain(blocks, lead)
 
 
 def answered_question_message(
     step: int, total: int, prompt: str, answer_label: str, answered_by: str
 ) -> Message:
+    """Plain dicts (see `plain_section`): one of these goes out on every answer click."""
     text = (
         f":white_check_mark: *Question {step + 1} of {total}* · {prompt}\n"
         f"*{answer_label}* — answered by <@{answered_by}>"
     )
-    return render([section(text)], f"Question {step + 1} of {total}: {prompt} — {answer_label}")
+    fallback = f"Question {step + 1} of {total}: {prompt} — {answer_label}"
+    return render_plain([plain_section(text)], fallback)
 
 
 def superseded_question_message(step: int, total: int, prompt: str, note: str) -> Message:

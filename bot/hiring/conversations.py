@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
@@ -104,7 +106,7 @@ class Conversations:
         self.criteria = criteria
 
     # -- reading ----------------------------------------------------------------------------
-    def _view(self, session: Session, conv: HiringConversation) -> ConversationView:
+    def _view(self, session: Session, conv: HiringConversation | Row[Any]) -> ConversationView:
         answers = ConversationRepository.answers(session, conv.workspace_id, conv.id)
         decision = (
             DecisionRepository.get(session, conv.workspace_id, conv.id)

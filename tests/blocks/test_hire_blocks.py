@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
 
 from bot.blocks.common import decode_value
 from bot.blocks.hire import (
     ConversationSummary,
     QuestionView,
     RecommendationView,
+    answered_question_message,
     decision_recorded_message,
+    options_reminder,
     override_modal,
     question_message,
     recommendation_message,
@@ -87,6 +90,34 @@ def test_question_buttons_carry_ids_not_text() -> None:
         {"c": 42, "s": 2, "o": "data", "v": 9},
     ]
     assert {b["action_id"] for b in buttons} >= {"hire_back", "hire_cancel"}
+
+
+@settings(max_examples=40)
+@given(
+    prompt=st.text(min_size=1, max_size=4000),
+    help_text=st.none() | st.text(min_size=1, max_size=400),
+    labels=st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=5),
+    step=st.integers(0, 5),
+)
+@example(prompt="p" * 4000, help_text="h" * 400, labels=["L" * 100, "M" * 76], step=5)
+def test_plain_dict_messages_are_valid_block_kit(
+    prompt: str, help_text: str | None, labels: list[str], step: int
+) -> None:
+    """The click's messages are built as plain dicts, not with slack_sdk's models: parsing
+    them with the models and serialising again (which checks Slack's limits) must give
+    them back unchanged."""
+    options = [(f"option{i}", label) for i, label in enumerate(labels)]
+    asked = QuestionView(12, step, 6, prompt, help_text, options, step > 0, version=4)
+    for message in (
+        question_message(asked),
+        options_reminder(asked, "I didn't catch that."),
+        answered_question_message(step, 6, prompt, labels[0], "U1"),
+    ):
+        assert len(message.text) <= 3000
+        for block in message.blocks:
+            parsed = Block.parse(block)
+            assert parsed is not None
+            assert parsed.to_dict() == block
 
 
 def test_recommendation_explains_and_offers_the_three_decisions() -> None:

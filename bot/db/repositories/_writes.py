@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement, CursorResult, Executable, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,4 +54,11 @@ def guarded_update(
         update(model).where(*where).values(**values),
         execution_options={"synchronize_session": False},
     )
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+def changed_one_row(session: Session, statement: Executable, parameters: dict[str, Any]) -> bool:
+    """`guarded_update` for a statement built once (Core, with bound parameters): True when
+    it changed exactly one row."""
+    result = session.execute(statement, parameters)
     return cast(CursorResult[Any], result).rowcount == 1

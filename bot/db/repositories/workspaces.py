@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
 from bot.db.models import ProcessedEvent, Workspace
 from bot.db.repositories._writes import insert_if_absent
+
+# Every request asks for its workspace's id: one column by the unique key, as a Core
+# statement built once (no ORM statement building or loading on every click).
+_workspaces = Workspace.__table__
+_ID_BY_TEAM = select(_workspaces.c.id).where(
+    _workspaces.c.team_id == bindparam("team_id"),
+    _workspaces.c.enterprise_id == bindparam("enterprise_id"),
+)
 
 
 class WorkspaceRepository:
@@ -40,8 +48,8 @@ class WorkspaceRepository:
     ) -> int:
         """The id of the workspace for (team, enterprise), created once even when two
         processes race. Every request asks, so it reads one column, not the whole row."""
-        key = (Workspace.team_id == team_id, Workspace.enterprise_id == (enterprise_id or ""))
-        existing = session.scalar(select(Workspace.id).where(*key))
+        key = {"team_id": team_id, "enterprise_id": enterprise_id or ""}
+        existing: int | None = session.execute(_ID_BY_TEAM, key).scalar_one_or_none()
         if existing is not None:
             return existing
         inserted = insert_if_absent(
@@ -55,11 +63,7 @@ class WorkspaceRepository:
             ["enterprise_id", "team_id"],
         )
         # Either our row or the committed row of the process that beat us.
-        return (
-            inserted
-            if inserted is not None
-            else session.scalars(select(Workspace.id).where(*key)).one()
-        )
+        return inserted if inserted is not None else session.execute(_ID_BY_TEAM, key).scalar_one()
 
 
 class EventDedupe:

@@ -15,8 +15,10 @@ from bot.listeners.events import home
 
 
 def register(app: App) -> None:
-    role.register(app)
+    # Bolt tries listeners in the order they were registered, each match costing a little
+    # work; answer clicks are the most frequent action by far, so theirs are tried first.
     hire.register(app)
+    role.register(app)
     app.action(log_blocks.MORE_ACTION)(hire_log.more)
     app.action(home_blocks.DIGEST_SETTINGS_ACTION)(home.open_digest_settings)
     app.action(re.compile(r"^home_open_\d+$"))(home.acknowledge_link)
