@@ -111,6 +111,15 @@ def parse_decision_id(text: str) -> int | None:
     return int(ident) if _DECISION_ID.fullmatch(ident) else None
 
 
+def _decision_id(word: str, usage: str) -> int | Invalid:
+    """The decision number a subcommand names, or what to say when it names none."""
+    conversation_id = parse_decision_id(word)
+    if conversation_id is not None:
+        return conversation_id
+    said = f"“{word[:40]}” is not a decision number" if word else "a decision number is missing"
+    return Invalid(said, usage)
+
+
 def parse_hire_command(text: str | None) -> HireCommand:
     if len(text or "") > COMMAND_MAX:
         return Invalid(
@@ -130,36 +139,19 @@ def parse_hire_command(text: str | None) -> HireCommand:
             return Invalid("a title is missing", "/hire start <position title>")
         return Start(title=rest[:TITLE_MAX])
     if keyword == "show":
-        conversation_id = parse_decision_id(rest)
-        if conversation_id is None:
-            return Invalid(
-                f"“{rest[:40]}” is not a decision number"
-                if rest
-                else "a decision number is missing",
-                "/hire show <id>, e.g. /hire show 12",
-            )
-        return Show(conversation_id=conversation_id)
+        found = _decision_id(rest, "/hire show <id>, e.g. /hire show 12")
+        return found if isinstance(found, Invalid) else Show(conversation_id=found)
     if keyword == "cancel":
         number, _, reason = rest.partition(" ")
-        conversation_id = parse_decision_id(number)
-        if conversation_id is None:
-            return Invalid(
-                f"“{number[:40]}” is not a decision number"
-                if number
-                else "a decision number is missing",
-                "/hire cancel <id> [reason], e.g. /hire cancel 12 role filled internally",
-            )
-        return CancelConversation(conversation_id, reason.strip()[:1000] or None)
+        found = _decision_id(
+            number, "/hire cancel <id> [reason], e.g. /hire cancel 12 role filled internally"
+        )
+        if isinstance(found, Invalid):
+            return found
+        return CancelConversation(found, reason.strip()[:1000] or None)
     if keyword == "restart":
-        conversation_id = parse_decision_id(rest)
-        if conversation_id is None:
-            return Invalid(
-                f"“{rest[:40]}” is not a decision number"
-                if rest
-                else "a decision number is missing",
-                "/hire restart <id>, e.g. /hire restart 12",
-            )
-        return RestartConversation(conversation_id)
+        found = _decision_id(rest, "/hire restart <id>, e.g. /hire restart 12")
+        return found if isinstance(found, Invalid) else RestartConversation(found)
     if keyword == "list":
         return _parse_list(rest)
     if keyword == "export":

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.content.criteria import load_criteria
 from bot.hiring.conversations import Conversations
 from bot.services import Services
-from bot.slack.hire import HireDesk
+from bot.slack.hire import WorkspaceDesks
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -22,18 +22,13 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
     conversations = Conversations(services.session_factory, criteria)
     now = services.clock.now()
     idle_since = now - timedelta(seconds=services.settings.nudge_after_seconds)
-    desks: dict[int, HireDesk | None] = {}
+    desks = WorkspaceDesks(services, clients, criteria)
     taken = 0
     for view in conversations.idle(idle_since):
         owed = conversations.claim_nudge(view, now)
         if owed is None:  # another process has it
             continue
-        if view.workspace_id not in desks:
-            client = clients.for_workspace(view.workspace_id)
-            desks[view.workspace_id] = (
-                None if client is None else HireDesk(services, client, criteria)
-            )
-        desk = desks[view.workspace_id]
+        desk = desks.get(view.workspace_id)
         if desk is None:
             # Uninstalled: this idle spell is passed over once, so it never comes back each
             # tick or crowds out other workspaces' reminders.
@@ -44,5 +39,5 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
         if refused is not None:
             clients.token_refused(view.workspace_id, desk.delivery.client, refused)
             if refused in DEAD_TOKEN_ERRORS:
-                desks[view.workspace_id] = None
+                desks.unreachable(view.workspace_id)
     return taken

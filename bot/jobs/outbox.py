@@ -13,7 +13,7 @@ import logging
 from bot.content.criteria import load_criteria
 from bot.hiring.conversations import Conversations
 from bot.services import Services
-from bot.slack.hire import HireDesk
+from bot.slack.hire import WorkspaceDesks
 from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -24,15 +24,10 @@ def deliver_owed(services: Services, clients: WorkspaceClients, identity: str) -
     criteria = load_criteria()
     conversations = Conversations(services.session_factory, criteria)
     now = services.clock.now()
-    desks: dict[int, HireDesk | None] = {}
+    desks = WorkspaceDesks(services, clients, criteria)
     taken = conversations.take_due(now)
     for owed, view in taken:
-        if view.workspace_id not in desks:
-            client = clients.for_workspace(view.workspace_id)
-            desks[view.workspace_id] = (
-                None if client is None else HireDesk(services, client, criteria)
-            )
-        desk = desks[view.workspace_id]
+        desk = desks.get(view.workspace_id)
         if desk is None:  # uninstalled: nobody there to read it
             conversations.finish_owed(owed, "superseded", now, "uninstalled")
             continue

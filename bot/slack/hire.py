@@ -40,6 +40,7 @@ from bot.slack.deliver import (
     thread_gone,
 )
 from bot.slack.visibility import ChannelAccess
+from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
 
@@ -242,21 +243,18 @@ class HireDesk:
             origin.team, title, origin.user, origin.channel, now, private_channel=private
         )
         try:
-            root_ts = self.delivery.post(origin.channel, _marked(plans.root(view), owed))
-        except (SlackApiError, OSError) as error:
-            if is_transient(error):
-                self.conversations.try_again_later(owed, view.created_at, failure_code(error), now)
-                log.info("root of conversation %s owed: %s", view.id, failure_code(error))
-                return (
-                    f":hourglass_flowing_sand: Slack is slow to take messages right now. "
-                    f"Hiring decision #{view.id} is saved, and its thread will appear here as "
-                    "soon as Slack takes it."
-                )
-            assert isinstance(error, SlackApiError)
+            root_ts = self._send_owed(view, owed, plans.root(view))
+        except SlackApiError as error:
             code = error_code(error)
             log.info("could not start a conversation in %s: %s", origin.channel, code)
             self.conversations.abandon(view)
             return f":warning: I can't start a hiring conversation here: {post_problem(code)}."
+        if root_ts is None:
+            return (
+                f":hourglass_flowing_sand: Slack is slow to take messages right now. "
+                f"Hiring decision #{view.id} is saved, and its thread will appear here as "
+                "soon as Slack takes it."
+            )
         self._rooted(view, owed, root_ts, origin.user)
         return None
 
@@ -375,17 +373,13 @@ class HireDesk:
         for output in outputs:
             if isinstance(output, plans.Post):
                 owing = owed if output.remember is not None else None
-                message = output.message if owing is None else _marked(output.message, owing)
                 try:
-                    ts = self.delivery.post(view.channel_id, message, view.root_ts)
-                except (SlackApiError, OSError) as error:
-                    if owing is not None and is_transient(error):
-                        self._owed_later(view, owing, error)
-                        if actor:
-                            self.delivery.tell(view.channel_id, actor, POSTING_LATER, view.root_ts)
-                        continue
-                    if not isinstance(error, SlackApiError):
-                        raise
+                    ts = (
+                        self.delivery.post(view.channel_id, output.message, view.root_ts)
+                        if owing is None
+                        else self._send_owed(view, owing, output.message, view.root_ts)
+                    )
+                except SlackApiError as error:
                     refused = error_code(error)
                     cause = (
                         thread_gone(refused, posting=True, on_root=True) if view.root_ts else None
@@ -397,6 +391,10 @@ class HireDesk:
                     if cause is not None and self.found_gone(view, cause, actor):
                         return
                     raise
+                if ts is None:  # Slack would not take it yet: it stays owed for a later try
+                    if actor:
+                        self.delivery.tell(view.channel_id, actor, POSTING_LATER, view.root_ts)
+                    continue
                 now = self.services.clock.now()
                 if output.remember is not None and not self.conversations.record_step(
                     view, owing, ts, now
@@ -412,6 +410,27 @@ class HireDesk:
                 self.delivery.tell(
                     view.channel_id, actor, output.text, view.root_ts, output.message
                 )
+
+    def _send_owed(
+        self, view: ConversationView, owed: Owed, message: Message, thread_ts: str | None = None
+    ) -> str | None:
+        """Get an owed message into `view`'s channel (its thread, with `thread_ts`), marked
+        with its key: its ts, or None when Slack would not take it yet and it stays owed for
+        a later try. A retry first looks for an earlier try that got through, so nothing is
+        posted twice. Slack's refusals for good are raised for the caller to explain."""
+        try:
+            if owed.attempt > 1:
+                found = self.delivery.find_posted(
+                    view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, thread_ts
+                )
+                if found is not None:
+                    return found
+            return self.delivery.post(view.channel_id, _marked(message, owed), thread_ts)
+        except (SlackApiError, OSError) as error:
+            if not is_transient(error):
+                raise
+            self._owed_later(view, owed, error)
+            return None
 
     def _owed_later(self, view: ConversationView, owed: Owed, error: Exception) -> None:
         code = failure_code(error)
@@ -438,38 +457,25 @@ class HireDesk:
                 # thread ever appeared: nobody needs it now.
                 self.conversations.finish_owed(owed, "superseded", now)
                 return
-            found = self.delivery.find_posted(
-                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}
-            )
-            if found is None:
-                try:
-                    found = self.delivery.post(view.channel_id, _marked(plans.root(view), owed))
-                except (SlackApiError, OSError) as error:
-                    if is_transient(error):
-                        self._owed_later(view, owed, error)
-                        return
-                    code = failure_code(error)
-                    log.warning("conversation %s could not be started: %s", view.id, code)
-                    self.conversations.finish_owed(owed, "failed", now, code)
-                    self.conversations.abandon(view)
-                    self.delivery.tell_directly(
-                        view.started_by,
-                        f":warning: I couldn't start *{view.title}* in <#{view.channel_id}>: "
-                        f"{post_problem(code)}.",
-                    )
-                    return
-            self._rooted(view, owed, found, "")
+            try:
+                root_ts = self._send_owed(view, owed, plans.root(view))
+            except SlackApiError as error:
+                code = error_code(error)
+                log.warning("conversation %s could not be started: %s", view.id, code)
+                self.conversations.finish_owed(owed, "failed", now, code)
+                self.conversations.abandon(view)
+                self.delivery.tell_directly(
+                    view.started_by,
+                    f":warning: I couldn't start *{view.title}* in <#{view.channel_id}>: "
+                    f"{post_problem(code)}.",
+                )
+                return
+            if root_ts is not None:
+                self._rooted(view, owed, root_ts, "")
             return
         if owed.kind == "step":
             if owed.version != view.version or not view.owes_step:
                 self.conversations.finish_owed(owed, "superseded", now)
-                return
-            assert view.root_ts is not None  # owes_step says so
-            found = self.delivery.find_posted(
-                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, view.root_ts
-            )
-            if found is not None:
-                self.conversations.record_step(view, owed, found, now)
                 return
             self.deliver(view, [plans.next_step(view, self.criteria)], "", owed)
             return
@@ -482,34 +488,20 @@ class HireDesk:
         if not view.is_open or view.version != owed.version or view.root_ts is None:
             self.conversations.complete_nudge(owed, None, "skipped", now)  # answered meanwhile
             return None
-        found = (
-            self.delivery.find_posted(
-                view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, view.root_ts
-            )
-            if owed.attempt > 1
-            else None
-        )
-        if found is None:
-            [reminder] = plans.nudge(view, self.criteria)
-            assert isinstance(reminder, plans.Post)
-            try:
-                found = self.delivery.post(
-                    view.channel_id, _marked(reminder.message, owed), view.root_ts
-                )
-            except (SlackApiError, OSError) as error:
-                if is_transient(error):
-                    self._owed_later(view, owed, error)
-                    return None
-                if not isinstance(error, SlackApiError):
-                    raise
-                code = error_code(error)
-                log.warning("nudge for conversation %s failed: %s", view.id, code)
-                self.conversations.complete_nudge(owed, None, "failed", now, code)
-                cause = thread_gone(code, posting=True, on_root=True)
-                if cause is not None:  # nobody can answer there any more: say so everywhere
-                    self.conversations.orphan(view, cause, "", now)
-                return code
-        self.conversations.complete_nudge(owed, found, "posted", now)
+        [reminder] = plans.nudge(view, self.criteria)
+        assert isinstance(reminder, plans.Post)
+        try:
+            ts = self._send_owed(view, owed, reminder.message, view.root_ts)
+        except SlackApiError as error:
+            code = error_code(error)
+            log.warning("nudge for conversation %s failed: %s", view.id, code)
+            self.conversations.complete_nudge(owed, None, "failed", now, code)
+            cause = thread_gone(code, posting=True, on_root=True)
+            if cause is not None:  # nobody can answer there any more: say so everywhere
+                self.conversations.orphan(view, cause, "", now)
+            return code
+        if ts is not None:
+            self.conversations.complete_nudge(owed, ts, "posted", now)
         return None
 
     def found_gone(self, view: ConversationView, cause: OrphanCause, actor: str) -> bool:
@@ -527,6 +519,26 @@ class HireDesk:
             message = hire_blocks.orphaned_message(view.id, cause, may_restart=may_restart)
             self.delivery.tell(view.channel_id, actor, message.text, None, message)
         return True
+
+
+class WorkspaceDesks:
+    """A job's desk for each workspace it meets, built once per run; None for a workspace
+    the bot cannot reach (uninstalled, or its token refused during the run)."""
+
+    def __init__(self, services: Services, clients: WorkspaceClients, criteria: Criteria):
+        self.services, self.clients, self.criteria = services, clients, criteria
+        self._desks: dict[int, HireDesk | None] = {}
+
+    def get(self, workspace_id: int) -> HireDesk | None:
+        if workspace_id not in self._desks:
+            client = self.clients.for_workspace(workspace_id)
+            self._desks[workspace_id] = (
+                None if client is None else HireDesk(self.services, client, self.criteria)
+            )
+        return self._desks[workspace_id]
+
+    def unreachable(self, workspace_id: int) -> None:
+        self._desks[workspace_id] = None
 
 
 def _marked(message: Message, owed: Owed) -> Message:

@@ -15,10 +15,14 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import update
 
+from bot.db.models import DigestRun, OutboxMessage
+from bot.db.session import make_engine
 from bot.emulator.socket_mode import SocketModeHub
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -167,3 +171,18 @@ class SocketBotProcess(BotProcess):
         with self.socket_mode.lock:
             mine = self.socket_mode.connections[self._connections_before :]
             return any(c.takes_envelopes for c in mine)
+
+
+def lapse_leases(bot: BotProcess, table: type[DigestRun | OutboxMessage], held: str) -> None:
+    """As if the lease of every row of `table` in status `held` had run out: the minutes a
+    crashed holder's lease lasts, or the wait before a next try, without waiting them."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(table)
+                .where(table.status == held)
+                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from bot.db.models import Decision, DigestRun, DigestSettings, Workspace
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import BotProcess, lapse_leases
 from tests.e2e.test_hire import STARTUP_ANSWERS, answer_all, everything, start
 
 CHANNEL = "C0HIRING"
@@ -222,20 +222,6 @@ def test_not_in_channel_joins_and_retries(
     assert emulator.state.calls_to("conversations.join")
 
 
-def lapse_leases(bot: BotProcess) -> None:
-    """As if the lease of every claimed run had run out (ten minutes passed)."""
-    engine = make_engine(bot.database_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                update(DigestRun)
-                .where(DigestRun.status == "claimed")
-                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
-            )
-    finally:
-        engine.dispose()
-
-
 def posts_to(emulator: EmulatorServer, channel: str) -> list[int]:
     return [
         c.status
@@ -274,7 +260,7 @@ def test_a_digest_whose_poster_is_killed_is_posted_exactly_once(
     bot.start()
     run_cron(bot)  # within the dead claimer's lease, nobody else posts
     assert [status for status, _ in runs(bot)] == ["claimed"]
-    lapse_leases(bot)
+    lapse_leases(bot, DigestRun, "claimed")
     wait_for(lambda: runs(bot) == [("posted", None)], message="the run taken over and posted")
     run_cron(bot)
     assert len(digests_in(slack, "C0GENERAL")) == 1
@@ -300,7 +286,7 @@ def test_a_digest_that_meets_server_errors_is_tried_again_later(
     run_cron(bot)  # not before the next try's time
     assert posts_to(emulator, "C0GENERAL")[announced:] == [500, 500]
     assert digests_in(slack, "C0GENERAL") == [] and slack.state.messages_in("D0ADMIN") == []
-    lapse_leases(bot)  # the next try's time has come
+    lapse_leases(bot, DigestRun, "claimed")  # the next try's time has come
     wait_for(lambda: runs(bot) == [("posted", None)], message="the digest posted on the next try")
     assert len(digests_in(slack, "C0GENERAL")) == 1
     assert posts_to(emulator, "C0GENERAL")[announced:] == [500, 500, 200]

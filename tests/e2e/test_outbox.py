@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from bot.db.models import HiringConversation, OutboxMessage
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import BotProcess, lapse_leases
 from tests.e2e.test_digest import posts_to
 from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, everything, start
 from tests.e2e.test_resilience import _allow
@@ -39,20 +39,6 @@ def outbox(bot: BotProcess) -> list[tuple[str, str]]:
                 select(OutboxMessage.kind, OutboxMessage.status).order_by(OutboxMessage.id)
             )
             return [(kind, status) for kind, status in rows]
-    finally:
-        engine.dispose()
-
-
-def lapse_leases(bot: BotProcess) -> None:
-    """As if the two minutes of every pending message's lease had passed."""
-    engine = make_engine(bot.database_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "pending")
-                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
-            )
     finally:
         engine.dispose()
 
@@ -129,7 +115,7 @@ def test_a_server_killed_between_an_answer_and_its_next_question_loses_nothing(
         slack = emulator.attach(other.url, other.signing_secret)
     # Within the dead server's lease, nobody else posts it.
     assert outbox(bot)[-1] == ("step", "pending")
-    lapse_leases(bot)
+    lapse_leases(bot, OutboxMessage, "pending")
     wait_for(lambda: outbox(bot)[-1] == ("step", "sent"), message="the question delivered")
     assert len(questions(thread, 2)) == 1
     # The landed post was found by its key, not posted again; the cut-off one was posted.
@@ -164,7 +150,7 @@ def test_a_server_killed_after_posting_the_root_of_hire_loses_nothing(
     kill(bot)
     assert outbox(bot) == [("root", "pending")]
     bot.start()
-    lapse_leases(bot)
+    lapse_leases(bot, OutboxMessage, "pending")
     wait_for(lambda: outbox(bot) == [("root", "sent"), ("step", "sent")], message="both sent")
     assert roots() == [root] or [m["ts"] for m in roots()] == [root["ts"]]
     thread = Thread(slack, root["ts"])
@@ -190,7 +176,7 @@ def test_two_server_errors_on_the_next_question_tell_the_person_and_post_it_late
     )
     assert told[0].get("thread_ts") == thread.root_ts and questions(thread, 2) == []
     assert outbox(bot)[-1] == ("step", "pending")
-    lapse_leases(bot)  # the next try's time has come
+    lapse_leases(bot, OutboxMessage, "pending")  # the next try's time has come
     wait_for(lambda: questions(thread, 2), message="the question posted on the next try")
     assert len(questions(thread, 2)) == 1 and outbox(bot)[-1] == ("step", "sent")
     thread.click("U0MANAGER", STARTUP_ANSWERS[1])
@@ -220,7 +206,7 @@ def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
     finally:
         _allow(postgres_server, bot.database_url, True)
     assert stored_question_ts(bot) == [None]
-    lapse_leases(bot)
+    lapse_leases(bot, OutboxMessage, "pending")
     question_two = questions(thread, 2)[0]
     wait_for(lambda: stored_question_ts(bot) == [question_two["ts"]], message="the ts recorded")
     assert len(questions(thread, 2)) == 1
@@ -256,7 +242,7 @@ def test_a_reminder_whose_poster_is_killed_is_posted_exactly_once(
 
     bot.start()
     assert outbox(bot)[-1] == ("nudge", "pending")  # the dead poster's lease still holds
-    lapse_leases(bot)
+    lapse_leases(bot, OutboxMessage, "pending")
     wait_for(lambda: outbox(bot)[-1] == ("nudge", "sent"), message="the reminder delivered")
     assert len(reminders(thread)) == 1
     assert len(posts_to(emulator, CHANNEL)[sent_before:]) == (1 if fault == "delay_after" else 2)
