@@ -12,10 +12,14 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
+
+from slack_bolt.context.context import BoltContext
+from slack_bolt.request import BoltRequest
+from slack_bolt.request.internals import build_context
 
 # Slack's payloads are a few kilobytes; a megabyte is already absurd.
 MAX_BODY_BYTES = 1_000_000
@@ -82,37 +86,81 @@ def signature_problem(
     return None
 
 
-def body_problem(body: bytes, content_type: str) -> str | None:
-    """None if a (verified) body has the shape Slack sends; otherwise what is wrong with it.
+def admit(
+    secret: str, headers: Mapping[str, str], body: bytes, now: float
+) -> VerifiedBody | Rejection:
+    """The one gate every HTTP request passes: the signature (401) first, then the shape (400)."""
+    problem = signature_problem(
+        secret,
+        headers.get("x-slack-request-timestamp"),
+        headers.get("x-slack-signature"),
+        body,
+        now,
+    )
+    if problem is not None:
+        return Rejection(401, problem)
+    return read_verified_body(body, headers.get("content-type", ""))
+
+
+@dataclass(frozen=True)
+class VerifiedBody:
+    """A verified body, parsed once: the text Bolt verifies again and the dict it dispatches."""
+
+    text: str
+    parsed: dict[str, Any]
+
+
+def read_verified_body(body: bytes, content_type: str) -> VerifiedBody | Rejection:
+    """The body parsed the way Slack means it, or a 400 saying what is wrong with its shape.
 
     Slash commands are form-encoded; interactivity is a form with one JSON `payload` field;
     the Events API is a JSON object. Anything else would make Bolt or a listener raise, so
-    it is refused here with a 400 instead of becoming a 500 later.
+    it is refused here instead of becoming a 500 later. The parse is ours, not Bolt's: Bolt
+    looks for the substring "payload" anywhere in a form body, so `/hire payload team` or a
+    command from #payload-infra would reach it as an empty body and be dropped silently.
     """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "body is not UTF-8"
-    # The same test Bolt uses to pick a parser, so what passes here parses there.
+        return Rejection(400, "body is not UTF-8")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "application/json" or text.startswith("{"):
         event = _json_object(text)
-        return "body is not a JSON object" if event is None else _event_problem(event)
+        if event is None:
+            return Rejection(400, "body is not a JSON object")
+        return _verified(text, event, _event_problem(event))
     try:
         fields = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
     except ValueError:
-        return "body is not form-encoded"
-    names = [name for name, _ in fields]
-    if len(names) != len(set(names)):
-        return "a form field is repeated"
+        return Rejection(400, "body is not form-encoded")
     form = dict(fields)
+    if len(form) != len(fields):
+        return Rejection(400, "a form field is repeated")
     if "payload" in form:
         payload = _json_object(form["payload"])
-        return "payload is not a JSON object" if payload is None else _payload_problem(payload)
+        if payload is None:
+            return Rejection(400, "payload is not a JSON object")
+        return _verified(text, payload, _payload_problem(payload))
     if "ssl_check" in form:
-        return None
+        return VerifiedBody(text, form)
     missing = [name for name in _COMMAND_FIELDS if not form.get(name)]
-    return f"slash command without {', '.join(missing)}" if missing else None
+    return _verified(text, form, f"slash command without {', '.join(missing)}" if missing else None)
+
+
+def _verified(text: str, parsed: dict[str, Any], problem: str | None) -> VerifiedBody | Rejection:
+    return Rejection(400, problem) if problem is not None else VerifiedBody(text, parsed)
+
+
+def verified_bolt_request(verified: VerifiedBody, query: Any, headers: Any) -> BoltRequest:
+    """A Bolt request carrying our parse (see read_verified_body) and the raw text.
+
+    Bolt still checks the signature on `raw_body`, so the app's own verification stays on.
+    """
+    request = BoltRequest(body="", query=query, headers=headers)
+    request.raw_body = verified.text
+    request.body = verified.parsed
+    request.context = build_context(BoltContext(), verified.parsed)
+    return request
 
 
 _COMMAND_FIELDS = ("command", "team_id", "user_id", "channel_id")

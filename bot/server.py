@@ -21,10 +21,11 @@ from bot.edge import (
     MAX_BODY_BYTES,
     BodyTooLarge,
     Rejection,
-    body_problem,
+    VerifiedBody,
+    admit,
     declared_too_large,
     read_capped,
-    signature_problem,
+    verified_bolt_request,
 )
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
@@ -59,20 +60,12 @@ def build_asgi_app(runtime: Runtime, *, with_scheduler: bool | None = None) -> S
             return _reject(Rejection(408, "body not received in time"), 0)
         except ClientDisconnect:
             return Response(status_code=400)
-        problem = signature_problem(
-            signing_secret,
-            request.headers.get("x-slack-request-timestamp"),
-            request.headers.get("x-slack-signature"),
-            body,
-            time.time(),
-        )
-        if problem is not None:
-            return _reject(Rejection(401, problem), len(body))
-        problem = body_problem(body, request.headers.get("content-type", ""))
-        if problem is not None:
-            return _reject(Rejection(400, problem), len(body))
+        verified = admit(signing_secret, request.headers, body, time.time())
+        if not isinstance(verified, VerifiedBody):
+            return _reject(verified, len(body))
+        dispatched = verified_bolt_request(verified, request.query_params, request.headers)
         # Bolt's dispatch blocks until ack(); run it off the event loop.
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, dispatched)
         return to_starlette_response(bolt_response)
 
     async def healthz(request: Request) -> Response:

@@ -443,3 +443,12 @@ def test_every_button_answers_any_value(
             == 200
         )
     assert_no_errors(bot, log_start)
+
+
+def test_a_command_with_the_word_payload_in_it_is_answered(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    """Bolt would read this form as an interactivity payload and drop it; the edge parses it."""
+    thread = start(slack, title="payload team lead")
+    assert "payload team lead" in everything(thread.root)
+    assert "Question 1 of 6" in everything(thread.last())

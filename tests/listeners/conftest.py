@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from slack_bolt import BoltRequest
+from starlette.datastructures import Headers
 
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
+from bot.edge import VerifiedBody, admit, verified_bolt_request
 from bot.emulator import EmulatorServer, SlackDriver, sign_request
 from bot.emulator.driver import DriverResult
 from bot.runtime import Runtime, build_runtime
@@ -35,7 +36,11 @@ class BoltTransport:
         secret = self.runtime.settings.signing_secret
         assert secret is not None
         signed = {"Content-Type": content_type, **sign_request(body, secret), **(headers or {})}
-        response = self.runtime.app.dispatch(BoltRequest(body=body, headers=signed))
+        # The server's own gate, so these tests see what production's edge lets through.
+        verified = admit(secret, Headers(signed), body.encode("utf-8"), time.time())
+        if not isinstance(verified, VerifiedBody):
+            return DriverResult(verified.status, verified.reason)
+        response = self.runtime.app.dispatch(verified_bolt_request(verified, None, signed))
         return DriverResult(response.status, response.body)
 
 

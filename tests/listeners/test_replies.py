@@ -53,3 +53,20 @@ def test_loose_wording_back_unclear_and_notes(slack: SlackDriver, app: Runtime) 
         channel=CHANNEL,
     )
     wait_for(lambda: "Question 5 of 6" in everything(thread.last()), message="question 5 again")
+
+
+def test_a_title_or_channel_with_the_word_payload_is_not_dropped(
+    slack: SlackDriver, app: Runtime
+) -> None:
+    """Bolt's own parser reads any form body containing "payload" as an interactivity payload,
+    so these commands used to arrive as an empty body and vanish without a reply."""
+    thread = start_conversation(slack, title="Payload team lead")
+    assert "Payload team lead" in everything(thread.root)
+    slack.state.add_channel("C0PAYLOAD", "payload-infra", members=["U0MANAGER"])
+    result = slack.command("U0MANAGER", "C0PAYLOAD", "/role", "payload")
+    assert result.status == 200
+    reply = wait_for(
+        lambda: next(iter(slack.state.ephemeral_for("U0MANAGER", "C0PAYLOAD")), None),
+        message="the /role reply in #payload-infra",
+    )
+    assert "payload" in reply["text"].lower()
