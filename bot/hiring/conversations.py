@@ -297,11 +297,13 @@ class Conversations:
         starter never needs it, so the common path asks Slack nothing (see bot.slack).
         """
         with self.sessions.begin() as session:
-            workspace = self.workspace_id(session, team, now)
             for _ in range(ATTEMPTS):
-                conv = ConversationRepository.get(session, workspace, conversation_id)
+                conv = ConversationRepository.get_in_team(
+                    session, team.team_id, team.enterprise_id, conversation_id
+                )
                 if conv is None:
                     return NotDone("not_found", None)
+                workspace = conv.workspace_id
                 before = self._view(session, conv)
                 if isinstance(event, Answer) and not self._is_option(event):
                     return NotDone("unknown_option", before)
@@ -404,6 +406,7 @@ class Conversations:
                 conv_id,
                 keep_before=move.keep_answers_before,
                 new_answer=new_answer,
+                any_to_forget=any(a.step >= move.keep_answers_before for a in answers),
             )
             kept = tuple(a for a in answers if a.step < move.keep_answers_before)
             if new_answer is not None:

@@ -12,30 +12,55 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, update
+from sqlalchemy import ColumnElement, CursorResult, Executable, Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.base import Base
 
 
+def _insert_if_absent_statements(
+    table: Table, conflict_columns: list[str]
+) -> dict[str, postgresql.Insert | sqlite.Insert]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, one per dialect we run on."""
+    return {
+        "postgresql": postgresql.insert(table)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
+        .returning(table.c.id),
+        "sqlite": sqlite.insert(table)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
+        .returning(table.c.id),
+    }
+
+
+def _dialect_statement(session: Session, statements: dict[str, Any]) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect not in statements:
+        raise NotImplementedError(f"insert_if_absent does not support {dialect}")
+    return statements[dialect]
+
+
 def insert_if_absent(
     session: Session, model: type[Base], values: dict[str, Any], conflict_columns: list[str]
 ) -> int | None:
     """Insert a row; its id, or None when a row with the same unique key already exists."""
-    dialect = session.get_bind().dialect.name
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(model).on_conflict_do_nothing(index_elements=conflict_columns)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(model).on_conflict_do_nothing(index_elements=conflict_columns)
-    else:
-        raise NotImplementedError(f"insert_if_absent does not support {dialect}")
-    id_column = model.__table__.c.id
-    inserted: int | None = session.execute(
-        statement.values(**values).returning(id_column)
-    ).scalar_one_or_none()
+    table = cast(Table, model.__table__)
+    statement = _dialect_statement(session, _insert_if_absent_statements(table, conflict_columns))
+    inserted: int | None = session.execute(statement.values(**values)).scalar_one_or_none()
     return inserted
+
+
+class InsertIfAbsent:
+    """`insert_if_absent` built once, for a path every click takes: the values come as
+    bound parameters, so SQLAlchemy compiles the statement once and caches it."""
+
+    def __init__(self, table: Table, conflict_columns: list[str]) -> None:
+        self._statements = _insert_if_absent_statements(table, conflict_columns)
+
+    def __call__(self, session: Session, values: dict[str, Any]) -> int | None:
+        statement = _dialect_statement(session, self._statements)
+        inserted: int | None = session.execute(statement, values).scalar_one_or_none()
+        return inserted
 
 
 def guarded_update(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.conversation import Move, State
 from bot.db.base import utcnow
-from bot.db.models import Answer, HiringConversation, Nudge
+from bot.db.models import Answer, HiringConversation, Nudge, Workspace
 from bot.db.repositories._writes import changed_one_row, guarded_update, insert_if_absent
 
 OPEN_STATES = ("in_progress", "awaiting_decision")
@@ -43,6 +43,17 @@ _THIS_CONVERSATION = (
     _columns.workspace_id == bindparam("match_workspace"),
 )
 _GET = select(_conversations).where(*_THIS_CONVERSATION)
+# A click names its team, not its workspace row: one statement finds both.
+_workspaces = Workspace.__table__
+_GET_IN_TEAM = (
+    select(_conversations)
+    .join(_workspaces, _workspaces.c.id == _columns.workspace_id)
+    .where(
+        _columns.id == bindparam("match_id"),
+        _workspaces.c.team_id == bindparam("match_team"),
+        _workspaces.c.enterprise_id == bindparam("match_enterprise"),
+    )
+)
 _ANSWERS = (
     select(_answers)
     .where(
@@ -108,6 +119,21 @@ class ConversationRepository:
         attributes are the model's columns (read afresh, never an identity-map copy)."""
         return session.execute(
             _GET, {"match_id": conversation_id, "match_workspace": workspace_id}
+        ).one_or_none()
+
+    @staticmethod
+    def get_in_team(
+        session: Session, team_id: str, enterprise_id: str | None, conversation_id: int
+    ) -> Row[Any] | None:
+        """`get` by the team's Slack ids instead of its workspace row's id, in one statement
+        (None also when the team has no workspace row yet: it has no conversations)."""
+        return session.execute(
+            _GET_IN_TEAM,
+            {
+                "match_id": conversation_id,
+                "match_team": team_id,
+                "match_enterprise": enterprise_id or "",
+            },
         ).one_or_none()
 
     @staticmethod
@@ -231,20 +257,24 @@ class ConversationRepository:
         *,
         keep_before: int,
         new_answer: dict[str, Any] | None,
+        any_to_forget: bool = True,
     ) -> None:
         """Forget the answers from step `keep_before` on, then store `new_answer` (if any).
 
         Call only after `apply_move` won, in the same transaction: the move's guard makes
-        this the only writer of these answers.
+        this the only writer of these answers, so the answers the caller read with the
+        conversation are all there are, and `any_to_forget=False` (none from that step on,
+        the usual answer to the next question) saves a statement.
         """
-        session.execute(
-            _FORGET_ANSWERS_FROM,
-            {
-                "match_id": conversation_id,
-                "match_workspace": workspace_id,
-                "match_step": keep_before,
-            },
-        )
+        if any_to_forget:
+            session.execute(
+                _FORGET_ANSWERS_FROM,
+                {
+                    "match_id": conversation_id,
+                    "match_workspace": workspace_id,
+                    "match_step": keep_before,
+                },
+            )
         if new_answer is not None:  # a plain INSERT: nothing needs the ORM object back
             session.execute(
                 _ADD_ANSWER,

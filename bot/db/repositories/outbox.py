@@ -14,14 +14,21 @@ import builtins
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.hire import Owed, OwedKind, owed_key
 from bot.db.models import OutboxMessage
-from bot.db.repositories._writes import guarded_update, insert_if_absent
+from bot.db.repositories._writes import InsertIfAbsent, changed_one_row, guarded_update
 
 FINISHED = ("sent", "superseded", "failed")
+
+# Owing and finishing are on every click's path: built once, as the conversation's are.
+_outbox = OutboxMessage.__table__
+_OWE = InsertIfAbsent(_outbox, ["workspace_id", "key"])
+_FINISH = update(_outbox).where(
+    _outbox.c.id == bindparam("match_id"), _outbox.c.status == "pending"
+)
 
 
 def _owed(row: OutboxMessage) -> Owed:
@@ -46,9 +53,8 @@ class OutboxRepository:
         default `owed_key`); None when it already was (the same change seen twice owes one
         message)."""
         key = key or owed_key(kind, conversation_id, version)
-        row_id = insert_if_absent(
+        row_id = _OWE(
             session,
-            OutboxMessage,
             {
                 "workspace_id": workspace_id,
                 "conversation_id": conversation_id,
@@ -60,7 +66,6 @@ class OutboxRepository:
                 "attempts": 1,
                 "created_at": now,
             },
-            ["workspace_id", "key"],
         )
         return None if row_id is None else Owed(row_id, kind, key, conversation_id, version)
 
@@ -75,11 +80,10 @@ class OutboxRepository:
         error: str | None = None,
     ) -> bool:
         """Sent (with its ts), superseded or failed; False if it was already finished."""
-        return guarded_update(
+        return changed_one_row(
             session,
-            OutboxMessage,
-            [OutboxMessage.id == owed_id, OutboxMessage.status == "pending"],
-            {"status": status, "ts": ts, "error": error, "finished_at": now},
+            _FINISH,
+            {"match_id": owed_id, "status": status, "ts": ts, "error": error, "finished_at": now},
         )
 
     @staticmethod
