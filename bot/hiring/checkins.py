@@ -36,7 +36,7 @@ from bot.db.repositories import (
 BATCH = 50
 
 
-def _view(session: Session, checkin: Checkin) -> CheckinView | None:
+def checkin_view(session: Session, checkin: Checkin) -> CheckinView | None:
     conv = ConversationRepository.get(session, checkin.workspace_id, checkin.conversation_id)
     if conv is None:
         return None
@@ -161,7 +161,7 @@ class Checkins:
                 return None
             row = CheckinRepository.get(session, due.workspace_id, checkin_id)
             assert row is not None
-            view = _view(session, row)
+            view = checkin_view(session, row)
             if view is None:
                 return None
             return CheckinClaim(view, attempt, row.claimed_at)
@@ -223,7 +223,7 @@ class Checkins:
             row = CheckinRepository.get(session, workspace_id, checkin_id)
             if row is None:
                 return CheckinRefused("This check-in is not in the decision log any more.")
-            view = _view(session, row)
+            view = checkin_view(session, row)
             if user != row.decided_by:
                 return CheckinRefused(
                     f"Only <@{row.decided_by}>, who made this decision, can answer it.", view
@@ -249,14 +249,14 @@ class Checkins:
                     view,
                 )
             session.refresh(row)
-            after = _view(session, row)
+            after = checkin_view(session, row)
             assert after is not None
             return CheckinAnswered(after)
 
     def view(self, workspace_id: int, checkin_id: int) -> CheckinView | None:
         with self.sessions() as session:
             row = CheckinRepository.get(session, workspace_id, checkin_id)
-            return None if row is None else _view(session, row)
+            return None if row is None else checkin_view(session, row)
 
     def held_up(self, workspace_id: int, audience: Audience) -> HeldUp:
         with self.sessions() as session:

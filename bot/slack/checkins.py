@@ -12,10 +12,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.checkin import CHECKIN_EVENT, checkin_message, note_modal, refused_text
-from bot.core.checkins import CheckinAnswered, CheckinClaim, CheckinRefused
+from bot.core.checkins import (
+    CheckinAnswered,
+    CheckinClaim,
+    CheckinRefused,
+    CheckinSetting,
+    describe_setting,
+)
+from bot.core.digest_settings import SettingsRefused
 from bot.hiring.checkins import Checkins
 from bot.services import Services
 from bot.slack.deliver import Delivery, failure_code, is_transient
+from bot.slack.digest_settings import DigestSettingsDesk
 from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -104,6 +112,38 @@ class CheckinDesk:
                 self.delivery.tell_directly(user, refused_text(result.why))
         elif isinstance(result, CheckinAnswered):
             log.info("check-in %s answered %s", checkin_id, answer)
+
+    def setting(self, workspace_id: int, user: str, asked: CheckinSetting) -> str:
+        """`/hire checkin …`: show the setting (anyone), or change it (admins and digest
+        managers, like the digest's settings)."""
+        if asked.after_days is None:
+            days = self.store.after_days(workspace_id)
+            return (
+                f":crystal_ball: Check-ins: {describe_setting(days)}. The decider is asked in a "
+                "direct message whether the call held up. Admins and digest managers change "
+                "it with `/hire checkin after <days>` or `/hire checkin off`."
+            )
+        result = self.store.set_after_days(
+            workspace_id,
+            user,
+            actor_is_admin=self.delivery.is_admin(user),
+            days=asked.after_days,
+            now=self.services.clock.now(),
+        )
+        if isinstance(result, SettingsRefused):
+            return DigestSettingsDesk(self.services, self.client).refusal(
+                result, "change the check-ins"
+            )
+        before, after = result
+        if before == after:
+            return f":information_source: Check-ins are already {describe_setting(after)}."
+        if after == 0:
+            return ":no_bell: Check-ins are off: nobody is asked whether a decision held up."
+        return (
+            f":crystal_ball: Check-ins are now {describe_setting(after)} (were "
+            f"{describe_setting(before)}): the decider is asked in a direct message whether "
+            "the call held up."
+        )
 
     def open_note(self, workspace_id: int, user: str, checkin_id: int, trigger_id: str) -> None:
         view = self.store.view(workspace_id, checkin_id)
