@@ -168,6 +168,10 @@ def test_ninety_days_on_the_decider_is_asked_once_answers_and_it_shows(
     assert "1 answered · Yes *1* · Partly *0* · No *0* · Too early *0*" in section
     assert "Followed the recommendation: 1 of 1 held up" in section
     print("HOME SECTION:", section)
+    # The week's digest (its preview here) lists the check-in answered this week.
+    preview = reply_text(slack, "digest")
+    assert "Did it hold up? 1 check-in answered" in preview
+    assert "Senior engineer, checkout team" in preview and ":white_check_mark: *Yes*" in preview
     assert len(checkin_dms(slack)) == 1 and posts_to(emulator, DM) == [200]
 
 
