@@ -162,7 +162,17 @@ class Checkins:
             row = CheckinRepository.get(session, due.workspace_id, checkin_id)
             assert row is not None
             view = checkin_view(session, row)
-            if view is None:
+            if view is None or view.closed:
+                # Reopened or cancelled while an earlier attempt held it: nothing to ask now.
+                CheckinRepository.finish(
+                    session,
+                    due.workspace_id,
+                    checkin_id,
+                    attempt,
+                    "failed",
+                    now=now,
+                    error="no longer decided",
+                )
                 return None
             return CheckinClaim(view, attempt, row.claimed_at)
 

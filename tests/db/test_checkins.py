@@ -234,6 +234,23 @@ def test_a_reopened_conversation_gets_no_check_in_and_cannot_be_answered(
     assert _count(session_factory, CheckinAnswer) == 0
 
 
+def test_a_claim_taken_over_after_the_decision_was_reopened_asks_nothing(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conv = _decided(session_factory)
+    store = Checkins(session_factory)
+    (due,) = store.due(DUE)
+    assert store.take(due, "dead", DUE, LEASE) is not None
+    conversations = Conversations(session_factory, CRITERIA)
+    result = conversations.act(TEAM_A, conv.id, Reopen("rethink", conv.version), MAYA, DUE)
+    assert isinstance(result, Acted)
+    (lapsed,) = store.due(DUE + LEASE)
+    assert store.take(lapsed, "proc", DUE + LEASE, LEASE) is None
+    assert store.due(DUE + 2 * LEASE) == []
+    with session_factory() as session:
+        assert session.scalar(select(Checkin.error)) == "no longer decided"
+
+
 def test_old_decisions_are_not_asked_about_months_late(
     session_factory: sessionmaker[Session], workspaces: Workspaces
 ) -> None:

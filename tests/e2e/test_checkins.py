@@ -130,6 +130,8 @@ def test_ninety_days_on_the_decider_is_asked_once_answers_and_it_shows(
     redrawn = checkin_dms(slack)[0]
     slack.click(DECIDER, redrawn["ts"], "checkin_note", channel=DM)
     modal = wait_for(lambda: slack.state.modals.get(DECIDER), message="the note modal")[-1]
+    slack.submit_view(DECIDER, modal["id"], {"note": {"value": "no answer chosen"}})
+    assert "Choose an answer." in slack.state.view_errors[modal["id"]].values()
     slack.submit_view(
         DECIDER,
         modal["id"],
