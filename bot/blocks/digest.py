@@ -18,6 +18,7 @@ from bot.blocks.common import (
     status_label,
 )
 from bot.blocks.text import slack_date, user_text
+from bot.core.checkins import ANSWER_EMOJI, ANSWER_LABELS, describe_setting
 from bot.core.digest import Digest, describe_wait
 from bot.core.digest import Schedule as DigestSchedule
 from bot.core.digest_settings import SettingsChange, SettingsRefused
@@ -101,6 +102,8 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
                 f"*:hourglass: Open conversations ({digest.waiting_total})*\n" + "\n".join(lines)
             )
         )
+    if digest.checkins or digest.hidden_checkins:
+        blocks.append(section(checkins_text(digest)))
     if digest.trend:
         top = max(count for _, count in digest.trend)
         trend = "\n".join(f"`{label}` {_bar(count, top)} {count}" for label, count in digest.trend)
@@ -110,6 +113,25 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
     if digest.missed:  # the notification says it too
         fallback += f" {len(digest.missed)} earlier digest(s) not posted: the bot was offline."
     return render(blocks, fallback)
+
+
+def checkins_text(digest: Digest) -> str:
+    """ "Did it hold up?": the check-ins answered in the period, by title where its readers
+    may see them, counted otherwise."""
+    total = len(digest.checkins) + digest.hidden_checkins
+    lines = [
+        f"*:crystal_ball: Did it hold up? {total} check-in{'s' if total != 1 else ''} answered*"
+    ]
+    for c in digest.checkins[:MAX_DECISIONS_SHOWN]:
+        name = user_text(c.title, LINE_TITLE)
+        name = f"<{c.link}|{name}>" if c.link else name
+        lines.append(f"• #{c.id} {name} — {ANSWER_EMOJI[c.answer]} *{ANSWER_LABELS[c.answer]}*")
+    more = len(digest.checkins) - MAX_DECISIONS_SHOWN
+    if more > 0:
+        lines.append(f"_…and {more} more — `/hire show <id>` has each answer._")
+    if digest.hidden_checkins:
+        lines.append(f"• :lock: {private_count(digest.hidden_checkins, 'check-in')}")
+    return "\n".join(lines)
 
 
 def _missed_text(missed: tuple[str, ...]) -> str:
@@ -176,6 +198,8 @@ def _phrases(change: SettingsChange) -> list[str]:
         said.append(
             f"set to {'post even in' if after['post_when_quiet'] else 'skip'} {QUIET_WEEKS}"
         )
+    if "checkin_after_days" in after:
+        said.append(f"check-ins set to {describe_setting(after['checkin_after_days'])}")
     if "managers" in after:
         said.append(
             f"managers changed from {people(before.get('managers') or ())} "

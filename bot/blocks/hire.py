@@ -570,6 +570,9 @@ def hire_help_message() -> Message:
             "`/hire digest managers @name …` — who besides workspace admins may change the "
             "digest (admins name them; `none` clears the list) · `/hire digest history` — "
             "recent changes to its settings",
+            "`/hire checkin after <days>` · `/hire checkin off` — how long after a decision "
+            "its decider is asked whether it held up (default 90 days; admins and digest "
+            "managers) · `/hire checkin` — the setting",
         ]
     )
     blocks = [

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.checkin import held_up_text
 from bot.blocks.common import (
     OUTCOME_EMOJI,
     actions,
@@ -32,6 +33,7 @@ from bot.blocks.common import (
 from bot.blocks.digest import describe_schedule
 from bot.blocks.log import hidden_line, unchecked_line
 from bot.blocks.text import BLOCKS_PER_VIEW, slack_date, user_text
+from bot.core.checkins import describe_setting
 from bot.core.digest import WEEKDAYS
 from bot.core.digest_settings import MAX_MANAGERS
 from bot.core.log_views import HomeView, LogRow, SettingsView
@@ -117,6 +119,7 @@ def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str,
             + (f"\n{counts}" if counts else "")
         ),
     ]
+    blocks += [divider(), section(held_up_text(home.held_up, home.checkin_after_days))]
     settings = home.settings
     where = f"<#{settings.channel_id}>" if settings.channel_id else "no channel yet"
     state = describe_schedule(settings.schedule) if settings.enabled else "off"
@@ -125,6 +128,10 @@ def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str,
         section(
             f"*Weekly digest* · {where} · {state}",
             accessory=button("Change", DIGEST_SETTINGS_ACTION, {"v": 1}),
+        ),
+        context(
+            f":crystal_ball: *Did it hold up?* check-ins: {describe_setting(home.checkin_after_days)}"
+            " · `/hire checkin after <days>` or `/hire checkin off` (admins and digest managers)"
         ),
     ]
     assert len(blocks) <= BLOCKS_PER_VIEW

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.blocks.checkin import checkin_detail, history_words
 from bot.blocks.common import (
     OPEN_MEANS,
     Message,
@@ -22,6 +23,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.hire import restart_button
 from bot.blocks.text import SECTION_TEXT_LIMIT, slack_date, user_text
+from bot.core.checkins import CheckinView
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
@@ -131,6 +133,8 @@ def history_line(
         lost = user_text(event.reason, 80) if event.reason else "thread deleted"
         found = f" (found when {who} acted)" if event.actor else ""
         said = f"Orphaned: {lost}{found}"
+    elif kind == "checked_in":
+        said = f"{who} {history_words(event.option_key, event.reason)}"
     elif kind == "restarted":
         where = f" in <#{event.channel_id}>" if event.channel_id else ""
         said = f"Restarted in a new thread{where} by {who}"
@@ -160,6 +164,7 @@ def decision_detail(
     permalink: str | None,
     names: Mapping[str, str] | None = None,
     may_restart: bool = False,
+    checkin: CheckinView | None = None,
 ) -> Message:
     """`/hire show`: the conversation, its answers and notes, and every change with who
     made it and when (`names`: people's names, by id). An orphaned one offers a restart to
@@ -203,6 +208,8 @@ def decision_detail(
             prompt, labels = question_texts.get(answer.question_key, (answer.question_key, {}))
             lines.append(f"• {prompt} *{labels.get(answer.option_key, answer.option_key)}*")
         blocks += [divider(), section("*Answers*\n" + "\n".join(lines))]
+    if checkin is not None:
+        blocks.append(section(checkin_detail(checkin)))
     if notes:
         shown = [f"• <@{n.user_id}>: {user_text(n.text, 200)}" for n in notes[-10:]]
         more = f"\n_…and {len(notes) - 10} earlier notes_" if len(notes) > 10 else ""

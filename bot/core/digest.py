@@ -188,6 +188,16 @@ class WaitingConversation:
 
 
 @dataclass(frozen=True)
+class DigestCheckin:
+    """A check-in answered in the period ("did it hold up?"): the answer that stands."""
+
+    id: int  # the conversation's
+    title: str
+    answer: str
+    link: str | None
+
+
+@dataclass(frozen=True)
 class Digest:
     period_start: datetime
     period_end: datetime
@@ -206,6 +216,9 @@ class Digest:
     # In private channels its readers can't see: counted, never named (bot.core.visibility).
     hidden_decisions: int = 0
     hidden_waiting: int = 0
+    # Check-ins answered in the period; those in private channels only counted.
+    checkins: tuple[DigestCheckin, ...] = ()
+    hidden_checkins: int = 0
 
     @property
     def total(self) -> int:
@@ -233,6 +246,8 @@ def build_digest(
     posted_early: str | None = None,
     hidden_decisions: int = 0,
     hidden_waiting: int = 0,
+    checkins: Sequence[DigestCheckin] = (),
+    hidden_checkins: int = 0,
 ) -> Digest:
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -250,6 +265,8 @@ def build_digest(
         posted_early=posted_early,
         hidden_decisions=hidden_decisions,
         hidden_waiting=hidden_waiting,
+        checkins=tuple(checkins),
+        hidden_checkins=hidden_checkins,
     )
 
 

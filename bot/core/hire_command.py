@@ -9,14 +9,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.checkins import CheckinSetting, parse_checkin_setting
+
 TITLE_MAX = 4000  # Slack itself caps command text at 4000 characters
 COMMAND_MAX = 4000  # longer text did not come from Slack's command box
 # Decision numbers are ASCII digits (str.isdigit() accepts "²" and "⑴", which int() refuses)
 # and fit a 32-bit column with room to spare.
 _DECISION_ID = re.compile(r"[0-9]{1,9}")
 
-RESERVED = ("start", "list", "show", "export", "digest", "cancel", "restart", "help")
+RESERVED = (
+    "start",
+    "list",
+    "show",
+    "export",
+    "digest",
+    "cancel",
+    "restart",
+    "checkin",
+    "help",
+)
 LIST_FILTERS = ("open", "decided", "cancelled", "all")
+CHECKIN_USAGE = "/hire checkin [after <days>|off|on], e.g. /hire checkin after 90"
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ HireCommand = (
     | Export
     | Digest
     | DigestManagers
+    | CheckinSetting
     | Invalid
 )
 
@@ -149,6 +163,11 @@ def parse_hire_command(text: str | None) -> HireCommand:
         if isinstance(found, Invalid):
             return found
         return CancelConversation(found, reason.strip()[:1000] or None)
+    if keyword == "checkin":
+        setting = parse_checkin_setting(rest.split())
+        if isinstance(setting, str):
+            return Invalid(setting, CHECKIN_USAGE)
+        return setting
     if keyword == "restart":
         found = _decision_id(rest, "/hire restart <id>, e.g. /hire restart 12")
         return found if isinstance(found, Invalid) else RestartConversation(found)

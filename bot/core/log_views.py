@@ -8,9 +8,10 @@ renders them. Both sides import this module, never each other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.core.checkins import DEFAULT_AFTER_DAYS, CheckinView, HeldUp
 from bot.core.digest import Schedule
 
 
@@ -71,6 +72,8 @@ class LogDetail:
     history: tuple[EventRow, ...]
     # Started in a private channel: shown only to a reader who can see that channel.
     private_channel: bool = False
+    # "Did it hold up?", once its decider was asked (the answers are in `history`).
+    checkin: CheckinView | None = None
 
 
 # Who did what first when two changes share an instant: the start, then answers and going
@@ -120,6 +123,9 @@ class HomeView:
     unchecked: str | None = None
     # For a workspace admin, who may close anyone's: everyone else's open conversations.
     others_open: tuple[LogRow, ...] = ()
+    # How past calls held up (the check-ins' answers the user may see), and the setting.
+    held_up: HeldUp = field(default_factory=HeldUp)
+    checkin_after_days: int = DEFAULT_AFTER_DAYS
 
 
 def quarter_start(now: datetime) -> datetime:

@@ -45,6 +45,10 @@ OUTBOX_KINDS = ("root", "step", "nudge")
 # Slack (`ts`); superseded: the conversation moved on before it was needed; failed: Slack
 # refused it for good, or it stayed undeliverable too long (`error` says why).
 OUTBOX_STATES = ("pending", "sent", "superseded", "failed")
+# claimed: its claimer is sending the DM until `lease_until` (then anyone takes it over);
+# sent: the DM is in Slack; failed: Slack refused it for good (`error` says why).
+CHECKIN_STATES = ("claimed", "sent", "failed")
+CHECKIN_ANSWERS = ("yes", "partly", "no", "too_early")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -188,6 +192,7 @@ class DigestSettings(Base):
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint("hour BETWEEN 0 AND 23 AND minute BETWEEN 0 AND 59", name="time"),
+        CheckConstraint("checkin_after_days BETWEEN 0 AND 3650", name="checkin_after_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -205,6 +210,8 @@ class DigestSettings(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Days after a decision its decider is asked whether it held up; 0 = never.
+    checkin_after_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
 
 
 class DigestManager(Base):
@@ -313,6 +320,69 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Checkin(Base):
+    """ "Did it hold up?", asked once per decision of its decider in a DM, and the answer
+    that stands. The unique key makes the DM exactly-once across replicas: the row is the
+    claim, leased to its claimer; the DM carries the row in its metadata, so a process taking
+    over a lapsed claim finds a DM an earlier attempt sent before it died."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "conversation_id"),
+        CheckConstraint(_in("status", CHECKIN_STATES), name="status"),
+        CheckConstraint(f"answer IS NULL OR {_in('answer', CHECKIN_ANSWERS)}", name="answer"),
+        # The job's scan for claims whose lease has lapsed.
+        Index("ix_checkins_status_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    # Who was asked, and the decided time the wait was counted from.
+    decided_by: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # the DM
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The answer that stands (every answer is kept in `checkin_answers`).
+    answer: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by every answer, so a stale or double click records nothing.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CheckinAnswer(Base):
+    """Append-only: every answer to a check-in, so answering again keeps the history."""
+
+    __tablename__ = "checkin_answers"
+    __table_args__ = (
+        CheckConstraint(_in("answer", CHECKIN_ANSWERS), name="answer"),
+        Index("ix_checkin_answers_workspace_answered", "workspace_id", "answered_at"),
+        Index("ix_checkin_answers_conversation", "conversation_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    answer: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str] = mapped_column(String(32))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ProcessedEvent(Base):

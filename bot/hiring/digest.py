@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.digest import (
     MISSED_LOOKBACK,
     Digest,
+    DigestCheckin,
     DigestDecision,
     Schedule,
     WaitingConversation,
@@ -39,6 +40,7 @@ from bot.core.visibility import Audience
 from bot.db.models import DigestSettings
 from bot.db.repositories import (
     OPEN_STATES,
+    CheckinRepository,
     DecisionLogRepository,
     DigestManagerRepository,
     DigestRepository,
@@ -337,6 +339,12 @@ class DigestStore:
                 for label, a, b in trend_buckets(schedule, start, end)
             ]
             runs = DigestRepository.runs(session, workspace_id, [*keys, early])
+            answered = CheckinRepository.answered_between(
+                session, workspace_id, start, end, audience
+            )
+            hidden_checkins = CheckinRepository.hidden_answered(
+                session, workspace_id, audience, since=start, until=end
+            )
         missed = []
         for earlier_due, key in zip(earlier, keys, strict=True):
             run = runs.get(key)
@@ -386,4 +394,14 @@ class DigestStore:
             posted_early=posted_early,
             hidden_decisions=hidden_decisions,
             hidden_waiting=hidden_waiting,
+            checkins=[
+                DigestCheckin(
+                    conv.id,
+                    conv.title,
+                    str(checkin.answer),
+                    thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+                )
+                for conv, checkin in answered
+            ],
+            hidden_checkins=hidden_checkins,
         )

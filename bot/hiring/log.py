@@ -23,12 +23,14 @@ from bot.core.log_views import (
 from bot.core.visibility import Audience
 from bot.db.models import Decision, HiringConversation
 from bot.db.repositories import (
+    CheckinRepository,
     ConversationRepository,
     DecisionLogRepository,
     DecisionRepository,
     DigestRepository,
     NoteRepository,
 )
+from bot.hiring.checkins import checkin_view, held_up
 from bot.hiring.digest import settings_view
 
 PAGE_SIZE = 10
@@ -192,10 +194,25 @@ class DecisionLog:
                 )
                 for a in ConversationRepository.answers(session, workspace_id, conversation_id)
             ]
+            # Each answer to "did it hold up?" is a change in the history too.
+            events += [
+                EventRow(
+                    "checked_in",
+                    None,
+                    None,
+                    a.note,
+                    a.answered_by,
+                    a.answered_at,
+                    option_key=a.answer,
+                )
+                for a in CheckinRepository.answers(session, workspace_id, conversation_id)
+            ]
+            checkin = CheckinRepository.for_conversation(session, workspace_id, conversation_id)
             return LogDetail(
                 private_channel=conv.private_channel,
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
                 history=audit_trail(started, events, standing),
+                checkin=checkin_view(session, checkin) if checkin is not None else None,
             )
 
     def home(
@@ -248,6 +265,8 @@ class DecisionLog:
                 session, workspace_id, audience=audience, since=quarter
             )
             settings = DigestRepository.get_settings(session, workspace_id)
+            held = held_up(session, workspace_id, audience)
+            after_days = CheckinRepository.after_days(session, workspace_id)
             return HomeView(
                 mine=mine.rows,
                 recent=recent.rows,
@@ -258,4 +277,6 @@ class DecisionLog:
                 hidden_quarter=hidden_quarter,
                 unchecked=audience.unchecked,
                 others_open=others,
+                held_up=held,
+                checkin_after_days=after_days,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.jobs.checkins import send_due_checkins
 from bot.jobs.digest import post_due_digests
 from bot.jobs.housekeeping import prune_expired_rows
 from bot.jobs.nudges import send_due_nudges
@@ -16,5 +17,6 @@ JOBS: list[tuple[str, Callable[[Services, WorkspaceClients, str], object]]] = [
     ("outbox", deliver_owed),
     ("digests", post_due_digests),
     ("nudges", send_due_nudges),
+    ("checkins", send_due_checkins),
     ("housekeeping", prune_expired_rows),
 ]

@@ -175,6 +175,11 @@ class Delivery:
         except SlackApiError as error:
             log.warning("could not tell %s: %s", user, error_code(error))
 
+    def open_direct(self, user: str) -> str:
+        """The id of the bot's DM with `user` (Slack opens it if needed); Slack's refusal
+        (`user_not_found`, `cannot_dm_bot`, `user_disabled` …) is raised for the caller."""
+        return str(self.client.conversations_open(users=user)["channel"]["id"])
+
     def tell_directly(self, user: str, text: str) -> None:
         """A direct message from the bot to one person; if it can't be sent, the log has it."""
         try:

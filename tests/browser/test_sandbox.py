@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import SandboxProcess
+from tests.browser.conftest import SCREENSHOTS, SandboxProcess
 
 pytestmark = pytest.mark.browser
 
@@ -372,3 +372,36 @@ def test_times_are_in_each_persons_time_zone(page: Page) -> None:
         expected = f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
         assert page.get_by_test_id("user-tz").inner_text().endswith(zone.replace("_", " "))
         assert shown.inner_text() == expected, (user, zone)
+
+
+def test_moving_the_clock_ninety_days_brings_the_check_in(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A sandbox of its own: the shared one's clock must not jump three months for the rest.
+    own = SandboxProcess(tmp_path)
+    own.start(fresh=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(own.url)
+        page.wait_for_selector('[data-testid="composer-input"]')
+        decide_by_buttons(page, "Checkout engineer, payments")
+        page.get_by_test_id("thread-close").click()
+        for _ in range(3):  # +30 days, three times: the check-in falls due at 90
+            page.get_by_test_id("clock-month").click()
+        page.get_by_test_id("dm-bot-unread").wait_for(timeout=30_000)  # the scheduler's tick
+        page.get_by_test_id("dm-bot").click()
+        asked = page.get_by_test_id("message").filter(has_text="Did it hold up?")
+        asked.wait_for()
+        assert "Was hiring a product engineer the right call for Checkout engineer, payments" in (
+            asked.inner_text()
+        )
+        asked.get_by_role("button", name="Yes", exact=True).click()
+        page.get_by_test_id("message").filter(has_text="You answered").wait_for()
+        page.get_by_test_id("nav-home").click()
+        page.get_by_test_id("home").get_by_text("How past calls held up").wait_for()
+        assert "1 answered" in page.get_by_test_id("home").inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "test_moving_the_clock_ninety_days.png"))
+    finally:
+        context.close()
+        own.stop()

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import update
 
-from bot.db.models import DigestRun, OutboxMessage
+from bot.db.models import Checkin, DigestRun, OutboxMessage
 from bot.db.session import make_engine
 from bot.emulator.socket_mode import SocketModeHub
 
@@ -173,7 +173,9 @@ class SocketBotProcess(BotProcess):
             return any(c.takes_envelopes for c in mine)
 
 
-def lapse_leases(bot: BotProcess, table: type[DigestRun | OutboxMessage], held: str) -> None:
+def lapse_leases(
+    bot: BotProcess, table: type[DigestRun | OutboxMessage | Checkin], held: str
+) -> None:
     """As if the lease of every row of `table` in status `held` had run out: the minutes a
     crashed holder's lease lasts, or the wait before a next try, without waiting them."""
     engine = make_engine(bot.database_url)

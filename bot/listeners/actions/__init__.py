@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.blocks import hire as hire_blocks
 from bot.blocks import home as home_blocks
 from bot.blocks import log as log_blocks
-from bot.listeners.actions import closing, hire, role
+from bot.listeners.actions import checkin, closing, hire, role
 from bot.listeners.commands import hire_log
 from bot.listeners.events import home
 
@@ -19,6 +19,7 @@ def register(app: App) -> None:
     # work; answer clicks are the most frequent action by far, so theirs are tried first.
     hire.register(app)
     role.register(app)
+    checkin.register(app)  # its buttons and its note modal
     app.action(log_blocks.MORE_ACTION)(hire_log.more)
     app.action(home_blocks.DIGEST_SETTINGS_ACTION)(home.open_digest_settings)
     app.action(re.compile(r"^home_open_\d+$"))(home.acknowledge_link)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.text import from_slack, user_text
+from bot.core.checkins import CheckinSetting
 from bot.core.hire_command import (
     CancelConversation,
     Digest,
@@ -25,6 +26,7 @@ from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
 from bot.listeners.commands import digest, hire_log
 from bot.services import Services
+from bot.slack.checkins import CheckinDesk
 from bot.slack.hire import HireDesk, Origin
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,9 @@ def handle_hire(
         ctx = hire_flow.build_context(services, client, context, command["user_id"])
         if isinstance(parsed, Digest | DigestManagers):
             digest.handle_digest(ctx, parsed, command, respond)
+        elif isinstance(parsed, CheckinSetting):
+            said = CheckinDesk(services, client).setting(ctx.workspace_id, ctx.user, parsed)
+            respond(response_type="ephemeral", text=said)
         else:
             hire_log.handle(ctx, parsed, command, respond)
 
