@@ -177,30 +177,18 @@ class Checkins:
             return CheckinClaim(view, attempt, row.claimed_at)
 
     def sent(self, claim: CheckinClaim, now: datetime, channel_id: str, ts: str) -> bool:
-        with self.sessions.begin() as session:
-            return CheckinRepository.finish(
-                session,
-                claim.view.workspace_id,
-                claim.view.id,
-                claim.attempt,
-                "sent",
-                now=now,
-                channel_id=channel_id,
-                message_ts=ts,
-            )
+        return self._finish(claim, "sent", now, channel_id=channel_id, message_ts=ts)
 
     def failed(self, claim: CheckinClaim, now: datetime, error: str) -> bool:
         """Slack refused for good: never tried again (no retry storm for someone who can't
         be messaged)."""
+        return self._finish(claim, "failed", now, error=error)
+
+    def _finish(self, claim: CheckinClaim, status: str, now: datetime, **result: str) -> bool:
         with self.sessions.begin() as session:
+            view = claim.view
             return CheckinRepository.finish(
-                session,
-                claim.view.workspace_id,
-                claim.view.id,
-                claim.attempt,
-                "failed",
-                now=now,
-                error=error,
+                session, view.workspace_id, view.id, claim.attempt, status, now=now, **result
             )
 
     def postpone(self, claim: CheckinClaim, retry_at: datetime, error: str) -> bool:

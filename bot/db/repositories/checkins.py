@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.checkins import DEFAULT_AFTER_DAYS
@@ -22,7 +22,7 @@ from bot.db.models import (
     Workspace,
 )
 from bot.db.repositories._writes import guarded_update, insert_if_absent
-from bot.db.repositories.decision_log import _hidden_from, _seen_by
+from bot.db.repositories.decision_log import hidden_from, seen_by
 from bot.db.repositories.digests import DEFAULTS
 
 Conv = HiringConversation
@@ -154,13 +154,7 @@ class CheckinRepository:
         return guarded_update(
             session,
             Checkin,
-            [
-                Checkin.workspace_id == workspace_id,
-                Checkin.id == checkin_id,
-                Checkin.status == "claimed",
-                Checkin.attempts == seen_attempts,
-                Checkin.lease_until <= now,
-            ],
+            [*_held(workspace_id, checkin_id, seen_attempts), Checkin.lease_until <= now],
             {"claimed_by": claimed_by, "lease_until": lease_until, "attempts": seen_attempts + 1},
         )
 
@@ -182,12 +176,7 @@ class CheckinRepository:
         return guarded_update(
             session,
             Checkin,
-            [
-                Checkin.workspace_id == workspace_id,
-                Checkin.id == checkin_id,
-                Checkin.status == "claimed",
-                Checkin.attempts == attempt,
-            ],
+            _held(workspace_id, checkin_id, attempt),
             {
                 "status": status,
                 "channel_id": channel_id,
@@ -211,12 +200,7 @@ class CheckinRepository:
         return guarded_update(
             session,
             Checkin,
-            [
-                Checkin.workspace_id == workspace_id,
-                Checkin.id == checkin_id,
-                Checkin.status == "claimed",
-                Checkin.attempts == attempt,
-            ],
+            _held(workspace_id, checkin_id, attempt),
             {"lease_until": retry_at, "error": error[:200]},
         )
 
@@ -314,7 +298,7 @@ class CheckinRepository:
                 Checkin.workspace_id == workspace_id,
                 Conv.workspace_id == workspace_id,
                 Checkin.answer.is_not(None),
-                _seen_by(audience),
+                seen_by(audience),
             )
         )
         return [(str(answer), rec == final) for answer, rec, final in rows]
@@ -337,7 +321,7 @@ class CheckinRepository:
                 Checkin.workspace_id == workspace_id,
                 Conv.workspace_id == workspace_id,
                 Checkin.answer.is_not(None),
-                _hidden_from(audience),
+                hidden_from(audience),
             )
         )
         if since is not None:
@@ -361,8 +345,18 @@ class CheckinRepository:
                 Conv.workspace_id == workspace_id,
                 Checkin.answered_at >= since,
                 Checkin.answered_at < until,
-                _seen_by(audience),
+                seen_by(audience),
             )
             .order_by(Checkin.answered_at, Checkin.id)
         )
         return [(conv, checkin) for conv, checkin in rows]
+
+
+def _held(workspace_id: int, checkin_id: int, attempt: int) -> list[ColumnElement[bool]]:
+    """The claim as its holder left it: still claimed, and not taken over since."""
+    return [
+        Checkin.workspace_id == workspace_id,
+        Checkin.id == checkin_id,
+        Checkin.status == "claimed",
+        Checkin.attempts == attempt,
+    ]

@@ -22,7 +22,7 @@ from bot.db.repositories.conversations import OPEN_STATES
 Conv = HiringConversation
 
 
-def _seen_by(audience: Audience) -> ColumnElement[bool]:
+def seen_by(audience: Audience) -> ColumnElement[bool]:
     """Conversations `audience` may read in full: public ones and its private channels'."""
     if audience.everything:
         return true()
@@ -33,8 +33,8 @@ def _seen_by(audience: Audience) -> ColumnElement[bool]:
     )
 
 
-def _hidden_from(audience: Audience) -> ColumnElement[bool]:
-    return not_(_seen_by(audience)) if not audience.everything else false()
+def hidden_from(audience: Audience) -> ColumnElement[bool]:
+    return not_(seen_by(audience)) if not audience.everything else false()
 
 
 def _conversation_filters(
@@ -90,7 +90,7 @@ class DecisionLogRepository:
             )
             .where(
                 *_conversation_filters(workspace_id, states, started_by, created_since),
-                _seen_by(audience),
+                seen_by(audience),
             )
             .order_by(Conv.created_at.desc(), Conv.id.desc())
             .offset(offset)
@@ -113,7 +113,7 @@ class DecisionLogRepository:
             session.scalar(
                 select(func.count(Conv.id)).where(
                     *_conversation_filters(workspace_id, states, started_by, created_since),
-                    _hidden_from(audience),
+                    hidden_from(audience),
                 )
             )
             or 0
@@ -149,7 +149,7 @@ class DecisionLogRepository:
         query = (
             select(Conv, Decision)
             .join(Decision, Decision.conversation_id == Conv.id)
-            .where(*_decided_filters(workspace_id, since, until), _seen_by(audience))
+            .where(*_decided_filters(workspace_id, since, until), seen_by(audience))
             .order_by(Decision.decided_at, Decision.id)
         )
         return [(conv, decision) for conv, decision in session.execute(query)]
@@ -168,7 +168,7 @@ class DecisionLogRepository:
             session.scalar(
                 select(func.count(Decision.id))
                 .join(Conv, Decision.conversation_id == Conv.id)
-                .where(*_decided_filters(workspace_id, since, until), _hidden_from(audience))
+                .where(*_decided_filters(workspace_id, since, until), hidden_from(audience))
             )
             or 0
         )
@@ -195,7 +195,7 @@ class DecisionLogRepository:
         rows = session.execute(
             select(Decision.final_outcome, func.count(Decision.id))
             .join(Conv, Decision.conversation_id == Conv.id)
-            .where(*_decided_filters(workspace_id, since, None), _seen_by(audience))
+            .where(*_decided_filters(workspace_id, since, None), seen_by(audience))
             .group_by(Decision.final_outcome)
         )
         return {outcome: int(count) for outcome, count in rows}
@@ -211,7 +211,7 @@ class DecisionLogRepository:
                 select(Conv)
                 .where(
                     *_conversation_filters(workspace_id, OPEN_STATES, None, None),
-                    _seen_by(audience),
+                    seen_by(audience),
                 )
                 .order_by(Conv.last_activity_at, Conv.id)
                 .limit(limit)
