@@ -359,7 +359,7 @@ VOICE_STATES = ("invited", "answering", "answered", "unreachable")
 
 
 class VoiceRound(Base):
-    """"Ask the team" for one conversation: open while invitees answer in DMs; revealed
+    """ "Ask the team" for one conversation: open while invitees answer in DMs; revealed
     once everyone answered or the starter showed the answers; closed when the conversation
     was cancelled or restarted before that."""
 
