@@ -129,6 +129,8 @@ class VoiceRepository:
             select(Voice)
             .where(Voice.workspace_id == workspace_id, Voice.round_id == round_id)
             .order_by(Voice.id)
+            # Guarded updates don't refresh loaded rows: read what the transaction wrote.
+            .execution_options(populate_existing=True)
         ).all()
 
     @staticmethod

@@ -33,7 +33,7 @@ def _team(context: dict[str, Any]) -> Team:
 
 @after_ack
 def press_answer(
-    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     action = (body.get("actions") or [{}])[0]
     origin = origin_of(body, context)
@@ -48,7 +48,7 @@ def press_answer(
 
 @after_ack
 def press_reveal(
-    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
     action = (body.get("actions") or [{}])[0]
     origin = origin_of(body, context)

@@ -1,0 +1,162 @@
+""" "Ask the team" end to end: the starter invites two teammates from the thread, they answer
+in their DMs (buttons and typed replies), and the thread gets one message with every voice.
+
+Three people: U0MANAGER (Europe/London) starts; U0TEAMMATE (America/New_York) and U0ADMIN
+(Asia/Tokyo) are invited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db.models import Voice, VoiceAnswer
+from bot.db.session import make_engine
+from bot.emulator import SlackDriver, wait_for
+from tests.e2e.harness import BotProcess
+from tests.e2e.test_hire import (
+    CHANNEL,
+    STARTUP_ANSWERS,
+    Thread,
+    answer_all,
+    buttons,
+    db_count,
+    everything,
+    start,
+)
+
+LARGE_COMPANY_ANSWERS = [
+    "Large company",
+    "Stability comes first",
+    "Data tool / enterprise platform",
+    "Larger team of specialists",
+    "No — implements the plan",
+    "Deep technical systems",
+]
+
+
+def dm_of(user: str) -> str:
+    return "D" + user[1:]
+
+
+def dm(slack: SlackDriver, user: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in slack.state.messages_in(dm_of(user), include_ephemeral=False)
+        if not m.get("thread_ts")
+    ]
+
+
+def invite(slack: SlackDriver, thread: Thread, message: dict[str, Any], users: list[str]) -> None:
+    thread.click("U0MANAGER", "Ask the team…", message)
+    modal = wait_for(lambda: slack.state.modals.get("U0MANAGER"), message="the invite modal")[-1]
+    result = slack.submit_view("U0MANAGER", modal["id"], {"invitees": {"users": users}})
+    assert result.status == 200
+
+
+def round_line(thread: Thread) -> dict[str, Any]:
+    return wait_for(
+        lambda: next((m for m in thread.replies() if "Asking the team" in m["text"]), None),
+        message="the round's line in the thread",
+    )
+
+
+def team_message(thread: Thread) -> dict[str, Any]:
+    return wait_for(
+        lambda: next((m for m in thread.replies() if "The team's view" in m["text"]), None),
+        message="the team's message in the thread",
+    )
+
+
+def question_in_dm(slack: SlackDriver, user: str, number: int) -> dict[str, Any]:
+    return wait_for(
+        lambda: next(
+            (m for m in dm(slack, user) if f"Question {number} of 6" in m["text"] and buttons(m)),
+            None,
+        ),
+        message=f"question {number} in {user}'s DM",
+    )
+
+
+def click_in_dm(slack: SlackDriver, user: str, number: int, label: str) -> None:
+    question = question_in_dm(slack, user, number)
+    action_id = buttons(question).get(label)
+    assert action_id, f"no {label!r} in {list(buttons(question))}"
+    assert slack.click(user, question["ts"], action_id, channel=dm_of(user)).status == 200
+
+
+def answer_in_dm(slack: SlackDriver, user: str, labels: list[str], first: int = 1) -> None:
+    for number, label in enumerate(labels, first):
+        click_in_dm(slack, user, number, label)
+    if first + len(labels) > 6:
+        wait_for(lambda: any("Thanks" in m["text"] for m in dm(slack, user)), message="done")
+
+
+def type_in_dm(slack: SlackDriver, user: str, replies: list[str]) -> None:
+    for number, typed in enumerate(replies, 1):
+        question_in_dm(slack, user, number)
+        assert slack.message(user, dm_of(user), typed).status == 200
+    wait_for(lambda: any("Thanks" in m["text"] for m in dm(slack, user)), message="done")
+
+
+def stored_answers(bot: BotProcess) -> dict[str, int]:
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(Voice.user_id, VoiceAnswer.id).join(
+                    VoiceAnswer, VoiceAnswer.voice_id == Voice.id
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    counts: dict[str, int] = {}
+    for user, _ in rows:
+        counts[user] = counts.get(user, 0) + 1
+    return counts
+
+
+def test_three_people_answer_and_the_thread_shows_every_voice(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    recommendation = thread.replies()[6]
+    invite(slack, thread, recommendation, ["U0TEAMMATE", "U0ADMIN", "U0MANAGER"])
+    line = round_line(thread)
+    assert "<@U0TEAMMATE> and <@U0ADMIN> were asked" in line["text"] + everything(line)
+    # Inviting oneself is refused with a line, only to the starter.
+    wait_for(
+        lambda: any(
+            "you started this conversation" in m["text"]
+            for m in slack.state.ephemeral_for("U0MANAGER", CHANNEL)
+        ),
+        message="the starter told they need not invite themself",
+    )
+    # The invitees' questions never show anyone's answers.
+    first = question_in_dm(slack, "U0TEAMMATE", 1)
+    assert "Startup / early-stage" in everything(first)  # an option, not an answer
+    assert "chosen" not in everything(first) and "answered by" not in everything(first)
+
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[:3] + LARGE_COMPANY_ANSWERS[3:])
+    assert not any("The team's view" in m["text"] for m in thread.replies())  # still hidden
+    # Ada (Tokyo) types: a number, a name, part of a name.
+    type_in_dm(
+        slack, "U0ADMIN", ["3", "stability", "Data tool / enterprise platform", "2", "No", "2"]
+    )
+
+    shown = team_message(thread)
+    text = everything(shown)
+    print("TEAM MESSAGE:", shown["text"])
+    for block in shown["blocks"]:
+        print(block.get("text", {}).get("text", ""))
+    assert "3 voices" in text
+    for user in ("U0MANAGER", "U0TEAMMATE", "U0ADMIN"):
+        assert f"<@{user}>" in text
+    assert "Together:" in text and "What would change it" in text or "What would settle it" in text
+    assert "Agreement, question by question" in text
+    assert "disagrees most" in text
+    # ONE message, posted once.
+    assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
+    assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 6}
+    assert db_count(bot, Voice) == 2
