@@ -280,9 +280,16 @@ def _agreement_line(row: QuestionAgreement, starter: str) -> str:
     return line + ("" if not row.unanimous else " :white_check_mark:")
 
 
-def _discuss_line(row: QuestionAgreement, picks: Mapping[str, Sequence[str]]) -> str:
+def _discuss_line(
+    row: QuestionAgreement, picks: Mapping[str, Sequence[str]], *, turns: bool
+) -> str:
     said = "; ".join(f"{_people(picks[key])} said {label}" for key, label, _ in row.chosen)
-    return f"• *{row.prompt}* {said}. Agree on this first: it moves the recommendation."
+    why = (
+        "Settle this first: the other answer would turn the team's recommendation."
+        if turns
+        else "Worth a word, though either answer leaves the team's recommendation as it is."
+    )
+    return f"• *{row.prompt}* {said}. {why}"
 
 
 def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Message:
@@ -335,7 +342,14 @@ def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Me
             section(
                 "\n".join(
                     ["*Where the team disagrees most — worth talking through*"]
-                    + [_discuss_line(row, picks[row.question_key]) for row in team.to_discuss]
+                    + [
+                        _discuss_line(
+                            row,
+                            picks[row.question_key],
+                            turns=row.question_key in team.turning,
+                        )
+                        for row in team.to_discuss
+                    ]
                 )
             )
         )

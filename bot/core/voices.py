@@ -113,6 +113,8 @@ class TeamVerdict:
     combined: Recommendation
     agreement: tuple[QuestionAgreement, ...]
     to_discuss: tuple[QuestionAgreement, ...]
+    # Questions to discuss where another answer someone gave would turn the team's verdict.
+    turning: frozenset[str] = frozenset()
 
 
 def _agreement(
@@ -165,13 +167,17 @@ def combine(
             ranked.append(((-disagreeing, -len(row.chosen), -spread, index), row))
     team_answers = {row.question_key: row.team_option for row in agreement}
     ranked.sort(key=lambda item: item[0])
-    return TeamVerdict(
-        verdicts,
-        team_answers,
-        recommend(criteria, team_answers),
-        tuple(agreement),
-        tuple(row for _, row in ranked[:TO_DISCUSS]),
+    combined = recommend(criteria, team_answers)
+    to_discuss = tuple(row for _, row in ranked[:TO_DISCUSS])
+    turning = frozenset(
+        row.question_key
+        for row in to_discuss
+        if any(
+            recommend(criteria, {**team_answers, row.question_key: key}).outcome != combined.outcome
+            for key, _, _ in row.chosen
+        )
     )
+    return TeamVerdict(verdicts, team_answers, combined, tuple(agreement), to_discuss, turning)
 
 
 # -- what the use cases return (rendered by bot.blocks.voices) ----------------------------------

@@ -153,7 +153,9 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
     assert "3 voices" in text
     for user in ("U0MANAGER", "U0TEAMMATE", "U0ADMIN"):
         assert f"<@{user}>" in text
-    assert "Together:" in text and "What would change it" in text or "What would settle it" in text
+    assert (
+        "Together:" in text and "What would change it" in text
+    ) or "What would settle it" in text
     assert "Agreement, question by question" in text
     assert "disagrees most" in text
     # ONE message, posted once.
