@@ -22,9 +22,11 @@ from bot.blocks.common import (
 )
 from bot.blocks.hire import restart_button
 from bot.blocks.text import SECTION_TEXT_LIMIT, slack_date, user_text
+from bot.blocks.voices import team_record
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
+from bot.core.voices import RoundView
 
 MORE_ACTION = "hire_list_more"
 HISTORY_SHOWN = 40  # the latest changes; a longer history says how many came before
@@ -160,6 +162,7 @@ def decision_detail(
     permalink: str | None,
     names: Mapping[str, str] | None = None,
     may_restart: bool = False,
+    team: RoundView | None = None,
 ) -> Message:
     """`/hire show`: the conversation, its answers and notes, and every change with who
     made it and when (`names`: people's names, by id). An orphaned one offers a restart to
@@ -203,6 +206,8 @@ def decision_detail(
             prompt, labels = question_texts.get(answer.question_key, (answer.question_key, {}))
             lines.append(f"• {prompt} *{labels.get(answer.option_key, answer.option_key)}*")
         blocks += [divider(), section("*Answers*\n" + "\n".join(lines))]
+    if team is not None:
+        blocks.append(section(team_record(team, question_texts)))
     if notes:
         shown = [f"• <@{n.user_id}>: {user_text(n.text, 200)}" for n in notes[-10:]]
         more = f"\n_…and {len(notes) - 10} earlier notes_" if len(notes) > 10 else ""

@@ -389,3 +389,38 @@ def criteria_labels(criteria: Criteria, answers: Mapping[str, str]) -> list[str]
         if option is not None:
             labels.append(option.label)
     return labels
+
+
+STATUS_WORDS = {
+    "invited": "not answered yet",
+    "answering": "answering",
+    "unreachable": "couldn't be reached",
+}
+
+
+def team_record(
+    round_: RoundView, question_texts: Mapping[str, tuple[str, Mapping[str, str]]]
+) -> str:
+    """`/hire show`: every voice of the round. Answers are shown once the round is revealed
+    (before that they are hidden from everyone, as in the thread)."""
+    counted = len(round_.counted()) if round_.state == "revealed" else None
+    state = {
+        "open": "answers hidden until everyone has answered or the starter shows them",
+        "revealed": f"shown in the thread, decided with {counted} voices",
+        "closed": "closed before the answers were shown",
+    }[round_.state]
+    lines = [f"*Ask the team* — {state}"]
+    for voice in round_.voices:
+        if voice.status == "answered" and round_.state == "revealed":
+            answers = voice.answers or {}
+            given = [
+                labels.get(answers[key], answers[key])
+                for key, (_, labels) in question_texts.items()
+                if key in answers
+            ]
+            lines.append(f"• <@{voice.user}>: " + " · ".join(given))
+        elif voice.status == "answered":
+            lines.append(f"• <@{voice.user}>: answered")
+        else:
+            lines.append(f"• <@{voice.user}>: {STATUS_WORDS.get(voice.status, voice.status)}")
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.digest import Schedule
+from bot.core.voices import RoundView
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class LogDetail:
     history: tuple[EventRow, ...]
     # Started in a private channel: shown only to a reader who can see that channel.
     private_channel: bool = False
+    # "Ask the team": the round and every voice in it, if the starter asked.
+    team: RoundView | None = None
 
 
 # Who did what first when two changes share an instant: the start, then answers and going

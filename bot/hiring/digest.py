@@ -43,6 +43,7 @@ from bot.db.repositories import (
     DigestManagerRepository,
     DigestRepository,
     DigestSettingsChangeRepository,
+    VoiceRepository,
     WorkspaceRepository,
 )
 from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
@@ -337,6 +338,9 @@ class DigestStore:
                 for label, a, b in trend_buckets(schedule, start, end)
             ]
             runs = DigestRepository.runs(session, workspace_id, [*keys, early])
+            team = VoiceRepository.revealed_counts(
+                session, workspace_id, [conv.id for conv, _ in decided]
+            )
         missed = []
         for earlier_due, key in zip(earlier, keys, strict=True):
             run = runs.get(key)
@@ -358,6 +362,8 @@ class DigestStore:
                 decision.final_outcome,
                 decision.decided_by,
                 thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+                # The starter's own answers count as a voice beside the teammates'.
+                voices=1 + team[conv.id] if conv.id in team else 0,
             )
             for conv, decision in decided
         ]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.recommendation import lead_words_for
 from bot.core.visibility import Audience
-from bot.db.repositories import DecisionLogRepository
+from bot.db.repositories import DecisionLogRepository, VoiceRepository
 
 COLUMNS = (
     "decision_id",
@@ -34,6 +34,11 @@ COLUMNS = (
     # Added later, so at the end: a file's existing columns never move.
     "started_by_name",
     "decided_by_name",
+    # "Ask the team": how many voices the decision was made with (the starter and every
+    # teammate who answered, once shown; empty without a round), and the teammates' answers
+    # as `user=stage/pace/product/team/ownership/work`, separated by "; ".
+    "voices",
+    "team_answers",
 )
 ANSWER_COLUMNS = ("stage", "pace", "product", "team", "ownership", "work")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,6 +90,17 @@ def decisions_csv(
             )
             for conv, decision in found
         ]
+        team = VoiceRepository.revealed_answers(session, workspace_id, [c.id for c, _ in found])
+    team_columns = {
+        conversation_id: (
+            1 + len(voices),
+            "; ".join(
+                f"{user}=" + "/".join(answers.get(key, "") for key in ANSWER_COLUMNS)
+                for user, answers in voices
+            ),
+        )
+        for conversation_id, voices in team.items()
+    }
     names: dict[str, str] = {}
 
     def name(user_id: str) -> str:
@@ -99,5 +115,8 @@ def decisions_csv(
     writer.writerow(COLUMNS)
     for row in rows:
         started_by, decided_by = str(row[3]), str(row[9])
-        writer.writerow(neutralise(v) for v in (*row, name(started_by), name(decided_by)))
+        voices, answers = team_columns.get(int(str(row[0])), ("", ""))
+        writer.writerow(
+            neutralise(v) for v in (*row, name(started_by), name(decided_by), voices, answers)
+        )
     return buffer.getvalue(), len(rows)

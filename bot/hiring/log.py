@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.content.criteria import load_criteria
 from bot.core.log_views import (
     EventRow,
     HomeView,
@@ -30,6 +31,7 @@ from bot.db.repositories import (
     NoteRepository,
 )
 from bot.hiring.digest import settings_view
+from bot.hiring.voices import Voices
 
 PAGE_SIZE = 10
 HOME_ROWS = 15
@@ -194,6 +196,7 @@ class DecisionLog:
             ]
             return LogDetail(
                 private_channel=conv.private_channel,
+                team=Voices(self.sessions, load_criteria()).round_in(workspace_id, conversation_id),
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
                 history=audit_trail(started, events, standing),
             )

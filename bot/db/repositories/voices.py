@@ -277,15 +277,16 @@ class VoiceRepository:
 
     # -- the record ------------------------------------------------------------------------------
     @staticmethod
-    def revealed_counts(
+    def revealed_answers(
         session: Session, workspace_id: int, conversation_ids: Sequence[int]
-    ) -> dict[int, int]:
-        """How many invitees answered in each conversation's revealed round."""
+    ) -> dict[int, list[tuple[str, dict[str, str]]]]:
+        """Each conversation's invitees who answered a revealed round, in invitation order,
+        with their answers (hidden until the reveal, so nothing of an open round)."""
+        found: dict[int, list[tuple[str, dict[str, str]]]] = {}
         if not conversation_ids:
-            return {}
-        counts: dict[int, int] = {}
-        rows = session.execute(
-            select(Voice.conversation_id)
+            return found
+        voices = session.execute(
+            select(Voice.id, Voice.conversation_id, Voice.user_id)
             .join(VoiceRound, VoiceRound.id == Voice.round_id)
             .where(
                 Voice.workspace_id == workspace_id,
@@ -293,7 +294,9 @@ class VoiceRepository:
                 Voice.status == "answered",
                 VoiceRound.state == "revealed",
             )
-        )
-        for (conversation_id,) in rows:
-            counts[conversation_id] = counts.get(conversation_id, 0) + 1
-        return counts
+            .order_by(Voice.id)
+        ).all()
+        answers = VoiceRepository.answers(session, workspace_id, [v.id for v in voices])
+        for voice_id, conversation_id, user_id in voices:
+            found.setdefault(conversation_id, []).append((user_id, answers[voice_id]))
+        return found

@@ -164,6 +164,7 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         thread_link(workspace_url(ctx.client), snapshot.channel_id, snapshot.root_ts),
         names,
         may_restart,
+        detail.team,
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 
