@@ -338,9 +338,12 @@ class DigestStore:
                 for label, a, b in trend_buckets(schedule, start, end)
             ]
             runs = DigestRepository.runs(session, workspace_id, [*keys, early])
-            team = VoiceRepository.revealed_counts(
-                session, workspace_id, [conv.id for conv, _ in decided]
-            )
+            team = {
+                conversation_id: len(voices)
+                for conversation_id, voices in VoiceRepository.revealed_answers(
+                    session, workspace_id, [conv.id for conv, _ in decided]
+                ).items()
+            }
         missed = []
         for earlier_due, key in zip(earlier, keys, strict=True):
             run = runs.get(key)

@@ -196,7 +196,9 @@ class DecisionLog:
             ]
             return LogDetail(
                 private_channel=conv.private_channel,
-                team=Voices(self.sessions, load_criteria()).round_in(workspace_id, conversation_id),
+                team=Voices(self.sessions, load_criteria()).round_within(
+                    session, workspace_id, conversation_id
+                ),
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
                 history=audit_trail(started, events, standing),
             )

@@ -83,7 +83,11 @@ class Voices:
             mine if complete else None,
         )
 
-    def _round_of(self, session: Session, workspace: int, conversation_id: int) -> RoundView | None:
+    def round_within(
+        self, session: Session, workspace: int, conversation_id: int
+    ) -> RoundView | None:
+        """The round in the caller's transaction (SQLite takes its lock at BEGIN, so a second
+        session inside another would wait for the first)."""
         round_ = VoiceRepository.round_for(session, workspace, conversation_id)
         conv = ConversationRepository.get(session, workspace, conversation_id)
         if round_ is None or conv is None:
@@ -92,7 +96,7 @@ class Voices:
 
     def round_in(self, workspace_id: int, conversation_id: int) -> RoundView | None:
         with self.sessions() as session:
-            return self._round_of(session, workspace_id, conversation_id)
+            return self.round_within(session, workspace_id, conversation_id)
 
     def voices_of(self, workspace_id: int, conversation_id: int) -> RoundView | None:
         """The round of a conversation as the record shows it (`/hire show`, the export)."""
@@ -245,7 +249,7 @@ class Voices:
         due = []
         with self.sessions() as session:
             for voice in VoiceRepository.reminder_due(session, invited_before, limit):
-                view = self._round_of(session, voice.workspace_id, voice.conversation_id)
+                view = self.round_within(session, voice.workspace_id, voice.conversation_id)
                 if view is not None:
                     due.append((voice.workspace_id, self._voice(voice), view))
         return due

@@ -6,6 +6,9 @@ Three people: U0MANAGER (Europe/London) starts; U0TEAMMATE (America/New_York) an
 
 from __future__ import annotations
 
+import csv
+import io
+
 from typing import Any
 
 from sqlalchemy import select
@@ -147,9 +150,6 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
 
     shown = team_message(thread)
     text = everything(shown)
-    print("TEAM MESSAGE:", shown["text"])
-    for block in shown["blocks"]:
-        print(block.get("text", {}).get("text", ""))
     assert "3 voices" in text
     for user in ("U0MANAGER", "U0TEAMMATE", "U0ADMIN"):
         assert f"<@{user}>" in text
@@ -162,3 +162,101 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
     assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
     assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 6}
     assert db_count(bot, Voice) == 2
+
+    # The starter still decides, with the recommendation's buttons; the record keeps every voice.
+    thread.click("U0MANAGER", "Accept: Product engineer", recommendation)
+    wait_for(lambda: "Decided" in everything(thread.root), message="decided")
+    detail = everything(last_reply(slack, "show 1"))
+    assert "Ask the team" in detail and "decided with 3 voices" in detail
+    assert "<@U0ADMIN>: Large company · Stability comes first" in detail
+    last_reply(slack, "export")
+    upload = wait_for(lambda: slack.state.files, message="the exported file")[0]
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    header = upload["content"].decode().splitlines()[0].split(",")
+    assert header[:3] == ["decision_id", "title", "channel_id"]
+    assert header[-4:] == ["started_by_name", "decided_by_name", "voices", "team_answers"]
+    assert rows[0]["voices"] == "3"
+    assert rows[0]["team_answers"] == (
+        "U0TEAMMATE=startup/critical/saas/specialists/implements/systems; "
+        "U0ADMIN=large/stability/complex/specialists/implements/systems"
+    )
+    digest = everything(last_reply(slack, "digest", user="U0ADMIN"))
+    assert "decided with 3 voices" in digest
+
+
+def last_reply(slack: SlackDriver, text: str, user: str = "U0MANAGER") -> dict[str, Any]:
+    before = len(slack.state.ephemeral_for(user))
+    slack.command(user, CHANNEL, "/hire", text)
+    return wait_for(lambda: slack.state.ephemeral_for(user)[before:], message=text)[-1]
+
+
+def test_reveal_before_everyone_answered_and_a_late_answer(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    # Asked from question 1, before the starter answered anything.
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
+    round_line(thread)
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS)
+    answer_in_dm(slack, "U0ADMIN", LARGE_COMPANY_ANSWERS[:2])
+    question_in_dm(slack, "U0ADMIN", 3)
+    # Someone else can't show the answers; the starter can.
+    line = round_line(thread)
+    slack.click("U0TEAMMATE", line["ts"], "voices_reveal", channel=CHANNEL)
+    wait_for(
+        lambda: any(
+            "Only <@U0MANAGER>" in m["text"]
+            for m in slack.state.ephemeral_for("U0TEAMMATE", CHANNEL)
+        ),
+        message="a teammate can't reveal",
+    )
+    assert not any("The team's view" in m["text"] for m in thread.replies())
+    slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL)
+    shown = team_message(thread)
+    text = everything(shown)
+    assert "1 voice." in text and "Shown before <@U0ADMIN> answered" in text
+    # Ada answers question 3 after the reveal: told clearly, nothing recorded.
+    click_in_dm(slack, "U0ADMIN", 3, LARGE_COMPANY_ANSWERS[2])
+    wait_for(
+        lambda: any("wasn't counted" in m["text"] for m in dm(slack, "U0ADMIN")),
+        message="the late answer is told it wasn't counted",
+    )
+    assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 2}
+    # A second reveal click posts nothing more.
+    slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL)
+    wait_for(
+        lambda: any(
+            "already shown" in m["text"] for m in slack.state.ephemeral_for("U0MANAGER", CHANNEL)
+        ),
+        message="the second reveal refused",
+    )
+    assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
+
+
+def test_a_restart_during_a_round_loses_nothing(slack: SlackDriver, bot: BotProcess) -> None:
+    thread = start(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    invite(slack, thread, thread.replies()[6], ["U0TEAMMATE", "U0ADMIN"])
+    round_line(thread)
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[:3])
+    question_in_dm(slack, "U0TEAMMATE", 4)
+    bot.restart()
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[3:], first=4)
+    type_in_dm(slack, "U0ADMIN", ["1", "1", "1", "1", "1", "1"])
+    text = everything(team_message(thread))
+    assert "3 voices" in text and "nowhere — every answer matches" in text
+    assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 6}
+
+
+def test_cancel_closes_the_round(slack: SlackDriver, bot: BotProcess) -> None:
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    round_line(thread)
+    thread.click("U0MANAGER", "Cancel", thread.replies()[0])
+    wait_for(lambda: "Cancelled" in everything(thread.root), message="cancelled")
+    click_in_dm(slack, "U0TEAMMATE", 1, STARTUP_ANSWERS[0])
+    wait_for(
+        lambda: any("was closed" in m["text"] for m in dm(slack, "U0TEAMMATE")),
+        message="the invitee told the round is closed",
+    )
+    assert stored_answers(bot) == {}
