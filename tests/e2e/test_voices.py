@@ -10,11 +10,12 @@ import csv
 import io
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from bot.db.models import Voice, VoiceAnswer
 from bot.db.session import make_engine
-from bot.emulator import SlackDriver, wait_for
+from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess
 from tests.e2e.test_hire import (
     CHANNEL,
@@ -259,3 +260,72 @@ def test_cancel_closes_the_round(slack: SlackDriver, bot: BotProcess) -> None:
         message="the invitee told the round is closed",
     )
     assert stored_answers(bot) == {}
+
+
+class Page:
+    """The sandbox page's side of the emulator: what it reads (/_emulator/state) and what
+    it sends (/_emulator/actions/*), for whoever the *You are* menu says."""
+
+    def __init__(self, emulator: EmulatorServer) -> None:
+        self.http = httpx.Client(base_url=emulator.url, timeout=10)
+
+    def do(self, action: str, **body: Any) -> None:
+        response = self.http.post(f"/_emulator/actions/{action}", json=body)
+        assert response.status_code == 200, response.text
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        state = self.http.get("/_emulator/state").json()
+        return [m for m in state["messages"] if m["channel"] == channel]
+
+    def modal(self, user: str) -> dict[str, Any]:
+        return wait_for(
+            lambda: (self.http.get("/_emulator/state").json()["modals"].get(user) or [None])[-1],
+            message=f"{user}'s modal",
+        )
+
+    def find(self, channel: str, words: str, with_button: str | None = None) -> dict[str, Any]:
+        return wait_for(
+            lambda: next(
+                (
+                    m
+                    for m in reversed(self.messages(channel))
+                    if words in m["text"] and (with_button is None or with_button in buttons(m))
+                ),
+                None,
+            ),
+            message=f"{words!r} in {channel}",
+        )
+
+    def click(self, user: str, channel: str, message: dict[str, Any], label: str) -> None:
+        self.do(
+            "click",
+            user=user,
+            channel=channel,
+            message_ts=message["ts"],
+            action_id=buttons(message)[label],
+        )
+
+
+def test_the_sandbox_plays_all_three_people(slack: SlackDriver, emulator: EmulatorServer) -> None:
+    page = Page(emulator)
+    page.do("command", user="U0MANAGER", channel=CHANNEL, command="/hire", text="Staff engineer")
+    first = page.find(CHANNEL, "Question 1 of 6", "Ask the team…")
+    page.click("U0MANAGER", CHANNEL, first, "Ask the team…")
+    modal = page.modal("U0MANAGER")
+    page.do(
+        "submit",
+        user="U0MANAGER",
+        view_id=modal["id"],
+        values={"invitees": {"users": ["U0TEAMMATE", "U0ADMIN"]}},
+    )
+    page.find(CHANNEL, "Asking the team")
+    # The manager answers in the thread, Theo by clicking in his DM, Ada by typing in hers.
+    for number, label in enumerate(STARTUP_ANSWERS, 1):
+        question = page.find(CHANNEL, f"Question {number} of 6", label)
+        page.click("U0MANAGER", CHANNEL, question, label)
+        question = page.find("D0TEAMMATE", f"Question {number} of 6", label)
+        page.click("U0TEAMMATE", "D0TEAMMATE", question, label)
+        page.find("D0ADMIN", f"Question {number} of 6")
+        page.do("message", user="U0ADMIN", channel="D0ADMIN", text=str(number % 2 + 1))
+    shown = page.find(CHANNEL, "The team's view")
+    assert "3 voices" in everything(shown)
