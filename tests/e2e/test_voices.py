@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.db.models import Voice, VoiceAnswer
 from bot.db.session import make_engine
@@ -329,3 +332,45 @@ def test_the_sandbox_plays_all_three_people(slack: SlackDriver, emulator: Emulat
         page.do("message", user="U0ADMIN", channel="D0ADMIN", text=str(number % 2 + 1))
     shown = page.find(CHANNEL, "The team's view")
     assert "3 voices" in everything(shown)
+
+
+def test_a_silent_invitee_is_reminded_once(slack: SlackDriver, bot: BotProcess) -> None:
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
+    round_line(thread)
+    answer_in_dm(slack, "U0ADMIN", STARTUP_ANSWERS)  # Ada is done; Theo says nothing
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Voice).values(invited_at=datetime.now(UTC) - timedelta(days=3))
+            )
+    finally:
+        engine.dispose()
+    # The server's own scheduler (ticking every second) races two cron runs for it.
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "digest"],
+            env=bot.env(),
+            cwd=bot.workdir,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    wait_for(
+        lambda: any("A reminder" in m["text"] for m in dm(slack, "U0TEAMMATE")),
+        message="a reminder in Theo's DM",
+    )
+    assert sum("A reminder" in m["text"] for m in dm(slack, "U0TEAMMATE")) == 1
+    assert not any("A reminder" in m["text"] for m in dm(slack, "U0ADMIN"))
+
+
+def test_someone_the_bot_cannot_message_is_told_about_in_the_thread(slack: SlackDriver) -> None:
+    thread = start(slack)
+    # A person of another workspace: Slack won't let this bot open a DM with them.
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U2MANAGER"])
+    line = round_line(thread)
+    text = everything(line)
+    assert "<@U0TEAMMATE> was asked" in text
+    assert "couldn't send the questions to <@U2MANAGER>" in text
