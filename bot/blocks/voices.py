@@ -230,6 +230,10 @@ def round_message(round_: RoundView) -> Message:
     lines.append(
         "Answers stay hidden until everyone has answered, or until "
         f"<@{round_.started_by}> shows them."
+        if round_.state == "open"
+        else "The answers are shown further down this thread."
+        if round_.state == "revealed"
+        else "Closed before the answers were shown."
     )
     blocks: list[Any] = [section("\n".join(lines))]
     if round_.state == "open":
@@ -305,6 +309,11 @@ def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Me
     )
     if missing:
         opening += f" Shown before {_people(missing)} answered; their answers aren't counted."
+    if round_.starter_answers is None:
+        opening += (
+            f" <@{round_.started_by}>'s own answers in the thread weren't complete yet, so "
+            "they aren't counted either."
+        )
     each = ["*Each voice*"] + [
         f"• <@{v.user}>: {_verdict_words(v.recommendation)}" for v in team.voices
     ]

@@ -169,7 +169,14 @@ class VoiceDesk:
         self.voices.reached(workspace, voice, channel, ts)
 
     # -- revealing ----------------------------------------------------------------------------
-    def reveal(self, team: Team, actor: str, channel: str, conversation_id: int) -> None:
+    def reveal(
+        self,
+        team: Team,
+        actor: str,
+        channel: str,
+        conversation_id: int,
+        clicked_ts: str | None = None,
+    ) -> None:
         now = self.services.clock.now()
         result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=False)
         if (
@@ -183,6 +190,8 @@ class VoiceDesk:
             self.delivery.tell(channel, actor, self._not_done(result, "show the answers"), thread)
             return
         self.show(result.round)
+        # The line clicked loses its button: the answers are out.
+        self.delivery.update(channel, clicked_ts, voice_blocks.round_message(result.round))
 
     def show(self, round_: RoundView) -> None:
         """The team's one message in the thread."""

@@ -218,6 +218,11 @@ def test_reveal_before_everyone_answered_and_a_late_answer(
     shown = team_message(thread)
     text = everything(shown)
     assert "1 voice." in text and "Shown before <@U0ADMIN> answered" in text
+    assert "<@U0MANAGER>'s own answers in the thread weren't complete" in text
+    wait_for(
+        lambda: not buttons(slack.state.find_message(CHANNEL, line["ts"]) or line),
+        message="the round's line loses its button",
+    )
     # Ada answers question 3 after the reveal: told clearly, nothing recorded.
     click_in_dm(slack, "U0ADMIN", 3, LARGE_COMPANY_ANSWERS[2])
     wait_for(
@@ -226,7 +231,7 @@ def test_reveal_before_everyone_answered_and_a_late_answer(
     )
     assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 2}
     # A second reveal click posts nothing more.
-    slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL)
+    slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL, stale_copy=line)
     wait_for(
         lambda: any(
             "already shown" in m["text"] for m in slack.state.ephemeral_for("U0MANAGER", CHANNEL)

@@ -57,7 +57,7 @@ def press_reveal(
     if target is None:
         desk.delivery.tell(origin.channel, origin.user, STALE)
         return
-    desk.reveal(origin.team, origin.user, origin.channel, target[0])
+    desk.reveal(origin.team, origin.user, origin.channel, target[0], origin.clicked_ts)
 
 
 def open_invite_modal(
