@@ -179,7 +179,7 @@ def dm_reminder(round_: RoundView, step: int, total: int) -> str:
     return (
         f":wave: A reminder: <@{round_.started_by}> is waiting for your view on "
         f"*{_title(round_.title)}* (hiring decision #{round_.conversation_id}). You're at "
-        f"question {step + 1} of {total}; it is just above."
+        f"question {step + 1} of {total}, here it is again."
     )
 
 

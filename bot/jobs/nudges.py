@@ -63,7 +63,7 @@ def remind_silent_voices(services: Services, clients: WorkspaceClients, identity
         if client is None:
             continue
         try:
-            VoiceDesk(services, client, criteria).remind(round_, voice)
+            VoiceDesk(services, client, criteria).remind(workspace_id, round_, voice)
         except SlackApiError as error:
             log.warning("could not remind %s: %s", voice.user, error.response.get("error"))
             continue

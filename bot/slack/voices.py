@@ -224,13 +224,21 @@ class VoiceDesk:
         return NOT_DONE.get(result.reason, ":information_source: Nothing was changed.")
 
     # -- the one reminder ---------------------------------------------------------------------
-    def remind(self, round_: RoundView, voice: VoiceView) -> None:
+    def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView) -> None:
+        """The one reminder, with the question the invitee is on asked again below it: if
+        the question after their last answer never reached them (a crash between the two),
+        this brings it."""
         if voice.dm_channel is None:
             return
+        total = len(self.criteria)
         self.delivery.post(
-            voice.dm_channel,
-            _text(voice_blocks.dm_reminder(round_, voice.step, len(self.criteria))),
+            voice.dm_channel, _text(voice_blocks.dm_reminder(round_, voice.step, total))
         )
+        ts = self.delivery.post(
+            voice.dm_channel,
+            voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),
+        )
+        self.voices.reached(workspace_id, voice, voice.dm_channel, ts)
 
 
 class _Unreachable(Exception):

@@ -122,11 +122,9 @@ def dm_reply(
         return
     if not first_time(services.session_factory, body.get("event_id"), team.team_id, now):
         return
-    typed = from_slack(event.get("text") or "")
     if voice.status not in {"invited", "answering"}:
-        # Answered already, unreachable, or in a round that is over: the desk says which.
-        desk.answer(team, user, channel, voice.id, voice.step, "", None)
-        return
+        return  # nothing is being asked here: the DM is theirs to use
+    typed = from_slack(event.get("text") or "")
     question = desk.criteria.questions[voice.step]
     reply = read_reply(typed, question)
     if not isinstance(reply, ReadAsAnswer):
