@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import load_criteria
-from bot.core.conversation import Cancel
+from bot.core.conversation import Cancel, Restart
+from bot.core.hire import Acted
 from bot.core.voices import Invited, Revealed, RoundView, VoiceAnswered, VoiceNotDone, VoiceView
 from bot.db.models import VoiceAnswer
 from bot.hiring.conversations import Conversations
@@ -209,3 +210,21 @@ def test_a_workspace_never_sees_another_workspaces_voices(
     workspace_b = voices.workspace_of(TEAM_B, NOW)
     assert voices.round_in(workspace_b, view.id) is None
     assert voices.find_in_dm(TEAM_B, "D1", AMY, NOW) is None
+
+
+def test_restarting_the_conversation_in_a_new_thread_closes_the_round(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _started(conversations)
+    voices = Voices(session_factory, CRITERIA)
+    amy = _voice(_invite(voices, view.id, [AMY]), AMY)
+    found = conversations.orphan(view, "thread", STARTER, LATER)
+    assert isinstance(found, Acted)
+    restarted = conversations.act(
+        TEAM_A, view.id, Restart("C2", "300.1", found.after.version), STARTER, LATER
+    )
+    assert isinstance(restarted, Acted)
+    closed = voices.answer(TEAM_A, amy.id, 0, FIRST_OPTIONS[0], AMY, LATER)
+    assert isinstance(closed, VoiceNotDone) and closed.reason == "round_over"
+    assert closed.round is not None and closed.round.state == "closed"
