@@ -229,6 +229,8 @@ class VoiceDesk:
         the question after their last answer never reached them (a crash between the two),
         this brings it."""
         if voice.dm_channel is None:
+            # Invited, but the process died before the first question went out: ask now.
+            self._ask_first(workspace_id, round_, voice)
             return
         total = len(self.criteria)
         self.delivery.post(

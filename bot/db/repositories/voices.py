@@ -254,7 +254,6 @@ class VoiceRepository:
                 Voice.status.in_(STILL_ANSWERING),
                 Voice.invited_at < invited_before,
                 Voice.reminded_at.is_(None),
-                Voice.dm_channel.is_not(None),
                 VoiceRound.state == "open",
             )
             .order_by(Voice.id)
