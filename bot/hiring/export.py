@@ -115,7 +115,7 @@ def decisions_csv(
     writer.writerow(COLUMNS)
     for row in rows:
         started_by, decided_by = str(row[3]), str(row[9])
-        voices, answers = team_columns.get(int(str(row[0])), ("", ""))
+        voices, answers = team_columns.get(row[0], ("", ""))
         writer.writerow(
             neutralise(v) for v in (*row, name(started_by), name(decided_by), voices, answers)
         )
