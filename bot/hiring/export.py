@@ -90,10 +90,11 @@ def decisions_csv(
             )
             for conv, decision in found
         ]
-        team = VoiceRepository.revealed_answers(session, workspace_id, [c.id for c, _ in found])
-    team_columns = {
+        ids = [conv.id for conv, _ in found]
+        team = VoiceRepository.revealed_answers(session, workspace_id, ids)
+    team_columns: dict[int, tuple[str, str]] = {
         conversation_id: (
-            1 + len(voices),
+            str(1 + len(voices)),
             "; ".join(
                 f"{user}=" + "/".join(answers.get(key, "") for key in ANSWER_COLUMNS)
                 for user, answers in voices
@@ -113,9 +114,9 @@ def decisions_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for row in rows:
+    for conversation_id, row in zip(ids, rows, strict=True):
         started_by, decided_by = str(row[3]), str(row[9])
-        voices, answers = team_columns.get(row[0], ("", ""))
+        voices, answers = team_columns.get(conversation_id, ("", ""))
         writer.writerow(
             neutralise(v) for v in (*row, name(started_by), name(decided_by), voices, answers)
         )
