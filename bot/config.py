@@ -78,6 +78,7 @@ DEFAULT_BOT_SCOPES = (
     "im:read",
     "mpim:read",
     "im:write",
+    "im:history",
     "files:write",
     "users:read",
 )

@@ -136,6 +136,7 @@ def question_view(view: ConversationView, criteria: Criteria) -> hire_blocks.Que
         options=[(o.key, o.label) for o in asked.options],
         can_go_back=view.step > 0,
         version=view.version,
+        started_by=view.started_by,
     )
 
 

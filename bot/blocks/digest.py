@@ -70,7 +70,10 @@ def digest_message(digest: Digest, now: datetime, preview: bool = False) -> Mess
         for d in digest.decisions[:MAX_DECISIONS_SHOWN]:
             name = user_text(d.title, LINE_TITLE)
             name = f"<{d.link}|{name}>" if d.link else name
-            lines.append(f"• #{d.id} {name} → *{outcome_label(d.outcome)}* (<@{d.decided_by}>)")
+            voices = f", decided with {d.voices} voices" if d.voices else ""
+            lines.append(
+                f"• #{d.id} {name} → *{outcome_label(d.outcome)}* (<@{d.decided_by}>{voices})"
+            )
         hidden = len(digest.decisions) - MAX_DECISIONS_SHOWN
         if hidden > 0:
             lines.append(f"_…and {hidden} more — see `/hire list decided` or the bot's Home tab._")

@@ -59,6 +59,8 @@ NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
 # An orphaned conversation, from a message (`/hire show`, the note to whoever found it):
 # restarted in the channel the message is in. The Home tab's buttons are in bot.blocks.home.
 RESTART_ACTION = "hire_restart"
+# "Ask the team…" on question 1 and on the recommendation (see bot.blocks.voices).
+ASK_TEAM_ACTION = "voices_invite"
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
 
@@ -88,6 +90,7 @@ class QuestionView:
     options: Sequence[tuple[str, str]]  # (option key, label)
     can_go_back: bool
     version: int = 0  # the conversation's version these buttons are drawn for
+    started_by: str = ""  # who may ask the team (with admins), named on "Ask the team…"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ def question_message(q: QuestionView) -> Message:
     controls.append(
         plain_button("Cancel", CANCEL_ACTION, drawn, style="danger", confirm=cancel_check)
     )
+    if q.step == 0 and q.started_by:
+        controls.append(ask_team_button(q.conversation_id, q.started_by))
     blocks = [
         plain_section(text),
         plain_actions(*answer_buttons(q), block_id=f"q:{q.conversation_id}:{q.step}"),
@@ -153,6 +158,12 @@ def question_message(q: QuestionView) -> Message:
         ),
     ]
     return render_plain(blocks, f"Question {q.step + 1} of {q.total}: {q.prompt}")
+
+
+def ask_team_button(conversation_id: int, started_by: str) -> dict[str, Any]:
+    """The starter asks teammates to answer too. It names the starter, so anyone else is
+    told at once instead of filling in a form for nothing (the submission checks again)."""
+    return plain_button("Ask the team…", ASK_TEAM_ACTION, {"c": conversation_id, "u": started_by})
 
 
 def answer_buttons(q: QuestionView) -> list[dict[str, Any]]:
@@ -321,6 +332,17 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
                 button("Choose another outcome…", OVERRIDE_ACTION, value),
                 button("Not hiring now…", NOT_HIRING_ACTION, value),
                 change_answer_control(rec, value),
+                *(
+                    [
+                        button(
+                            "Ask the team…",
+                            ASK_TEAM_ACTION,
+                            {"c": rec.conversation_id, "u": rec.started_by},
+                        )
+                    ]
+                    if rec.started_by
+                    else []
+                ),
                 block_id=f"decide:{rec.conversation_id}",
             )
         )

@@ -23,10 +23,12 @@ from bot.blocks.common import (
 )
 from bot.blocks.hire import restart_button
 from bot.blocks.text import SECTION_TEXT_LIMIT, slack_date, user_text
+from bot.blocks.voices import team_record
 from bot.core.checkins import CheckinView
 from bot.core.hire import ConversationView
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
+from bot.core.voices import RoundView
 
 MORE_ACTION = "hire_list_more"
 HISTORY_SHOWN = 40  # the latest changes; a longer history says how many came before
@@ -165,6 +167,7 @@ def decision_detail(
     names: Mapping[str, str] | None = None,
     may_restart: bool = False,
     checkin: CheckinView | None = None,
+    team: RoundView | None = None,
 ) -> Message:
     """`/hire show`: the conversation, its answers and notes, and every change with who
     made it and when (`names`: people's names, by id). An orphaned one offers a restart to
@@ -210,6 +213,8 @@ def decision_detail(
         blocks += [divider(), section("*Answers*\n" + "\n".join(lines))]
     if checkin is not None:
         blocks.append(section(checkin_detail(checkin)))
+    if team is not None:
+        blocks.append(section(team_record(team, question_texts)))
     if notes:
         shown = [f"• <@{n.user_id}>: {user_text(n.text, 200)}" for n in notes[-10:]]
         more = f"\n_…and {len(notes) - 10} earlier notes_" if len(notes) > 10 else ""

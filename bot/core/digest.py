@@ -174,6 +174,8 @@ class DigestDecision:
     outcome: str
     decided_by: str
     link: str | None
+    # "Ask the team": how many people's answers the decision was made with (0: no round).
+    voices: int = 0
 
 
 @dataclass(frozen=True)

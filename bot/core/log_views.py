@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from bot.core.checkins import DEFAULT_AFTER_DAYS, CheckinView, HeldUp
 from bot.core.digest import Schedule
+from bot.core.voices import RoundView
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class LogDetail:
     private_channel: bool = False
     # "Did it hold up?", once its decider was asked (the answers are in `history`).
     checkin: CheckinView | None = None
+    # "Ask the team": the round and every voice in it, if the starter asked.
+    team: RoundView | None = None
 
 
 # Who did what first when two changes share an instant: the start, then answers and going

@@ -420,3 +420,74 @@ slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_
 slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, "slack_oauth_states"
 )
+
+
+VOICE_ROUND_STATES = ("open", "revealed", "closed")
+# invited: asked in a DM, no answer yet; answering: part-way; answered: all questions;
+# unreachable: Slack would not let the bot DM them (a bot, a deleted user, DMs refused).
+VOICE_STATES = ("invited", "answering", "answered", "unreachable")
+
+
+class VoiceRound(Base):
+    """ "Ask the team" for one conversation: open while invitees answer in DMs; revealed
+    once everyone answered or the starter showed the answers; closed when the conversation
+    was cancelled or restarted before that."""
+
+    __tablename__ = "voice_rounds"
+    __table_args__ = (CheckConstraint(_in("state", VOICE_ROUND_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    started_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revealed_by: Mapped[str | None] = mapped_column(String(32))
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Voice(Base):
+    """One invitee of a round, answering the questions in a DM."""
+
+    __tablename__ = "voices"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        CheckConstraint(_in("status", VOICE_STATES), name="status"),
+        Index("ix_voices_workspace_dm", "workspace_id", "dm_channel", "user_id"),
+        # The reminder job's scan: invitees still owing answers, not reminded yet.
+        Index("ix_voices_status_invited", "status", "invited_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("voice_rounds.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("hiring_conversations.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    # The question being asked (the number of questions once answered); every answer is
+    # one UPDATE … WHERE step = the step the button was drawn for.
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    question_ts: Mapped[str | None] = mapped_column(String(32))
+    problem: Mapped[str | None] = mapped_column(String(100))
+    invited_by: Mapped[str] = mapped_column(String(32))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The one reminder: set by whichever process claims it (a guarded UPDATE).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class VoiceAnswer(Base):
+    __tablename__ = "voice_answers"
+    __table_args__ = (UniqueConstraint("voice_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    voice_id: Mapped[int] = mapped_column(ForeignKey("voices.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(64))
+    option_key: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

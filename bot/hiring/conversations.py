@@ -53,6 +53,7 @@ from bot.db.repositories import (
     DecisionRepository,
     NoteRepository,
     OutboxRepository,
+    VoiceRepository,
     WorkspaceRepository,
 )
 
@@ -501,6 +502,9 @@ class Conversations:
                 message_ts=event.message_ts,
                 now=now,
             )
+        if isinstance(event, (Cancel, Restart)):
+            # An "Ask the team" round still open ends with the thread it reported to.
+            VoiceRepository.close_for_conversation(session, workspace, conv_id, now)
         moved_on = move.bumps_version and (
             target.step != before.step or target.state != before.state
         )

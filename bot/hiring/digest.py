@@ -45,6 +45,7 @@ from bot.db.repositories import (
     DigestManagerRepository,
     DigestRepository,
     DigestSettingsChangeRepository,
+    VoiceRepository,
     WorkspaceRepository,
 )
 from bot.db.repositories.digests import DEFAULTS, SettingsChanges, early_key
@@ -345,6 +346,12 @@ class DigestStore:
             hidden_checkins = CheckinRepository.hidden_answered(
                 session, workspace_id, audience, since=start, until=end
             )
+            team = {
+                conversation_id: len(voices)
+                for conversation_id, voices in VoiceRepository.revealed_answers(
+                    session, workspace_id, [conv.id for conv, _ in decided]
+                ).items()
+            }
         missed = []
         for earlier_due, key in zip(earlier, keys, strict=True):
             run = runs.get(key)
@@ -366,6 +373,8 @@ class DigestStore:
                 decision.final_outcome,
                 decision.decided_by,
                 thread_link(workspace_url, conv.channel_id, conv.root_ts, conv.permalink),
+                # The starter's own answers count as a voice beside the teammates'.
+                voices=1 + team[conv.id] if conv.id in team else 0,
             )
             for conv, decision in decided
         ]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.recommendation import lead_words_for
 from bot.core.visibility import Audience
-from bot.db.repositories import DecisionLogRepository
+from bot.db.repositories import DecisionLogRepository, VoiceRepository
 
 COLUMNS = (
     "decision_id",
@@ -34,6 +34,11 @@ COLUMNS = (
     # Added later, so at the end: a file's existing columns never move.
     "started_by_name",
     "decided_by_name",
+    # "Ask the team": how many voices the decision was made with (the starter and every
+    # teammate who answered, once shown; empty without a round), and the teammates' answers
+    # as `user=stage/pace/product/team/ownership/work`, separated by "; ".
+    "voices",
+    "team_answers",
 )
 ANSWER_COLUMNS = ("stage", "pace", "product", "team", "ownership", "work")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,6 +90,18 @@ def decisions_csv(
             )
             for conv, decision in found
         ]
+        ids = [conv.id for conv, _ in found]
+        team = VoiceRepository.revealed_answers(session, workspace_id, ids)
+    team_columns: dict[int, tuple[str, str]] = {
+        conversation_id: (
+            str(1 + len(voices)),
+            "; ".join(
+                f"{user}=" + "/".join(answers.get(key, "") for key in ANSWER_COLUMNS)
+                for user, answers in voices
+            ),
+        )
+        for conversation_id, voices in team.items()
+    }
     names: dict[str, str] = {}
 
     def name(user_id: str) -> str:
@@ -97,7 +114,10 @@ def decisions_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for row in rows:
+    for conversation_id, row in zip(ids, rows, strict=True):
         started_by, decided_by = str(row[3]), str(row[9])
-        writer.writerow(neutralise(v) for v in (*row, name(started_by), name(decided_by)))
+        voices, answers = team_columns.get(conversation_id, ("", ""))
+        writer.writerow(
+            neutralise(v) for v in (*row, name(started_by), name(decided_by), voices, answers)
+        )
     return buffer.getvalue(), len(rows)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.content.criteria import load_criteria
 from bot.core.log_views import (
     EventRow,
     HomeView,
@@ -32,6 +33,7 @@ from bot.db.repositories import (
 )
 from bot.hiring.checkins import checkin_view, held_up
 from bot.hiring.digest import settings_view
+from bot.hiring.voices import Voices
 
 PAGE_SIZE = 10
 HOME_ROWS = 15
@@ -210,6 +212,9 @@ class DecisionLog:
             checkin = CheckinRepository.for_conversation(session, workspace_id, conversation_id)
             return LogDetail(
                 private_channel=conv.private_channel,
+                team=Voices(self.sessions, load_criteria()).round_within(
+                    session, workspace_id, conversation_id
+                ),
                 notes=tuple(NoteRow(n.user_id, n.text, n.created_at) for n in notes),
                 history=audit_trail(started, events, standing),
                 checkin=checkin_view(session, checkin) if checkin is not None else None,

@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from slack_sdk.errors import SlackApiError
+
 from bot.content.criteria import load_criteria
 from bot.hiring.conversations import Conversations
+from bot.hiring.voices import Voices
 from bot.services import Services
 from bot.slack.hire import WorkspaceDesks
+from bot.slack.voices import VoiceDesk
 from bot.slack_client import DEAD_TOKEN_ERRORS, WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -41,3 +45,27 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
             if refused in DEAD_TOKEN_ERRORS:
                 desks.unreachable(view.workspace_id)
     return taken
+
+
+def remind_silent_voices(services: Services, clients: WorkspaceClients, identity: str) -> int:
+    """One reminder in the DM of each teammate asked to answer for the team who has not
+    finished after the nudge delay. The reminder is claimed per invitee with one guarded
+    UPDATE before it is sent, so it goes out once across processes and restarts."""
+    criteria = load_criteria()
+    voices = Voices(services.session_factory, criteria)
+    now = services.clock.now()
+    invited_before = now - timedelta(seconds=services.settings.nudge_after_seconds)
+    sent = 0
+    for workspace_id, voice, round_ in voices.due_reminders(invited_before):
+        if not voices.claim_reminder(workspace_id, voice, now):
+            continue  # another process has it
+        client = clients.for_workspace(workspace_id)
+        if client is None:
+            continue
+        try:
+            VoiceDesk(services, client, criteria).remind(workspace_id, round_, voice)
+        except SlackApiError as error:
+            log.warning("could not remind %s: %s", voice.user, error.response.get("error"))
+            continue
+        sent += 1
+    return sent

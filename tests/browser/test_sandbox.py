@@ -405,3 +405,42 @@ def test_moving_the_clock_ninety_days_brings_the_check_in(browser, tmp_path: Pat
     finally:
         context.close()
         own.stop()
+
+
+def dm_question_button(page: Page, number: int, label: str):  # type: ignore[no-untyped-def]
+    return (
+        page.get_by_test_id("messages")
+        .get_by_test_id("message")
+        .filter(has_text=f"Question {number} of 6")
+        .get_by_role("button", name=label, exact=True)
+        .last
+    )
+
+
+def test_ask_the_team_with_all_three_people(page: Page) -> None:
+    """Maya asks Theo and Ada from question 1; each answers in their own DM (switching
+    people with *You are*); the thread then shows all three voices in one message."""
+    start_hire(page, "Platform engineer, payments")
+    thread_button(page, "Ask the team…").click()
+    page.get_by_test_id("modal-form").wait_for()
+    page.select_option("#input-invitees", [TEAMMATE, ADMIN])
+    page.get_by_test_id("modal-submit").click()
+    thread = page.get_by_test_id("thread-messages")
+    thread.get_by_text("Asking the team", exact=False).wait_for()
+    for index in range(6):
+        answer(page, index)
+    page.get_by_test_id("thread-close").click()
+    for user in (TEAMMATE, ADMIN):
+        page.select_option('[data-testid="user-switcher"]', user)
+        page.get_by_test_id("dm-bot").click()
+        for number, label in enumerate(STARTUP_ANSWERS, 1):
+            button = dm_question_button(page, number, label)
+            button.wait_for()
+            button.click()
+        page.get_by_test_id("messages").get_by_text("Thanks", exact=False).wait_for()
+    page.select_option('[data-testid="user-switcher"]', MANAGER)
+    page.get_by_test_id("channel-hiring").click()
+    page.locator('[data-testid="replies-link"]').first.click()
+    shown = thread.get_by_test_id("message").filter(has_text="The team's view")
+    shown.wait_for()
+    assert "3 voices" in shown.inner_text()

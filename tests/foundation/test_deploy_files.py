@@ -30,6 +30,8 @@ def test_manifest_declares_both_commands_events_and_home() -> None:
     assert {"commands", "chat:write", "users:read", "files:write", "channels:join"} <= scopes
     # Who is in a private channel, a DM or a group DM (conversations.info and .members).
     assert {"channels:read", "groups:read", "im:read", "mpim:read"} <= scopes
+    # "Ask the team": typed answers in an invitee's DM.
+    assert "im:history" in scopes and "message.im" in settings["event_subscriptions"]["bot_events"]
     # OAuth installs ask for what the manifest declares.
     assert scopes == set(DEFAULT_BOT_SCOPES)
 

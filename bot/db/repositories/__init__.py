@@ -17,6 +17,7 @@ from bot.db.repositories.digest_settings import (
 )
 from bot.db.repositories.digests import DigestRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.db.repositories.voices import VoiceRepository
 from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "EventDedupe",
     "NoteRepository",
     "OutboxRepository",
+    "VoiceRepository",
     "WorkspaceRepository",
     "guarded_update",
     "insert_if_absent",

@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.blocks import hire as hire_blocks
 from bot.blocks import home as home_blocks
 from bot.blocks import log as log_blocks
-from bot.listeners.actions import checkin, closing, hire, role
+from bot.listeners.actions import checkin, closing, hire, role, voices
 from bot.listeners.commands import hire_log
 from bot.listeners.events import home
 
@@ -18,6 +18,7 @@ def register(app: App) -> None:
     # Bolt tries listeners in the order they were registered, each match costing a little
     # work; answer clicks are the most frequent action by far, so theirs are tried first.
     hire.register(app)
+    voices.register(app)
     role.register(app)
     checkin.register(app)  # its buttons and its note modal
     app.action(log_blocks.MORE_ACTION)(hire_log.more)

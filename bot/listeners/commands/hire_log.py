@@ -164,7 +164,8 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         thread_link(workspace_url(ctx.client), snapshot.channel_id, snapshot.root_ts),
         names,
         may_restart,
-        detail.checkin,
+        checkin=detail.checkin,
+        team=detail.team,
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 

@@ -15,6 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.blocks import conversation as plans
+from bot.blocks import voices as voice_blocks
 from bot.blocks.text import from_slack
 from bot.core.conversation import Answer, Back, Cancel, Event, Note, State
 from bot.core.hire import Acted, ConversationView, NotDone
@@ -24,6 +25,7 @@ from bot.hiring.events import first_time
 from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.hire import HireDesk, Origin
+from bot.slack.voices import VoiceDesk
 
 IGNORED_SUBTYPES = {
     "message_changed",
@@ -50,6 +52,9 @@ def thread_reply(
     if event.get("subtype") in IGNORED_SUBTYPES or event.get("bot_id") or not event.get("user"):
         return
     thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if event.get("channel_type") == "im" and ts and not thread_ts:
+        dm_reply(body, event, client, context, services)
+        return
     if not thread_ts or thread_ts == ts or not ts:
         return
     team = Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
@@ -97,3 +102,35 @@ def thread_reply(
 
 def _tell(desk: HireDesk, view: ConversationView, origin: Origin, tell: plans.Tell) -> None:
     desk.deliver(view, [tell], origin.user)
+
+
+def dm_reply(
+    body: dict[str, Any],
+    event: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+) -> None:
+    """A message in the bot's DM with someone it asked to answer for the team: read as the
+    current question's answer, like a typed reply in a thread."""
+    team = Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
+    desk = VoiceDesk(services, client)
+    now = services.clock.now()
+    channel, user = str(event.get("channel") or ""), str(event["user"])
+    voice = desk.voices.find_in_dm(team, channel, user, now)
+    if voice is None:
+        return
+    if not first_time(services.session_factory, body.get("event_id"), team.team_id, now):
+        return
+    if voice.status not in {"invited", "answering"}:
+        return  # nothing is being asked here: the DM is theirs to use
+    typed = from_slack(event.get("text") or "")
+    question = desk.criteria.questions[voice.step]
+    reply = read_reply(typed, question)
+    if not isinstance(reply, ReadAsAnswer):
+        desk.delivery.post(channel, voice_blocks.dm_unclear_message(desk.criteria, voice.step))
+        return
+    read_as = None if reply.exact else voice_blocks.dm_read_as(typed, reply.label)
+    desk.answer(
+        team, user, channel, voice.id, voice.step, reply.option_key, voice.question_ts, read_as
+    )

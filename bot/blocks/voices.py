@@ -1,0 +1,435 @@
+"""Block Kit for "Ask the team": the invite modal, the questions in an invitee's DM, the
+round's line in the thread, and the one message that shows the team's answers.
+
+Pure: `bot.core.voices` results in, messages out. The combined verdict is worded by the
+same functions as a single one (`bot.blocks.hire.how_close`, `reason_groups`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import InputBlock, PlainTextObject, UserMultiSelectElement
+from slack_sdk.models.views import View
+
+from bot.blocks import hire as hire_blocks
+from bot.blocks.common import (
+    OUTCOME_EMOJI,
+    Message,
+    actions,
+    button,
+    context,
+    encode_value,
+    outcome_label,
+    plain_actions,
+    plain_button,
+    plain_context,
+    plain_section,
+    render,
+    render_plain,
+    section,
+)
+from bot.blocks.text import user_text
+from bot.content.criteria import Criteria
+from bot.core.recommendation import Recommendation
+from bot.core.voices import (
+    MAX_INVITEES,
+    NotInvited,
+    QuestionAgreement,
+    RoundView,
+    TeamVerdict,
+    VoiceNotDone,
+)
+
+INVITE_ACTION = hire_blocks.ASK_TEAM_ACTION
+INVITE_CALLBACK = "voices_invite_submit"
+INVITEES_BLOCK = "invitees"
+INVITEES_ELEMENT = "users"
+REVEAL_ACTION = "voices_reveal"
+ANSWER_ACTION = "voice_answer"  # + ":" + option key, unique within the block
+
+
+def _title(title: str) -> str:
+    return user_text(title, hire_blocks.TITLE_IN_MESSAGES)
+
+
+def _people(users: Sequence[str]) -> str:
+    names = [f"<@{u}>" for u in users]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def invite_modal(conversation_id: int) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=INVITE_CALLBACK,
+        private_metadata=encode_value({"c": conversation_id}),
+        title=PlainTextObject(text="Ask the team"),
+        submit=PlainTextObject(text="Ask them"),
+        close=PlainTextObject(text="Back"),
+        blocks=[
+            section(
+                "Each person you pick gets the same questions in a direct message from me. "
+                "Their answers stay hidden until everyone has answered or you show them; "
+                "then the thread shows each person's recommendation, the team's, and where "
+                "you disagree most."
+            ),
+            InputBlock(
+                block_id=INVITEES_BLOCK,
+                label=PlainTextObject(text="Who should answer?"),
+                hint=PlainTextObject(text=f"Up to {MAX_INVITEES} teammates."),
+                element=UserMultiSelectElement(
+                    action_id=INVITEES_ELEMENT,
+                    placeholder=PlainTextObject(text="Pick teammates"),
+                    max_selected_items=MAX_INVITEES,
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+NOT_INVITED = {
+    "starter": "you started this conversation, so your answers are the ones in the thread",
+    "bot": "I can't answer the questions myself",
+    "already": "already asked in this round",
+    "full": f"a round has at most {MAX_INVITEES} teammates",
+}
+
+
+def not_invited(refused: Sequence[tuple[str, NotInvited]]) -> str:
+    lines = [f"• <@{user}>: {NOT_INVITED[why]}." for user, why in refused]
+    return ":information_source: Not invited:\n" + "\n".join(lines)
+
+
+# -- the invitee's DM ------------------------------------------------------------------------
+def dm_question(
+    voice_id: int, round_: RoundView, criteria: Criteria, step: int, *, first: bool
+) -> Message:
+    question = criteria.questions[step]
+    total = len(criteria)
+    blocks = []
+    if first:
+        blocks.append(
+            plain_section(
+                f":busts_in_silhouette: <@{round_.started_by}> would like your view on "
+                f"*{_title(round_.title)}* (hiring decision #{round_.conversation_id}). "
+                f"{total} short questions. Your answers stay private until everyone has "
+                f"answered or <@{round_.started_by}> shows them in the thread."
+            )
+        )
+    text = f"*Question {step + 1} of {total}* · {question.prompt}"
+    if question.help:
+        text += f"\n_{question.help}_"
+    numbers = ", ".join(str(i) for i in range(1, len(question.options) + 1))
+    blocks += [
+        plain_section(text),
+        plain_actions(
+            *(
+                plain_button(
+                    option.label,
+                    f"{ANSWER_ACTION}:{option.key}",
+                    {"w": voice_id, "s": step, "o": option.key},
+                )
+                for option in question.options
+            ),
+            block_id=f"vq:{voice_id}:{step}",
+        ),
+        plain_context(f"Click an option, or reply here with its name or number ({numbers})."),
+    ]
+    return render_plain(blocks, f"Question {step + 1} of {total}: {question.prompt}")
+
+
+def dm_answered(criteria: Criteria, step: int, option_key: str) -> Message:
+    question = criteria.questions[step]
+    option = question.option(option_key)
+    label = option.label if option else option_key
+    text = (
+        f":white_check_mark: *Question {step + 1} of {len(criteria)}* · {question.prompt}\n"
+        f"*{label}*"
+    )
+    return render_plain([plain_section(text)], f"Question {step + 1}: {label}")
+
+
+def dm_done(round_: RoundView) -> str:
+    return (
+        f":tada: Thanks, that's all {_title(round_.title)} needed from you. Your answers stay "
+        f"hidden until everyone has answered or <@{round_.started_by}> shows them; then "
+        "they appear in the thread with everyone else's."
+    )
+
+
+def dm_read_as(typed: str, label: str) -> str:
+    return f":ballot_box_with_check: I read “{user_text(typed, 100)}” as *{label}*."
+
+
+def dm_unclear_message(criteria: Criteria, step: int) -> Message:
+    return Message(text=dm_unclear(criteria, step))
+
+
+def dm_unclear(criteria: Criteria, step: int) -> str:
+    question = criteria.questions[step]
+    options = " · ".join(f"{i}. {o.label}" for i, o in enumerate(question.options, 1))
+    return (
+        f":thinking_face: I didn't catch that. Question {step + 1} is “{question.prompt}”: "
+        f"click a button above, or reply with an option's name or number — {options}."
+    )
+
+
+def dm_reminder(round_: RoundView, step: int, total: int) -> str:
+    return (
+        f":wave: A reminder: <@{round_.started_by}> is waiting for your view on "
+        f"*{_title(round_.title)}* (hiring decision #{round_.conversation_id}). You're at "
+        f"question {step + 1} of {total}, here it is again."
+    )
+
+
+def voice_refusal(result: VoiceNotDone) -> str:
+    """What an invitee (or someone else) is told when an answer changed nothing."""
+    round_ = result.round
+    if result.reason == "round_over" and round_ is not None:
+        if round_.state == "revealed":
+            return (
+                f":information_source: The team's answers on *{_title(round_.title)}* were "
+                "already shown in the thread, so this answer wasn't counted. Thanks all the same."
+            )
+        return (
+            f":information_source: Asking the team about *{_title(round_.title)}* was closed "
+            "(the conversation was cancelled or moved to a new thread), so nothing more is "
+            "recorded here."
+        )
+    return {
+        "not_found": ":information_source: I can't find that question any more.",
+        "not_yours": ":lock: These questions were sent to someone else.",
+        "already_answered": ":information_source: You've answered every question already; "
+        "your answers are saved.",
+        "stale": ":information_source: That question was already answered. "
+        "The newest question is the last one here.",
+        "unknown_option": ":information_source: That button is from an older version of the "
+        "questions. Use the newest question here.",
+    }.get(result.reason, ":information_source: Nothing was changed.")
+
+
+# -- the thread ------------------------------------------------------------------------------
+def round_message(round_: RoundView) -> Message:
+    """The round's state in the thread, with the starter's *Show answers now* button."""
+    asked = [v.user for v in round_.voices if v.status != "unreachable"]
+    answered = len(round_.answered)
+    lines = [
+        f":busts_in_silhouette: *Asking the team* — {_people(asked)} "
+        f"{'was' if len(asked) == 1 else 'were'} asked in a direct message "
+        f"({answered} of {len(asked)} answered so far)."
+        if asked
+        else ":busts_in_silhouette: *Asking the team* — nobody could be asked yet."
+    ]
+    for voice in round_.voices:
+        if voice.status == "unreachable":
+            lines.append(
+                f":warning: I couldn't send the questions to <@{voice.user}>: "
+                f"{unreachable_words(voice.problem)}."
+            )
+    lines.append(
+        "Answers stay hidden until everyone has answered, or until "
+        f"<@{round_.started_by}> shows them."
+        if round_.state == "open"
+        else "The answers are shown further down this thread."
+        if round_.state == "revealed"
+        else "Closed before the answers were shown."
+    )
+    blocks: list[Any] = [section("\n".join(lines))]
+    if round_.state == "open":
+        value = {"c": round_.conversation_id, "u": round_.started_by}
+        blocks.append(
+            actions(
+                button("Show answers now", REVEAL_ACTION, value),
+                block_id=f"voices:{round_.conversation_id}",
+            )
+        )
+    return render(blocks, f"Asking the team about #{round_.conversation_id}")
+
+
+UNREACHABLE = {
+    "is_bot": "that's a bot, and bots can't answer",
+    "deleted": "that account is deactivated",
+    "cannot_dm_bot": "that's a bot, and bots can't answer",
+    "user_not_found": "Slack doesn't know that person",
+    "user_disabled": "that account is deactivated",
+    "messages_tab_disabled": "they don't accept direct messages from apps",
+    "cannot_dm": "they don't accept direct messages from apps",
+    "missing_scope": "I'm missing the permission to send direct messages",
+    "not_allowed_token_type": "I'm not allowed to send direct messages",
+}
+
+
+def unreachable_words(problem: str | None) -> str:
+    return UNREACHABLE.get(problem or "", f"Slack said `{problem}`")
+
+
+def _verdict_words(rec: Recommendation) -> str:
+    if rec.too_close:
+        names = " / ".join(outcome_label(k) for k in rec.contenders)
+        return f"too close to call ({names})"
+    return f"*{outcome_label(rec.outcome)}* — {rec.lead}"
+
+
+def _agreement_line(row: QuestionAgreement, starter: str) -> str:
+    lead = next(label for key, label, _ in row.chosen if key == row.team_option)
+    others = ", ".join(
+        f"{label} {count}" for key, label, count in row.chosen if key != row.team_option
+    )
+    line = f"• {row.prompt} — *{row.agreeing} of {row.voices}* {lead}"
+    if others:
+        line += f" (also: {others})"
+    if row.split:
+        line += f"; a tie, settled by <@{starter}>'s answer or the first option"
+    return line + ("" if not row.unanimous else " :white_check_mark:")
+
+
+def _discuss_line(
+    row: QuestionAgreement, picks: Mapping[str, Sequence[str]], *, turns: bool
+) -> str:
+    said = "; ".join(f"{_people(picks[key])} said {label}" for key, label, _ in row.chosen)
+    why = (
+        "Settle this first: the other answer would turn the team's recommendation."
+        if turns
+        else "Worth a word, though either answer leaves the team's recommendation as it is."
+    )
+    return f"• *{row.prompt}* {said}. {why}"
+
+
+def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Message:
+    """ONE message: each voice's recommendation, the combined one (worded as a single one
+    is), the agreement per question, and the two questions to discuss."""
+    combined = team.combined
+    emoji = OUTCOME_EMOJI.get(combined.outcome, "")
+    voices = len(team.voices)
+    missing = round_.waiting_for
+    opening = (
+        f":busts_in_silhouette: *The team's view on {_title(round_.title)}* "
+        f"(#{round_.conversation_id}) — {voices} {'voice' if voices == 1 else 'voices'}."
+    )
+    if missing:
+        opening += f" Shown before {_people(missing)} answered; their answers aren't counted."
+    if round_.starter_answers is None:
+        opening += (
+            f" <@{round_.started_by}>'s own answers in the thread weren't complete yet, so "
+            "they aren't counted either."
+        )
+    each = ["*Each voice*"] + [
+        f"• <@{v.user}>: {_verdict_words(v.recommendation)}" for v in team.voices
+    ]
+    if combined.too_close:
+        together = (
+            f"{emoji} *Together:* the team's answers are *too close to call* between "
+            f"{' and '.join(outcome_label(k) for k in combined.contenders)}."
+        )
+    else:
+        together = (
+            f"{emoji} *Together:* the team's answers point to "
+            f"*{outcome_label(combined.outcome)}* — a {combined.lead}."
+        )
+    together += (
+        " The team's answer to each question is the one most people chose "
+        "(a tie goes to the starter's answer, else the first option)."
+    )
+    table = ["*Agreement, question by question*"] + [
+        _agreement_line(row, round_.started_by) for row in team.agreement
+    ]
+    blocks: list[Any] = [
+        section(opening),
+        section("\n".join(each)),
+        section(together),
+        section(hire_blocks.how_close(combined)),
+        *[section(text) for text in hire_blocks.reason_groups(combined)],
+        section("\n".join(table)),
+    ]
+    if team.to_discuss:
+        picks: dict[str, dict[str, list[str]]] = {}
+        for voice in team.voices:
+            for question_key, option_key in voice.answers.items():
+                picks.setdefault(question_key, {}).setdefault(option_key, []).append(voice.user)
+        blocks.append(
+            section(
+                "\n".join(
+                    ["*Where the team disagrees most — worth talking through*"]
+                    + [
+                        _discuss_line(
+                            row,
+                            picks[row.question_key],
+                            turns=row.question_key in team.turning,
+                        )
+                        for row in team.to_discuss
+                    ]
+                )
+            )
+        )
+    else:
+        blocks.append(section("*Where the team disagrees:* nowhere — every answer matches."))
+    blocks.append(
+        context(
+            "The decision is still made with the buttons on the recommendation, by "
+            f"<@{round_.started_by}> or a workspace admin."
+        )
+    )
+    fallback = (
+        f"The team's view on #{round_.conversation_id}: "
+        f"{_verdict_words(combined).replace('*', '')} ({voices} voices)"
+    )
+    return render(blocks, fallback)
+
+
+def no_voices_message(round_: RoundView) -> Message:
+    return render(
+        [
+            section(
+                f":busts_in_silhouette: *The team's view on {_title(round_.title)}* "
+                f"(#{round_.conversation_id}): nobody has answered every question yet, so "
+                "there is nothing to show."
+            )
+        ],
+        f"The team's view on #{round_.conversation_id}: no answers",
+    )
+
+
+def criteria_labels(criteria: Criteria, answers: Mapping[str, str]) -> list[str]:
+    """An invitee's answers as labels, in question order (for `/hire show`)."""
+    labels = []
+    for question in criteria.questions:
+        option = question.option(answers.get(question.key, ""))
+        if option is not None:
+            labels.append(option.label)
+    return labels
+
+
+STATUS_WORDS = {
+    "invited": "not answered yet",
+    "answering": "answering",
+    "unreachable": "couldn't be reached",
+}
+
+
+def team_record(
+    round_: RoundView, question_texts: Mapping[str, tuple[str, Mapping[str, str]]]
+) -> str:
+    """`/hire show`: every voice of the round. Answers are shown once the round is revealed
+    (before that they are hidden from everyone, as in the thread)."""
+    counted = len(round_.counted()) if round_.state == "revealed" else None
+    state = {
+        "open": "answers hidden until everyone has answered or the starter shows them",
+        "revealed": f"shown in the thread, decided with {counted} voices",
+        "closed": "closed before the answers were shown",
+    }[round_.state]
+    lines = [f"*Ask the team* — {state}"]
+    for voice in round_.voices:
+        if voice.status == "answered" and round_.state == "revealed":
+            answers = voice.answers or {}
+            given = [
+                labels.get(answers[key], answers[key])
+                for key, (_, labels) in question_texts.items()
+                if key in answers
+            ]
+            lines.append(f"• <@{voice.user}>: " + " · ".join(given))
+        elif voice.status == "answered":
+            lines.append(f"• <@{voice.user}>: answered")
+        else:
+            lines.append(f"• <@{voice.user}>: {STATUS_WORDS.get(voice.status, voice.status)}")
+    return "\n".join(lines)

@@ -1,0 +1,301 @@
+"""Ask-the-team rounds, their invitees (voices) and the invitees' answers.
+
+Every change an invitee can race (a double click, a stale button, a reply typed while a
+click is on its way, two replicas) is one guarded UPDATE stating what the caller saw: the
+voice's step and status, the round's state. The row count decides who won, identically on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.db.models import Voice, VoiceAnswer, VoiceRound
+from bot.db.repositories._writes import guarded_update, insert_if_absent
+
+STILL_ANSWERING = ("invited", "answering")
+
+
+class VoiceRepository:
+    # -- rounds -------------------------------------------------------------------------------
+    @staticmethod
+    def round_for(session: Session, workspace_id: int, conversation_id: int) -> VoiceRound | None:
+        return session.scalars(
+            select(VoiceRound).where(
+                VoiceRound.workspace_id == workspace_id,
+                VoiceRound.conversation_id == conversation_id,
+            )
+        ).one_or_none()
+
+    @staticmethod
+    def open_round(
+        session: Session, workspace_id: int, conversation_id: int, started_by: str, now: datetime
+    ) -> VoiceRound:
+        """The conversation's round, created open if it has none (once, whoever is first)."""
+        insert_if_absent(
+            session,
+            VoiceRound,
+            {
+                "workspace_id": workspace_id,
+                "conversation_id": conversation_id,
+                "state": "open",
+                "started_by": started_by,
+                "created_at": now,
+            },
+            ["conversation_id"],
+        )
+        found = VoiceRepository.round_for(session, workspace_id, conversation_id)
+        assert found is not None
+        return found
+
+    @staticmethod
+    def end_round(
+        session: Session,
+        workspace_id: int,
+        round_id: int,
+        state: str,
+        *,
+        actor: str | None,
+        now: datetime,
+    ) -> bool:
+        """open → revealed or closed; False when it was no longer open (someone was first)."""
+        return guarded_update(
+            session,
+            VoiceRound,
+            [
+                VoiceRound.id == round_id,
+                VoiceRound.workspace_id == workspace_id,
+                VoiceRound.state == "open",
+            ],
+            {"state": state, "revealed_by": actor, "revealed_at": now},
+        )
+
+    @staticmethod
+    def close_for_conversation(
+        session: Session, workspace_id: int, conversation_id: int, now: datetime
+    ) -> None:
+        """The conversation was cancelled or restarted: an open round ends unrevealed."""
+        session.execute(
+            update(VoiceRound)
+            .where(
+                VoiceRound.workspace_id == workspace_id,
+                VoiceRound.conversation_id == conversation_id,
+                VoiceRound.state == "open",
+            )
+            .values(state="closed", revealed_at=now),
+            execution_options={"synchronize_session": False},
+        )
+
+    # -- voices -------------------------------------------------------------------------------
+    @staticmethod
+    def add(
+        session: Session,
+        workspace_id: int,
+        round_: VoiceRound,
+        user_id: str,
+        invited_by: str,
+        now: datetime,
+    ) -> int | None:
+        """A new invitee; None when they are already in the round."""
+        return insert_if_absent(
+            session,
+            Voice,
+            {
+                "workspace_id": workspace_id,
+                "round_id": round_.id,
+                "conversation_id": round_.conversation_id,
+                "user_id": user_id,
+                "status": "invited",
+                "step": 0,
+                "invited_by": invited_by,
+                "invited_at": now,
+            },
+            ["round_id", "user_id"],
+        )
+
+    @staticmethod
+    def get(session: Session, workspace_id: int, voice_id: int) -> Voice | None:
+        return session.scalars(
+            select(Voice).where(Voice.id == voice_id, Voice.workspace_id == workspace_id)
+        ).one_or_none()
+
+    @staticmethod
+    def of_round(session: Session, workspace_id: int, round_id: int) -> Sequence[Voice]:
+        return session.scalars(
+            select(Voice)
+            .where(Voice.workspace_id == workspace_id, Voice.round_id == round_id)
+            .order_by(Voice.id)
+            # Guarded updates don't refresh loaded rows: read what the transaction wrote.
+            .execution_options(populate_existing=True)
+        ).all()
+
+    @staticmethod
+    def in_dm(session: Session, workspace_id: int, dm_channel: str, user_id: str) -> Voice | None:
+        """The invitee's newest voice asked in this DM: the one a typed reply is for."""
+        return session.scalars(
+            select(Voice)
+            .where(
+                Voice.workspace_id == workspace_id,
+                Voice.dm_channel == dm_channel,
+                Voice.user_id == user_id,
+            )
+            .order_by(
+                Voice.status.in_(STILL_ANSWERING).desc(),
+                Voice.id.desc(),
+            )
+            .limit(1)
+        ).one_or_none()
+
+    @staticmethod
+    def reached(
+        session: Session,
+        workspace_id: int,
+        voice_id: int,
+        *,
+        dm_channel: str,
+        step: int,
+        question_ts: str,
+    ) -> bool:
+        """The question for `step` is in the invitee's DM; False if they moved on meanwhile."""
+        return guarded_update(
+            session,
+            Voice,
+            [Voice.id == voice_id, Voice.workspace_id == workspace_id, Voice.step == step],
+            {"dm_channel": dm_channel, "question_ts": question_ts},
+        )
+
+    @staticmethod
+    def unreachable(session: Session, workspace_id: int, voice_id: int, problem: str) -> None:
+        guarded_update(
+            session,
+            Voice,
+            [Voice.id == voice_id, Voice.workspace_id == workspace_id],
+            {"status": "unreachable", "problem": problem[:100]},
+        )
+
+    @staticmethod
+    def advance(
+        session: Session,
+        workspace_id: int,
+        voice_id: int,
+        *,
+        step: int,
+        last: bool,
+        now: datetime,
+    ) -> bool:
+        """Step `step` answered: one UPDATE … WHERE step = `step`, so a second click or a
+        reply racing a click records nothing."""
+        return guarded_update(
+            session,
+            Voice,
+            [
+                Voice.id == voice_id,
+                Voice.workspace_id == workspace_id,
+                Voice.step == step,
+                Voice.status.in_(STILL_ANSWERING),
+            ],
+            {
+                "step": step + 1,
+                "status": "answered" if last else "answering",
+                "answered_at": now if last else None,
+                "question_ts": None,
+            },
+        )
+
+    @staticmethod
+    def record_answer(
+        session: Session,
+        workspace_id: int,
+        voice_id: int,
+        question_key: str,
+        option_key: str,
+        now: datetime,
+    ) -> None:
+        session.add(
+            VoiceAnswer(
+                workspace_id=workspace_id,
+                voice_id=voice_id,
+                question_key=question_key,
+                option_key=option_key,
+                answered_at=now,
+            )
+        )
+        session.flush()
+
+    @staticmethod
+    def answers(
+        session: Session, workspace_id: int, voice_ids: Sequence[int]
+    ) -> dict[int, dict[str, str]]:
+        found: dict[int, dict[str, str]] = {voice_id: {} for voice_id in voice_ids}
+        if not voice_ids:
+            return found
+        rows = session.execute(
+            select(VoiceAnswer.voice_id, VoiceAnswer.question_key, VoiceAnswer.option_key).where(
+                VoiceAnswer.workspace_id == workspace_id, VoiceAnswer.voice_id.in_(voice_ids)
+            )
+        )
+        for voice_id, question_key, option_key in rows:
+            found[voice_id][question_key] = option_key
+        return found
+
+    # -- the one reminder ------------------------------------------------------------------------
+    @staticmethod
+    def reminder_due(session: Session, invited_before: datetime, limit: int) -> Sequence[Voice]:
+        """Invitees (any workspace: a job) still answering an open round, invited before
+        `invited_before`, never reminded."""
+        return session.scalars(
+            select(Voice)
+            .join(VoiceRound, VoiceRound.id == Voice.round_id)
+            .where(
+                Voice.status.in_(STILL_ANSWERING),
+                Voice.invited_at < invited_before,
+                Voice.reminded_at.is_(None),
+                VoiceRound.state == "open",
+            )
+            .order_by(Voice.id)
+            .limit(limit)
+        ).all()
+
+    @staticmethod
+    def claim_reminder(session: Session, workspace_id: int, voice_id: int, now: datetime) -> bool:
+        """Claim the one reminder of an invitee; exactly one process wins."""
+        return guarded_update(
+            session,
+            Voice,
+            [
+                Voice.id == voice_id,
+                Voice.workspace_id == workspace_id,
+                Voice.reminded_at.is_(None),
+            ],
+            {"reminded_at": now},
+        )
+
+    # -- the record ------------------------------------------------------------------------------
+    @staticmethod
+    def revealed_answers(
+        session: Session, workspace_id: int, conversation_ids: Sequence[int]
+    ) -> dict[int, list[tuple[str, dict[str, str]]]]:
+        """Each conversation's invitees who answered a revealed round, in invitation order,
+        with their answers (hidden until the reveal, so nothing of an open round)."""
+        found: dict[int, list[tuple[str, dict[str, str]]]] = {}
+        if not conversation_ids:
+            return found
+        voices = session.execute(
+            select(Voice.id, Voice.conversation_id, Voice.user_id)
+            .join(VoiceRound, VoiceRound.id == Voice.round_id)
+            .where(
+                Voice.workspace_id == workspace_id,
+                Voice.conversation_id.in_(conversation_ids),
+                Voice.status == "answered",
+                VoiceRound.state == "revealed",
+            )
+            .order_by(Voice.id)
+        ).all()
+        answers = VoiceRepository.answers(session, workspace_id, [v.id for v in voices])
+        for voice_id, conversation_id, user_id in voices:
+            found.setdefault(conversation_id, []).append((user_id, answers[voice_id]))
+        return found

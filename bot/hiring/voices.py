@@ -1,0 +1,260 @@
+""" "Ask the team" use cases. Slack-free; each is one transaction.
+
+The rules are in `bot.core.voices`; the rows in `bot.db.repositories.voices`. An invitee's
+answer is one guarded UPDATE on their voice (the step the button was drawn for), so a
+double click, a stale button or a reply racing a click records once; the reveal is one
+guarded UPDATE on the round (open → revealed), so the team's message is posted once
+however many last answers and reveal clicks arrive together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.content.criteria import Criteria
+from bot.core.voices import (
+    Invited,
+    Revealed,
+    RoundView,
+    VoiceAnswered,
+    VoiceNotDone,
+    VoiceView,
+    check_invitees,
+    may_manage,
+)
+from bot.db.models import HiringConversation, Voice, VoiceRound
+from bot.db.repositories import ConversationRepository, VoiceRepository, WorkspaceRepository
+from bot.db.repositories.conversations import OPEN_STATES
+from bot.hiring.conversations import Team
+
+
+class Voices:
+    def __init__(self, session_factory: sessionmaker[Session], criteria: Criteria) -> None:
+        self.sessions = session_factory
+        self.criteria = criteria
+
+    def _workspace(self, session: Session, team: Team, now: datetime) -> int:
+        return WorkspaceRepository.id_for(session, team.team_id, team.enterprise_id, now)
+
+    def workspace_of(self, team: Team, now: datetime) -> int:
+        with self.sessions.begin() as session:
+            return self._workspace(session, team, now)
+
+    # -- reading ------------------------------------------------------------------------------
+    def _voice(self, voice: Voice, answers: dict[str, str] | None = None) -> VoiceView:
+        return VoiceView(
+            voice.id,
+            voice.conversation_id,
+            voice.user_id,
+            voice.status,  # type: ignore[arg-type]  # checked by the table's constraint
+            voice.step,
+            voice.dm_channel,
+            voice.question_ts,
+            voice.problem,
+            answers,
+        )
+
+    def _round(
+        self, session: Session, round_: VoiceRound, conv: HiringConversation | Row[Any]
+    ) -> RoundView:
+        workspace = round_.workspace_id
+        voices = VoiceRepository.of_round(session, workspace, round_.id)
+        answers = VoiceRepository.answers(session, workspace, [v.id for v in voices])
+        mine = {
+            a.question_key: a.option_key
+            for a in ConversationRepository.answers(session, workspace, round_.conversation_id)
+        }
+        complete = len(mine) == len(self.criteria)
+        return RoundView(
+            round_.id,
+            round_.conversation_id,
+            conv.title,
+            conv.started_by,
+            conv.channel_id,
+            conv.root_ts,
+            round_.state,  # type: ignore[arg-type]
+            tuple(self._voice(v, answers[v.id]) for v in voices),
+            mine if complete else None,
+        )
+
+    def round_within(
+        self, session: Session, workspace: int, conversation_id: int
+    ) -> RoundView | None:
+        """The round in the caller's transaction (SQLite takes its lock at BEGIN, so a second
+        session inside another would wait for the first)."""
+        round_ = VoiceRepository.round_for(session, workspace, conversation_id)
+        conv = ConversationRepository.get(session, workspace, conversation_id)
+        if round_ is None or conv is None:
+            return None
+        return self._round(session, round_, conv)
+
+    def round_in(self, workspace_id: int, conversation_id: int) -> RoundView | None:
+        with self.sessions() as session:
+            return self.round_within(session, workspace_id, conversation_id)
+
+    def voices_of(self, workspace_id: int, conversation_id: int) -> RoundView | None:
+        """The round of a conversation as the record shows it (`/hire show`, the export)."""
+        return self.round_in(workspace_id, conversation_id)
+
+    # -- inviting -----------------------------------------------------------------------------
+    def invite(
+        self,
+        team: Team,
+        conversation_id: int,
+        actor: str,
+        requested: Sequence[str],
+        now: datetime,
+        *,
+        bot_user: str | None,
+        actor_is_admin: bool,
+    ) -> Invited | VoiceNotDone:
+        with self.sessions.begin() as session:
+            workspace = self._workspace(session, team, now)
+            conv = ConversationRepository.get(session, workspace, conversation_id)
+            if conv is None:
+                return VoiceNotDone("not_found")
+            if not may_manage(actor, conv.started_by, is_admin=actor_is_admin):
+                return VoiceNotDone("not_allowed")
+            if conv.state not in OPEN_STATES:
+                return VoiceNotDone("not_open")
+            round_ = VoiceRepository.open_round(
+                session, workspace, conversation_id, conv.started_by, now
+            )
+            if round_.state != "open":
+                return VoiceNotDone("round_over", self._round(session, round_, conv))
+            already = [v.user_id for v in VoiceRepository.of_round(session, workspace, round_.id)]
+            invitees = check_invitees(
+                requested, starter=conv.started_by, bot_user=bot_user, already=already
+            )
+            new_ids = []
+            refused = list(invitees.refused)
+            for user in invitees.accepted:
+                voice_id = VoiceRepository.add(session, workspace, round_, user, actor, now)
+                if voice_id is None:  # a concurrent invite added them first
+                    refused.append((user, "already"))
+                else:
+                    new_ids.append(voice_id)
+            view = self._round(session, round_, conv)
+            new = tuple(v for v in view.voices if v.id in new_ids)
+            return Invited(view, new, tuple(refused))
+
+    def reached(self, workspace_id: int, voice: VoiceView, dm_channel: str, ts: str) -> None:
+        """The invitee's question for `voice.step` is in their DM at `ts`."""
+        with self.sessions.begin() as session:
+            VoiceRepository.reached(
+                session,
+                workspace_id,
+                voice.id,
+                dm_channel=dm_channel,
+                step=voice.step,
+                question_ts=ts,
+            )
+
+    def unreachable(self, workspace_id: int, voice: VoiceView, problem: str) -> None:
+        with self.sessions.begin() as session:
+            VoiceRepository.unreachable(session, workspace_id, voice.id, problem)
+
+    # -- answering ----------------------------------------------------------------------------
+    def find_in_dm(self, team: Team, dm_channel: str, user: str, now: datetime) -> VoiceView | None:
+        """The voice a message typed in this DM answers, if the DM is one the bot asked in."""
+        with self.sessions.begin() as session:
+            workspace = self._workspace(session, team, now)
+            voice = VoiceRepository.in_dm(session, workspace, dm_channel, user)
+            return None if voice is None else self._voice(voice)
+
+    def answer(
+        self,
+        team: Team,
+        voice_id: int,
+        step: int,
+        option: str,
+        actor: str,
+        now: datetime,
+    ) -> VoiceAnswered | VoiceNotDone:
+        with self.sessions.begin() as session:
+            workspace = self._workspace(session, team, now)
+            voice = VoiceRepository.get(session, workspace, voice_id)
+            if voice is None:
+                return VoiceNotDone("not_found")
+            seen = self._voice(voice)
+            if voice.user_id != actor:
+                return VoiceNotDone("not_yours", voice=seen)
+            round_ = session.get(VoiceRound, voice.round_id)
+            conv = session.get(HiringConversation, voice.conversation_id)
+            assert round_ is not None and conv is not None  # voices go with their round
+            if voice.status == "answered":
+                return VoiceNotDone("already_answered", voice=seen)
+            if round_.state != "open":
+                return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
+            if step != voice.step or not 0 <= step < len(self.criteria):
+                return VoiceNotDone("stale", voice=seen)
+            question = self.criteria.questions[step]
+            if question.option(option) is None:
+                return VoiceNotDone("unknown_option", voice=seen)
+            last = step == len(self.criteria) - 1
+            if not VoiceRepository.advance(
+                session, workspace, voice_id, step=step, last=last, now=now
+            ):
+                return VoiceNotDone("stale", voice=seen)
+            VoiceRepository.record_answer(session, workspace, voice_id, question.key, option, now)
+            after = VoiceView(
+                seen.id,
+                seen.conversation_id,
+                seen.user,
+                "answered" if last else "answering",
+                step + 1,
+                seen.dm_channel,
+                None,
+            )
+            revealed = None
+            if last:
+                view = self._round(session, round_, conv)
+                if view.everyone_answered and VoiceRepository.end_round(
+                    session, workspace, round_.id, "revealed", actor=None, now=now
+                ):
+                    revealed = replace(view, state="revealed")
+            return VoiceAnswered(after, step, option, revealed)
+
+    # -- revealing ----------------------------------------------------------------------------
+    def reveal(
+        self, team: Team, conversation_id: int, actor: str, now: datetime, *, actor_is_admin: bool
+    ) -> Revealed | VoiceNotDone:
+        with self.sessions.begin() as session:
+            workspace = self._workspace(session, team, now)
+            conv = ConversationRepository.get(session, workspace, conversation_id)
+            round_ = VoiceRepository.round_for(session, workspace, conversation_id)
+            if conv is None or round_ is None:
+                return VoiceNotDone("not_found")
+            view = self._round(session, round_, conv)
+            if not may_manage(actor, conv.started_by, is_admin=actor_is_admin):
+                return VoiceNotDone("not_allowed", view)
+            if not VoiceRepository.end_round(
+                session, workspace, round_.id, "revealed", actor=actor, now=now
+            ):
+                return VoiceNotDone("round_over", view)
+            return Revealed(replace(view, state="revealed"), actor)
+
+    # -- the one reminder ---------------------------------------------------------------------
+    def due_reminders(
+        self, invited_before: datetime, limit: int = 100
+    ) -> list[tuple[int, VoiceView, RoundView]]:
+        """Invitees still owing answers to an open round (any workspace: a job), each with
+        its workspace and round."""
+        due = []
+        with self.sessions() as session:
+            for voice in VoiceRepository.reminder_due(session, invited_before, limit):
+                view = self.round_within(session, voice.workspace_id, voice.conversation_id)
+                if view is not None:
+                    due.append((voice.workspace_id, self._voice(voice), view))
+        return due
+
+    def claim_reminder(self, workspace_id: int, voice: VoiceView, now: datetime) -> bool:
+        """The invitee's one reminder is this caller's to send (exactly one process wins)."""
+        with self.sessions.begin() as session:
+            return VoiceRepository.claim_reminder(session, workspace_id, voice.id, now)

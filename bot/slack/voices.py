@@ -1,0 +1,251 @@
+""" "Ask the team" at the Slack edge: the use case acts (bot.hiring.voices), Block Kit renders
+(bot.blocks.voices), and this desk delivers — the questions into each invitee's DM, the
+round's line and the team's one message into the conversation's thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import voices as voice_blocks
+from bot.blocks.common import Message, decode_value
+from bot.content.criteria import Criteria, load_criteria
+from bot.core.voices import RoundView, VoiceAnswered, VoiceNotDone, VoiceView, combine
+from bot.hiring.conversations import Team
+from bot.hiring.voices import Voices
+from bot.services import Services
+from bot.slack.deliver import Delivery, error_code
+
+log = logging.getLogger(__name__)
+
+# Told when an invite or a reveal changed nothing.
+NOT_DONE = {
+    "not_found": ":information_source: I can't find that hiring conversation any more.",
+    "not_open": ":information_source: This conversation is no longer open, so there is "
+    "nobody to ask.",
+    "round_over": ":information_source: The team's answers were already shown (or the round "
+    "was closed), so nobody more can be asked here.",
+}
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def voice_click(action: dict[str, Any]) -> tuple[int, int, str] | None:
+    """(voice, step, option) from a DM answer button, or None when it is malformed."""
+    value = decode_value(action.get("value"))
+    voice_id, step, option = _int(value.get("w")), _int(value.get("s")), value.get("o")
+    if voice_id is None or step is None or not isinstance(option, str):
+        return None
+    return voice_id, step, option
+
+
+def conversation_of(raw: object) -> tuple[int, str | None] | None:
+    """(conversation, starter) from the invite or reveal button, or the modal's metadata."""
+    value = decode_value(raw)
+    conversation_id = _int(value.get("c"))
+    if conversation_id is None:
+        return None
+    starter = value.get("u")
+    return conversation_id, starter if isinstance(starter, str) else None
+
+
+class VoiceDesk:
+    def __init__(self, services: Services, client: WebClient, criteria: Criteria | None = None):
+        self.services = services
+        self.criteria = criteria or load_criteria()
+        self.voices = Voices(services.session_factory, self.criteria)
+        self.delivery = Delivery(client)
+        self.client = client
+
+    def _workspace(self, team: Team) -> int:
+        return self.voices.workspace_of(team, self.services.clock.now())
+
+    # -- inviting -----------------------------------------------------------------------------
+    def invite(
+        self, team: Team, actor: str, conversation_id: int, users: list[str], bot_user: str | None
+    ) -> None:
+        now = self.services.clock.now()
+        result = self.voices.invite(
+            team, conversation_id, actor, users, now, bot_user=bot_user, actor_is_admin=False
+        )
+        if (
+            isinstance(result, VoiceNotDone)
+            and result.reason == "not_allowed"
+            and self.delivery.is_admin(actor)
+        ):
+            result = self.voices.invite(
+                team, conversation_id, actor, users, now, bot_user=bot_user, actor_is_admin=True
+            )
+        if isinstance(result, VoiceNotDone):
+            self.delivery.tell_directly(actor, self._not_done(result, "ask the team"))
+            return
+        workspace = self._workspace(team)
+        round_ = result.round
+        for voice in result.new:
+            self._ask_first(workspace, round_, voice)
+        if result.refused:
+            self.delivery.tell(
+                round_.channel_id,
+                actor,
+                voice_blocks.not_invited(result.refused),
+                round_.root_ts,
+            )
+        if result.new:
+            fresh = self.voices.round_in(workspace, conversation_id)
+            if fresh is not None:
+                self.delivery.post(
+                    fresh.channel_id, voice_blocks.round_message(fresh), fresh.root_ts
+                )
+
+    def _ask_first(self, workspace: int, round_: RoundView, voice: VoiceView) -> None:
+        """Open a DM with the invitee and ask question 1; an invitee Slack won't let the bot
+        reach (a bot, a deactivated account, DMs refused) is marked unreachable, and the
+        round's line in the thread says so."""
+        try:
+            person = self.client.users_info(user=voice.user)["user"]
+            if person.get("is_bot"):
+                raise _Unreachable("is_bot")
+            if person.get("deleted"):
+                raise _Unreachable("deleted")
+            channel = str(self.client.conversations_open(users=voice.user)["channel"]["id"])
+            ts = self.delivery.post(
+                channel, voice_blocks.dm_question(voice.id, round_, self.criteria, 0, first=True)
+            )
+        except _Unreachable as problem:
+            self.voices.unreachable(workspace, voice, str(problem))
+            return
+        except SlackApiError as error:
+            code = error_code(error) or "unknown_error"
+            log.info("could not ask %s in a DM: %s", voice.user, code)
+            self.voices.unreachable(workspace, voice, code)
+            return
+        self.voices.reached(workspace, voice, channel, ts)
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(
+        self,
+        team: Team,
+        actor: str,
+        channel: str,
+        voice_id: int,
+        step: int,
+        option: str,
+        clicked_ts: str | None,
+        read_as: str | None = None,
+    ) -> None:
+        now = self.services.clock.now()
+        result = self.voices.answer(team, voice_id, step, option, actor, now)
+        if isinstance(result, VoiceNotDone):
+            self.delivery.post(channel, _text(voice_blocks.voice_refusal(result)))
+            return
+        if clicked_ts:
+            self.delivery.update(
+                channel, clicked_ts, voice_blocks.dm_answered(self.criteria, step, option)
+            )
+        if read_as is not None:
+            self.delivery.post(channel, _text(read_as))
+        workspace = self._workspace(team)
+        self._next(workspace, channel, result)
+
+    def _next(self, workspace: int, channel: str, result: VoiceAnswered) -> None:
+        voice = result.voice
+        fresh = self.voices.round_in(workspace, voice.conversation_id)
+        if fresh is None:
+            return
+        if voice.status == "answered":
+            self.delivery.post(channel, _text(voice_blocks.dm_done(fresh)))
+            if result.revealed is not None:
+                self.show(result.revealed)
+            return
+        ts = self.delivery.post(
+            channel,
+            voice_blocks.dm_question(voice.id, fresh, self.criteria, voice.step, first=False),
+        )
+        self.voices.reached(workspace, voice, channel, ts)
+
+    # -- revealing ----------------------------------------------------------------------------
+    def reveal(
+        self,
+        team: Team,
+        actor: str,
+        channel: str,
+        conversation_id: int,
+        clicked_ts: str | None = None,
+    ) -> None:
+        now = self.services.clock.now()
+        result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=False)
+        if (
+            isinstance(result, VoiceNotDone)
+            and result.reason == "not_allowed"
+            and self.delivery.is_admin(actor)
+        ):
+            result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=True)
+        if isinstance(result, VoiceNotDone):
+            thread = result.round.root_ts if result.round else None
+            self.delivery.tell(channel, actor, self._not_done(result, "show the answers"), thread)
+            return
+        self.show(result.round)
+        # The line clicked loses its button: the answers are out.
+        self.delivery.update(channel, clicked_ts, voice_blocks.round_message(result.round))
+
+    def show(self, round_: RoundView) -> None:
+        """The team's one message in the thread."""
+        counted = round_.counted()
+        message = (
+            voice_blocks.team_message(
+                round_, combine(self.criteria, counted, round_.started_by), self.criteria
+            )
+            if counted
+            else voice_blocks.no_voices_message(round_)
+        )
+        try:
+            self.delivery.post(round_.channel_id, message, round_.root_ts)
+        except SlackApiError as error:
+            log.warning(
+                "could not show the team's answers for %s: %s",
+                round_.conversation_id,
+                error_code(error),
+            )
+
+    def _not_done(self, result: VoiceNotDone, what: str) -> str:
+        if result.reason == "not_allowed":
+            starter = result.round.started_by if result.round else None
+            who = (
+                f"<@{starter}>, who started this conversation,"
+                if starter
+                else "whoever started this conversation"
+            )
+            return f":lock: Only {who} or a workspace admin can {what}."
+        return NOT_DONE.get(result.reason, ":information_source: Nothing was changed.")
+
+    # -- the one reminder ---------------------------------------------------------------------
+    def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView) -> None:
+        """The one reminder, with the question the invitee is on asked again below it: if
+        the question after their last answer never reached them (a crash between the two),
+        this brings it."""
+        if voice.dm_channel is None:
+            # Invited, but the process died before the first question went out: ask now.
+            self._ask_first(workspace_id, round_, voice)
+            return
+        total = len(self.criteria)
+        self.delivery.post(
+            voice.dm_channel, _text(voice_blocks.dm_reminder(round_, voice.step, total))
+        )
+        ts = self.delivery.post(
+            voice.dm_channel,
+            voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),
+        )
+        self.voices.reached(workspace_id, voice, voice.dm_channel, ts)
+
+
+class _Unreachable(Exception):
+    pass
+
+
+def _text(text: str) -> Message:
+    return Message(text=text)
