@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +18,7 @@ from bot.db.models import Voice, VoiceAnswer
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess
+from tests.e2e.test_digest import run_cron
 from tests.e2e.test_hire import (
     CHANNEL,
     STARTUP_ANSWERS,
@@ -355,14 +354,7 @@ def test_a_silent_invitee_is_reminded_once(slack: SlackDriver, bot: BotProcess) 
         engine.dispose()
     # The server's own scheduler (ticking every second) races two cron runs for it.
     for _ in range(2):
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "digest"],
-            env=bot.env(),
-            cwd=bot.workdir,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        run_cron(bot)
     wait_for(
         lambda: any("A reminder" in m["text"] for m in dm(slack, "U0TEAMMATE")),
         message="a reminder in Theo's DM",
