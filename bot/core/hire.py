@@ -79,8 +79,12 @@ class ConversationView:
 
 # What a conversation owes Slack, kept in the outbox with the change that made it owed:
 # "root", its thread's first message; "step", the question or recommendation it waits on;
-# "nudge", a reminder in its thread.
-OwedKind = Literal["root", "step", "nudge"]
+# "nudge", a reminder in its thread; for "Ask the team" (`bot.core.voices`): "team", the
+# team's message in its thread once the round is revealed, and "voice", the question an
+# invitee is on, in their DM.
+OwedKind = Literal["root", "step", "nudge", "team", "voice"]
+# The kinds the "Ask the team" desk delivers; the others are the conversation's own.
+VOICE_KINDS: frozenset[OwedKind] = frozenset({"team", "voice"})
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,11 @@ class Owed:
     kind: OwedKind
     key: str
     conversation_id: int
+    # The conversation's version it was owed for (a nudge: its reminder row; a team
+    # message: its round; an invitee's question: its step).
     version: int
+    # When it was owed: no try can have posted it earlier, and it is given up a day later.
+    owed_at: datetime
     # Tries so far, this one included: how long to wait before the next.
     attempt: int = 1
 
@@ -101,6 +109,11 @@ class Owed:
     def reminder_id(self) -> int:
         """A nudge's reminder row (see `nudge_key`)."""
         return int(self.key.rsplit(":", 1)[1])
+
+    @property
+    def voice_id(self) -> int:
+        """An invitee's question's voice row (see `voice_key`)."""
+        return int(self.key.split(":")[1])
 
 
 def owed_key(kind: OwedKind, conversation_id: int, version: int) -> str:
@@ -111,6 +124,16 @@ def owed_key(kind: OwedKind, conversation_id: int, version: int) -> str:
 def nudge_key(conversation_id: int, reminder_id: int) -> str:
     """One reminder per idle spell, whose reminder row is claimed once across processes."""
     return f"nudge:{conversation_id}:{reminder_id}"
+
+
+def team_key(conversation_id: int, round_id: int) -> str:
+    """One team message per round, revealed once (a guarded UPDATE)."""
+    return f"team:{conversation_id}:{round_id}"
+
+
+def voice_key(voice_id: int, step: int) -> str:
+    """One question per invitee and step, each answered once (a guarded UPDATE)."""
+    return f"voice:{voice_id}:{step}"
 
 
 @dataclass(frozen=True)

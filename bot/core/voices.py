@@ -23,10 +23,12 @@ moves the verdict more matters more), then by question order; the first two are 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.content.criteria import OUTCOME_KEYS, Criteria, Option, Question
+from bot.core.conversation import State
+from bot.core.hire import Owed
 from bot.core.recommendation import Recommendation, recommend
 
 MAX_INVITEES = 10
@@ -259,6 +261,8 @@ class Invited:
     round: RoundView
     new: tuple[VoiceView, ...]
     refused: tuple[tuple[str, NotInvited], ...]
+    # Each new invitee's first question, by voice id, owed with the invite (the outbox).
+    owed: Mapping[int, Owed] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -268,9 +272,30 @@ class VoiceAnswered:
     option: str
     # Set when this answer was the last one owed: the round was revealed by it.
     revealed: RoundView | None = None
+    # Owed with the answer: the invitee's next question, or the team's message it revealed.
+    owed: Owed | None = None
 
 
 @dataclass(frozen=True)
 class Revealed:
     round: RoundView
     actor: str
+    owed: Owed | None = None  # the team's message, owed with the reveal
+
+
+def question_owed(round_: RoundView, voice: VoiceView, step: int) -> bool:
+    """The invitee's question for `step` is still to reach their DM: the round is open,
+    they are on that step, and no message of it is recorded (the reminder may have asked
+    it already). Otherwise an owed copy is superseded, never posted late."""
+    return (
+        round_.state == "open"
+        and voice.status in {"invited", "answering"}
+        and voice.step == step
+        and voice.question_ts is None
+    )
+
+
+def team_message_owed(round_: RoundView, conversation: State) -> bool:
+    """The team's message still belongs in the thread: the round was revealed, and its
+    conversation was neither cancelled nor lost its thread since."""
+    return round_.state == "revealed" and conversation not in {State.CANCELLED, State.ORPHANED}

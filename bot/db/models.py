@@ -40,7 +40,7 @@ DECISION_EVENT_KINDS = (
     "restarted",
 )
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
-OUTBOX_KINDS = ("root", "step", "nudge")
+OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice")
 # pending: owed (to its leaseholder until `lease_until`, then to anyone); sent: it is in
 # Slack (`ts`); superseded: the conversation moved on before it was needed; failed: Slack
 # refused it for good, or it stayed undeliverable too long (`error` says why).
@@ -309,7 +309,9 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(20))
     # The idempotency key, also in the posted message's metadata (`bot.core.hire.owed_key`).
     key: Mapped[str] = mapped_column(String(100))
-    # The conversation's version the message was owed for (a nudge: its reminder row).
+    # The conversation's version the message was owed for (a nudge: its reminder row; a
+    # team message: its round; an invitee's question: its step). `conversation_id` is the
+    # round's or the invitee's conversation.
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     # Pending rows belong to whoever set this until it passes: the request delivering it,

@@ -265,10 +265,19 @@ class Conversations:
                     taken.append((owed, self._view(session, conv)))
         return taken
 
-    def finish_owed(self, owed: Owed, status: str, now: datetime, error: str | None = None) -> None:
-        """Superseded (nothing to post any more) or failed for good."""
+    def finish_owed(
+        self,
+        owed: Owed,
+        status: str,
+        now: datetime,
+        error: str | None = None,
+        *,
+        ts: str | None = None,
+    ) -> None:
+        """Superseded (nothing to post any more), failed for good, or sent at `ts` (a
+        message nothing else keeps the ts of)."""
         with self.sessions.begin() as session:
-            OutboxRepository.finish(session, owed.id, status, now=now, error=error)
+            OutboxRepository.finish(session, owed.id, status, now=now, ts=ts, error=error)
 
     def try_again_later(self, owed: Owed, created_at: datetime, error: str, now: datetime) -> bool:
         """A try failed for a reason that may pass: the next one is due after a wait that

@@ -5,6 +5,12 @@ answer is one guarded UPDATE on their voice (the step the button was drawn for),
 double click, a stale button or a reply racing a click records once; the reveal is one
 guarded UPDATE on the round (open → revealed), so the team's message is posted once
 however many last answers and reveal clicks arrive together.
+
+What a change owes Slack is written to the outbox in the change's own transaction, as the
+conversation's messages are (`bot.hiring.conversations`): an invitee's first question with
+the invite, their next one with each answer, the team's message with the reveal. Whoever
+posts one records it sent in the transaction that records its ts; one not delivered in time
+is taken over by the delivery job (`bot.jobs.outbox`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
+from bot.core.conversation import State
+from bot.core.hire import Owed, team_key, voice_key
 from bot.core.voices import (
     Invited,
     Revealed,
@@ -27,11 +35,18 @@ from bot.core.voices import (
     VoiceView,
     check_invitees,
     may_manage,
+    question_owed,
+    team_message_owed,
 )
 from bot.db.models import HiringConversation, Voice, VoiceRound
-from bot.db.repositories import ConversationRepository, VoiceRepository, WorkspaceRepository
+from bot.db.repositories import (
+    ConversationRepository,
+    OutboxRepository,
+    VoiceRepository,
+    WorkspaceRepository,
+)
 from bot.db.repositories.conversations import OPEN_STATES
-from bot.hiring.conversations import Team
+from bot.hiring.conversations import DELIVERY_LEASE, Team
 
 
 class Voices:
@@ -132,21 +147,34 @@ class Voices:
             invitees = check_invitees(
                 requested, starter=conv.started_by, bot_user=bot_user, already=already
             )
-            new_ids = []
+            owed: dict[int, Owed] = {}
             refused = list(invitees.refused)
             for user in invitees.accepted:
                 voice_id = VoiceRepository.add(session, workspace, round_, user, actor, now)
                 if voice_id is None:  # a concurrent invite added them first
                     refused.append((user, "already"))
-                else:
-                    new_ids.append(voice_id)
+                    continue
+                first = _owe_question(session, workspace, conversation_id, voice_id, 0, now)
+                if first is not None:
+                    owed[voice_id] = first
             view = self._round(session, round_, conv)
-            new = tuple(v for v in view.voices if v.id in new_ids)
-            return Invited(view, new, tuple(refused))
+            new = tuple(v for v in view.voices if v.id in owed)
+            return Invited(view, new, tuple(refused), owed)
 
-    def reached(self, workspace_id: int, voice: VoiceView, dm_channel: str, ts: str) -> None:
-        """The invitee's question for `voice.step` is in their DM at `ts`."""
+    def reached(
+        self,
+        workspace_id: int,
+        voice: VoiceView,
+        dm_channel: str,
+        ts: str,
+        now: datetime,
+        owed: Owed | None = None,
+    ) -> None:
+        """The invitee's question for `voice.step` is in their DM at `ts`, and what was owed
+        of it is sent."""
         with self.sessions.begin() as session:
+            if owed is not None:
+                OutboxRepository.finish(session, owed.id, "sent", now=now, ts=ts)
             VoiceRepository.reached(
                 session,
                 workspace_id,
@@ -156,8 +184,18 @@ class Voices:
                 question_ts=ts,
             )
 
-    def unreachable(self, workspace_id: int, voice: VoiceView, problem: str) -> None:
+    def unreachable(
+        self,
+        workspace_id: int,
+        voice: VoiceView,
+        problem: str,
+        now: datetime,
+        owed: Owed | None = None,
+    ) -> None:
+        """Slack won't let the bot reach the invitee: what was owed them failed for good."""
         with self.sessions.begin() as session:
+            if owed is not None:
+                OutboxRepository.finish(session, owed.id, "failed", now=now, error=problem)
             VoiceRepository.unreachable(session, workspace_id, voice.id, problem)
 
     # -- answering ----------------------------------------------------------------------------
@@ -213,13 +251,17 @@ class Voices:
                 None,
             )
             revealed = None
-            if last:
-                view = self._round(session, round_, conv)
-                if view.everyone_answered and VoiceRepository.end_round(
-                    session, workspace, round_.id, "revealed", actor=None, now=now
-                ):
-                    revealed = replace(view, state="revealed")
-            return VoiceAnswered(after, step, option, revealed)
+            if not last:
+                owed = _owe_question(session, workspace, conv.id, voice_id, step + 1, now)
+                return VoiceAnswered(after, step, option, None, owed)
+            view = self._round(session, round_, conv)
+            if view.everyone_answered and VoiceRepository.end_round(
+                session, workspace, round_.id, "revealed", actor=None, now=now
+            ):
+                revealed = replace(view, state="revealed")
+                owed = _owe_team(session, workspace, round_, now)
+                return VoiceAnswered(after, step, option, revealed, owed)
+            return VoiceAnswered(after, step, option)
 
     # -- revealing ----------------------------------------------------------------------------
     def reveal(
@@ -238,7 +280,27 @@ class Voices:
                 session, workspace, round_.id, "revealed", actor=actor, now=now
             ):
                 return VoiceNotDone("round_over", view)
-            return Revealed(replace(view, state="revealed"), actor)
+            owed = _owe_team(session, workspace, round_, now)
+            return Revealed(replace(view, state="revealed"), actor, owed)
+
+    # -- the outbox (what is owed to Slack) -----------------------------------------------------
+    def still_owed(
+        self, owed: Owed, workspace_id: int, conversation: State, now: datetime
+    ) -> tuple[RoundView, VoiceView | None] | None:
+        """What an owed team message (the round) or invitee's question (the round and the
+        voice, as they are now) is for; None when nobody needs it any more (the invitee
+        moved on, the round or the conversation was closed), and it is then superseded."""
+        with self.sessions.begin() as session:
+            view = self.round_within(session, workspace_id, owed.conversation_id)
+            if owed.kind == "team":
+                if view is not None and team_message_owed(view, conversation):
+                    return view, None
+            elif view is not None:
+                voice = next((v for v in view.voices if v.id == owed.voice_id), None)
+                if voice is not None and question_owed(view, voice, owed.version):
+                    return view, voice
+            OutboxRepository.finish(session, owed.id, "superseded", now=now)
+            return None
 
     # -- the one reminder ---------------------------------------------------------------------
     def due_reminders(
@@ -258,3 +320,33 @@ class Voices:
         """The invitee's one reminder is this caller's to send (exactly one process wins)."""
         with self.sessions.begin() as session:
             return VoiceRepository.claim_reminder(session, workspace_id, voice.id, now)
+
+
+def _owe_question(
+    session: Session, workspace: int, conversation_id: int, voice_id: int, step: int, now: datetime
+) -> Owed | None:
+    """The invitee's question for `step`, owed to their DM (None: owed already)."""
+    return OutboxRepository.owe(
+        session,
+        workspace,
+        conversation_id,
+        "voice",
+        step,
+        now=now,
+        lease_until=now + DELIVERY_LEASE,
+        key=voice_key(voice_id, step),
+    )
+
+
+def _owe_team(session: Session, workspace: int, round_: VoiceRound, now: datetime) -> Owed | None:
+    """The team's message, owed to the thread by the round's one reveal."""
+    return OutboxRepository.owe(
+        session,
+        workspace,
+        round_.conversation_id,
+        "team",
+        round_.id,
+        now=now,
+        lease_until=now + DELIVERY_LEASE,
+        key=team_key(round_.conversation_id, round_.id),
+    )

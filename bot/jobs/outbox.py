@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 
 from bot.content.criteria import load_criteria
+from bot.core.hire import VOICE_KINDS, ConversationView, Owed
 from bot.hiring.conversations import Conversations
 from bot.services import Services
-from bot.slack.hire import WorkspaceDesks
+from bot.slack.hire import HireDesk, WorkspaceDesks
+from bot.slack.voices import VoiceDesk
 from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,15 @@ def deliver_owed(services: Services, clients: WorkspaceClients, identity: str) -
             conversations.finish_owed(owed, "superseded", now, "uninstalled")
             continue
         try:
-            desk.redeliver(owed, view)
+            _redeliver(desk, owed, view)
         except Exception:  # its lease lapses and it is tried again; others go on
             log.exception("delivering %s failed; it will be tried again", owed.key)
     return len(taken)
+
+
+def _redeliver(desk: HireDesk, owed: Owed, view: ConversationView) -> None:
+    """Who delivers each kind: "Ask the team"'s desk its own, the conversation's the rest."""
+    if owed.kind in VOICE_KINDS:
+        VoiceDesk(desk.services, desk.delivery.client, desk.criteria).redeliver(owed, view)
+    else:
+        desk.redeliver(owed, view)

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import conversation as plans
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import Message, decode_value
+from bot.blocks.common import decode_value
 from bot.content.criteria import Criteria, load_criteria
 from bot.core.conversation import (
     Answer,
@@ -31,22 +31,12 @@ from bot.core.conversation import (
 from bot.core.hire import Acted, ActResult, ConversationView, NotDone, Owed
 from bot.hiring.conversations import Conversations, Team
 from bot.services import Services
-from bot.slack.deliver import (
-    Delivery,
-    error_code,
-    failure_code,
-    is_transient,
-    post_problem,
-    thread_gone,
-)
+from bot.slack.deliver import Delivery, error_code, post_problem, thread_gone
+from bot.slack.owed import OwedPoster
 from bot.slack.visibility import ChannelAccess
 from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
-
-# The metadata event type of a message the outbox delivers; its payload is the message's
-# idempotency key, how a retry finds an earlier try that got through.
-OWED_EVENT = "hiring_owed_message"
 
 # Told to whoever acted when Slack would not take the next message yet.
 POSTING_LATER = (
@@ -176,6 +166,7 @@ class HireDesk:
         self.conversations = Conversations(services.session_factory, self.criteria)
         self.delivery = Delivery(client)
         self.channels = ChannelAccess(client, services.channels)
+        self.owed = OwedPoster(self.delivery, self.conversations, services.clock)
 
     def act(
         self,
@@ -243,7 +234,7 @@ class HireDesk:
             origin.team, title, origin.user, origin.channel, now, private_channel=private
         )
         try:
-            root_ts = self._send_owed(view, owed, plans.root(view))
+            root_ts = self.owed.send(owed, view.channel_id, plans.root(view))
         except SlackApiError as error:
             code = error_code(error)
             log.info("could not start a conversation in %s: %s", origin.channel, code)
@@ -377,7 +368,7 @@ class HireDesk:
                     ts = (
                         self.delivery.post(view.channel_id, output.message, view.root_ts)
                         if owing is None
-                        else self._send_owed(view, owing, output.message, view.root_ts)
+                        else self.owed.send(owing, view.channel_id, output.message, view.root_ts)
                     )
                 except SlackApiError as error:
                     refused = error_code(error)
@@ -411,39 +402,6 @@ class HireDesk:
                     view.channel_id, actor, output.text, view.root_ts, output.message
                 )
 
-    def _send_owed(
-        self, view: ConversationView, owed: Owed, message: Message, thread_ts: str | None = None
-    ) -> str | None:
-        """Get an owed message into `view`'s channel (its thread, with `thread_ts`), marked
-        with its key: its ts, or None when Slack would not take it yet and it stays owed for
-        a later try. A retry first looks for an earlier try that got through, so nothing is
-        posted twice. Slack's refusals for good are raised for the caller to explain."""
-        try:
-            if owed.attempt > 1:
-                found = self.delivery.find_posted(
-                    view.channel_id, view.created_at, OWED_EVENT, {"key": owed.key}, thread_ts
-                )
-                if found is not None:
-                    return found
-            return self.delivery.post(view.channel_id, _marked(message, owed), thread_ts)
-        except (SlackApiError, OSError) as error:
-            if not is_transient(error):
-                raise
-            self._owed_later(view, owed, error)
-            return None
-
-    def _owed_later(self, view: ConversationView, owed: Owed, error: Exception) -> None:
-        code = failure_code(error)
-        now = self.services.clock.now()
-        if self.conversations.try_again_later(owed, view.created_at, code, now):
-            log.info(
-                "conversation %s: its %s is owed for a later try (%s)", view.id, owed.kind, code
-            )
-        else:
-            log.warning(
-                "conversation %s: gave up its %s after a day (%s)", view.id, owed.kind, code
-            )
-
     def redeliver(self, owed: Owed, view: ConversationView) -> None:
         """Deliver a message that was owed and not delivered in time (its request crashed,
         the database went away before its ts was stored, or Slack refused it for a while),
@@ -458,7 +416,7 @@ class HireDesk:
                 self.conversations.finish_owed(owed, "superseded", now)
                 return
             try:
-                root_ts = self._send_owed(view, owed, plans.root(view))
+                root_ts = self.owed.send(owed, view.channel_id, plans.root(view))
             except SlackApiError as error:
                 code = error_code(error)
                 log.warning("conversation %s could not be started: %s", view.id, code)
@@ -491,7 +449,7 @@ class HireDesk:
         [reminder] = plans.nudge(view, self.criteria)
         assert isinstance(reminder, plans.Post)
         try:
-            ts = self._send_owed(view, owed, reminder.message, view.root_ts)
+            ts = self.owed.send(owed, view.channel_id, reminder.message, view.root_ts)
         except SlackApiError as error:
             code = error_code(error)
             log.warning("nudge for conversation %s failed: %s", view.id, code)
@@ -539,8 +497,3 @@ class WorkspaceDesks:
 
     def unreachable(self, workspace_id: int) -> None:
         self._desks[workspace_id] = None
-
-
-def _marked(message: Message, owed: Owed) -> Message:
-    """The message with its idempotency key in its metadata."""
-    return replace(message, metadata={"event_type": OWED_EVENT, "event_payload": {"key": owed.key}})

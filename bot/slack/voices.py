@@ -1,6 +1,10 @@
 """ "Ask the team" at the Slack edge: the use case acts (bot.hiring.voices), Block Kit renders
 (bot.blocks.voices), and this desk delivers — the questions into each invitee's DM, the
-round's line and the team's one message into the conversation's thread."""
+round's line and the team's one message into the conversation's thread.
+
+The questions and the team's message are owed through the outbox with the change that owes
+them: posted here right after it, or by the delivery job (`redeliver`) when this request
+died or Slack would not take them yet; either way once, found again by their key."""
 
 from __future__ import annotations
 
@@ -13,11 +17,13 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import voices as voice_blocks
 from bot.blocks.common import Message, decode_value
 from bot.content.criteria import Criteria, load_criteria
+from bot.core.hire import ConversationView, Owed
 from bot.core.voices import RoundView, VoiceAnswered, VoiceNotDone, VoiceView, combine
-from bot.hiring.conversations import Team
+from bot.hiring.conversations import Conversations, Team
 from bot.hiring.voices import Voices
 from bot.services import Services
-from bot.slack.deliver import Delivery, error_code
+from bot.slack.deliver import Delivery, error_code, failure_code, is_transient
+from bot.slack.owed import OwedPoster
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,16 @@ NOT_DONE = {
     "round_over": ":information_source: The team's answers were already shown (or the round "
     "was closed), so nobody more can be asked here.",
 }
+
+# Told to whoever acted when Slack would not take the message their click owes yet.
+QUESTION_LATER = (
+    ":hourglass_flowing_sand: Slack is slow to take messages right now. Your answer is saved, "
+    "and your next question will appear here as soon as Slack takes it."
+)
+TEAM_LATER = (
+    ":hourglass_flowing_sand: Slack is slow to take messages right now. The answers are "
+    "revealed, and the team's view will appear in this thread as soon as Slack takes it."
+)
 
 
 def _int(value: object) -> int | None:
@@ -61,6 +77,9 @@ class VoiceDesk:
         self.voices = Voices(services.session_factory, self.criteria)
         self.delivery = Delivery(client)
         self.client = client
+        # The outbox's use cases are the conversation's (`bot.hiring.conversations`).
+        self.outbox = Conversations(services.session_factory, self.criteria)
+        self.owed = OwedPoster(self.delivery, self.outbox, services.clock)
 
     def _workspace(self, team: Team) -> int:
         return self.voices.workspace_of(team, self.services.clock.now())
@@ -87,7 +106,7 @@ class VoiceDesk:
         workspace = self._workspace(team)
         round_ = result.round
         for voice in result.new:
-            self._ask_first(workspace, round_, voice)
+            self._ask(workspace, round_, voice, result.owed[voice.id])
         if result.refused:
             self.delivery.tell(
                 round_.channel_id,
@@ -102,29 +121,45 @@ class VoiceDesk:
                     fresh.channel_id, voice_blocks.round_message(fresh), fresh.root_ts
                 )
 
-    def _ask_first(self, workspace: int, round_: RoundView, voice: VoiceView) -> None:
-        """Open a DM with the invitee and ask question 1; an invitee Slack won't let the bot
-        reach (a bot, a deactivated account, DMs refused) is marked unreachable, and the
-        round's line in the thread says so."""
+    def _ask(
+        self, workspace: int, round_: RoundView, voice: VoiceView, owed: Owed, actor: str = ""
+    ) -> None:
+        """Post the question `owed` to the invitee's DM (opened first, for question 1) and
+        record it. An invitee Slack won't let the bot reach (a bot, a deactivated account,
+        DMs refused) is marked unreachable, and the round's line in the thread says so; if
+        Slack will not take it yet, it stays owed and `actor` (the invitee who answered) is
+        told."""
+        now = self.services.clock.now()
         try:
-            person = self.client.users_info(user=voice.user)["user"]
-            if person.get("is_bot"):
-                raise _Unreachable("is_bot")
-            if person.get("deleted"):
-                raise _Unreachable("deleted")
-            channel = str(self.client.conversations_open(users=voice.user)["channel"]["id"])
-            ts = self.delivery.post(
-                channel, voice_blocks.dm_question(voice.id, round_, self.criteria, 0, first=True)
+            channel = voice.dm_channel or self._open_dm(voice.user)
+            question = voice_blocks.dm_question(
+                voice.id, round_, self.criteria, voice.step, first=voice.step == 0
             )
+            ts = self.owed.send(owed, channel, question)
         except _Unreachable as problem:
-            self.voices.unreachable(workspace, voice, str(problem))
+            self.voices.unreachable(workspace, voice, str(problem), now, owed)
             return
-        except SlackApiError as error:
-            code = error_code(error) or "unknown_error"
+        except (SlackApiError, OSError) as error:  # opening the DM failed
+            if is_transient(error):
+                self.owed.later(owed, error)
+                return
+            code = failure_code(error) or "unknown_error"
             log.info("could not ask %s in a DM: %s", voice.user, code)
-            self.voices.unreachable(workspace, voice, code)
+            self.voices.unreachable(workspace, voice, code, now, owed)
             return
-        self.voices.reached(workspace, voice, channel, ts)
+        if ts is None:  # Slack would not take it yet: it stays owed for a later try
+            if actor:
+                self.delivery.tell(channel, actor, QUESTION_LATER)
+            return
+        self.voices.reached(workspace, voice, channel, ts, self.services.clock.now(), owed)
+
+    def _open_dm(self, user: str) -> str:
+        person = self.client.users_info(user=user)["user"]
+        if person.get("is_bot"):
+            raise _Unreachable("is_bot")
+        if person.get("deleted"):
+            raise _Unreachable("deleted")
+        return self.delivery.open_direct(user)
 
     # -- answering ----------------------------------------------------------------------------
     def answer(
@@ -159,14 +194,11 @@ class VoiceDesk:
             return
         if voice.status == "answered":
             self.delivery.post(channel, _text(voice_blocks.dm_done(fresh)))
-            if result.revealed is not None:
-                self.show(result.revealed)
+            if result.revealed is not None and result.owed is not None:
+                self.show(result.revealed, result.owed)
             return
-        ts = self.delivery.post(
-            channel,
-            voice_blocks.dm_question(voice.id, fresh, self.criteria, voice.step, first=False),
-        )
-        self.voices.reached(workspace, voice, channel, ts)
+        if result.owed is not None:
+            self._ask(workspace, fresh, voice, result.owed, actor=voice.user)
 
     # -- revealing ----------------------------------------------------------------------------
     def reveal(
@@ -189,12 +221,14 @@ class VoiceDesk:
             thread = result.round.root_ts if result.round else None
             self.delivery.tell(channel, actor, self._not_done(result, "show the answers"), thread)
             return
-        self.show(result.round)
+        if result.owed is not None:
+            self.show(result.round, result.owed, actor)
         # The line clicked loses its button: the answers are out.
         self.delivery.update(channel, clicked_ts, voice_blocks.round_message(result.round))
 
-    def show(self, round_: RoundView) -> None:
-        """The team's one message in the thread."""
+    def show(self, round_: RoundView, owed: Owed, actor: str = "") -> None:
+        """The team's one message in the thread, owed by the reveal; if Slack will not
+        take it yet, it stays owed and `actor` (who revealed) is told."""
         counted = round_.counted()
         message = (
             voice_blocks.team_message(
@@ -203,14 +237,34 @@ class VoiceDesk:
             if counted
             else voice_blocks.no_voices_message(round_)
         )
+        now = self.services.clock.now()
         try:
-            self.delivery.post(round_.channel_id, message, round_.root_ts)
+            ts = self.owed.send(owed, round_.channel_id, message, round_.root_ts)
         except SlackApiError as error:
-            log.warning(
-                "could not show the team's answers for %s: %s",
-                round_.conversation_id,
-                error_code(error),
-            )
+            code = error_code(error)
+            log.warning("could not show the team's answers for %s: %s", owed.conversation_id, code)
+            self.outbox.finish_owed(owed, "failed", now, code)
+            return
+        if ts is None:
+            if actor:
+                self.delivery.tell(round_.channel_id, actor, TEAM_LATER, round_.root_ts)
+            return
+        self.outbox.finish_owed(owed, "sent", now, ts=ts)
+
+    # -- what was owed and not delivered in time ---------------------------------------------
+    def redeliver(self, owed: Owed, view: ConversationView) -> None:
+        """Deliver a team message or an invitee's question that was owed and not delivered
+        in time, taken over by this process (`bot.jobs.outbox`); one nobody needs any more
+        is superseded, never posted late."""
+        now = self.services.clock.now()
+        found = self.voices.still_owed(owed, view.workspace_id, view.state, now)
+        if found is None:
+            return
+        round_, voice = found
+        if voice is None:
+            self.show(round_, owed)
+        else:
+            self._ask(view.workspace_id, round_, voice, owed)
 
     def _not_done(self, result: VoiceNotDone, what: str) -> str:
         if result.reason == "not_allowed":
@@ -228,19 +282,20 @@ class VoiceDesk:
         """The one reminder, with the question the invitee is on asked again below it: if
         the question after their last answer never reached them (a crash between the two),
         this brings it."""
-        if voice.dm_channel is None:
-            # Invited, but the process died before the first question went out: ask now.
-            self._ask_first(workspace_id, round_, voice)
+        # No DM yet: the first question never got through (it is owed, and given up after
+        # a day); the reminder asks it.
+        try:
+            channel = voice.dm_channel or self._open_dm(voice.user)
+        except _Unreachable as problem:
+            self.voices.unreachable(workspace_id, voice, str(problem), self.services.clock.now())
             return
         total = len(self.criteria)
-        self.delivery.post(
-            voice.dm_channel, _text(voice_blocks.dm_reminder(round_, voice.step, total))
-        )
+        self.delivery.post(channel, _text(voice_blocks.dm_reminder(round_, voice.step, total)))
         ts = self.delivery.post(
-            voice.dm_channel,
+            channel,
             voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),
         )
-        self.voices.reached(workspace_id, voice, voice.dm_channel, ts)
+        self.voices.reached(workspace_id, voice, channel, ts, self.services.clock.now())
 
 
 class _Unreachable(Exception):

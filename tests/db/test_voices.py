@@ -187,7 +187,7 @@ def test_each_silent_invitee_is_reminded_once_across_processes(
     invited = _invite(voices, view.id, [AMY, BEN])
     workspace = voices.workspace_of(TEAM_A, NOW)
     for voice in invited.new:
-        voices.reached(workspace, voice, f"D{voice.user}", "200.1")
+        voices.reached(workspace, voice, f"D{voice.user}", "200.1", NOW)
     _answer_all(voices, _voice(invited, BEN), FIRST_OPTIONS)  # Ben is done
     due = voices.due_reminders(NOW + timedelta(hours=1))
     assert [voice.user for _, voice, _ in due] == [AMY]

@@ -33,7 +33,9 @@ _FINISH = update(_outbox).where(
 
 def _owed(row: OutboxMessage) -> Owed:
     kind: OwedKind = row.kind  # type: ignore[assignment]  # the CHECK constraint's values
-    return Owed(row.id, kind, row.key, row.conversation_id, row.version, row.attempts)
+    return Owed(
+        row.id, kind, row.key, row.conversation_id, row.version, row.created_at, row.attempts
+    )
 
 
 class OutboxRepository:
@@ -67,7 +69,7 @@ class OutboxRepository:
                 "created_at": now,
             },
         )
-        return None if row_id is None else Owed(row_id, kind, key, conversation_id, version)
+        return None if row_id is None else Owed(row_id, kind, key, conversation_id, version, now)
 
     @staticmethod
     def finish(
