@@ -11,8 +11,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
+from bot.core.hire import OwedKind
 from bot.db import migrate
 from bot.db.base import Base
 from bot.db.migrate import (
@@ -24,7 +26,10 @@ from bot.db.migrate import (
     is_at_head,
     upgrade_to_head,
 )
-from bot.db.session import make_engine
+from bot.db.models import OutboxMessage
+from bot.db.repositories import ConversationRepository, OutboxRepository, WorkspaceRepository
+from bot.db.session import make_engine, make_session_factory
+from tests.db.conftest import NOW
 
 TABLES = {
     "workspaces",
@@ -116,6 +121,56 @@ def test_constraint_names_follow_the_naming_convention(database_url: str) -> Non
             assert expected_indexes <= actual_indexes, table.name
             checks = {c["name"] for c in inspector.get_check_constraints(table.name)}
             assert all(name.startswith(f"ck_{table.name}_") for name in checks), checks
+    finally:
+        engine.dispose()
+
+
+def test_the_outbox_takes_ask_the_team_kinds_only_from_their_revision(
+    empty_database_url: str,
+) -> None:
+    """The outbox's `kind` CHECK is altered (SQLite: by batch mode's copy of the table) to
+    take the team's message and an invitee's question, and altered back on the way down,
+    which gives up whatever of those kinds was still owed."""
+    from alembic import command
+
+    url = empty_database_url
+    config = alembic_config(url)
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+
+        def owe(kind: OwedKind, key: str) -> None:
+            with factory.begin() as session:
+                workspace = WorkspaceRepository.id_for(session, "T1", None, NOW)
+                conv = ConversationRepository.get_by_thread(session, workspace, "C1", "1.1")
+                if conv is None:
+                    conv = ConversationRepository.create(
+                        session,
+                        workspace,
+                        title="t",
+                        started_by="U1",
+                        channel_id="C1",
+                        now=NOW,
+                        root_ts="1.1",
+                    )
+                OutboxRepository.owe(
+                    session, workspace, conv.id, kind, 1, now=NOW, lease_until=NOW, key=key
+                )
+
+        owe("team", "team:1:1")
+        owe("voice", "voice:1:0")
+        owe("step", "step:1:1")
+        engine.dispose()
+        command.downgrade(config, "7a5e3c19d4b8")
+        with engine.connect() as connection:
+            kinds = connection.execute(select(OutboxMessage.kind)).scalars().all()
+        assert kinds == ["step"]
+        with pytest.raises(IntegrityError):
+            owe("voice", "voice:1:1")
+        engine.dispose()
+        command.upgrade(config, "head")
+        owe("voice", "voice:1:1")
     finally:
         engine.dispose()
 
