@@ -2,6 +2,9 @@
 boundary of a conversation, and the conversation carries on with no message twice and
 nothing stranded.
 
+The same holds for "Ask the team": the team's message on the reveal and each invitee's next
+question in their DM are owed with the change and taken over the same way.
+
 The boundaries, with the emulator's faults that hold the server there:
 - after the state change, before the post lands (`hang`: Slack has the call, no answer);
 - after the post landed, before its ts is recorded (`delay_after`: the message is in the
@@ -20,13 +23,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.models import HiringConversation, OutboxMessage
+from bot.db.models import HiringConversation, OutboxMessage, Voice
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess, lapse_leases
 from tests.e2e.test_digest import posts_to
-from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, everything, start
+from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, buttons, everything, start
 from tests.e2e.test_resilience import _allow
+from tests.e2e.test_voices import (
+    answer_in_dm,
+    click_in_dm,
+    dm,
+    dm_of,
+    invite,
+    question_in_dm,
+    round_line,
+)
 from tests.pg import PostgresServer
 
 
@@ -252,3 +264,101 @@ def test_a_reminder_whose_poster_is_killed_is_posted_exactly_once(
 
 def reminders(thread: Thread) -> list[dict]:
     return [m for m in thread.replies() if "still waiting" in everything(m)]
+
+
+# -- "Ask the team": the team's message and an invitee's questions are owed the same way ----
+def team_messages(thread: Thread) -> list[dict]:
+    return [m for m in thread.replies() if "The team's view" in m["text"]]
+
+
+def dm_questions(slack: SlackDriver, user: str, number: int) -> list[dict]:
+    """The invitee's DM messages that ask question `number` (with its buttons)."""
+    return [m for m in dm(slack, user) if f"Question {number} of 6" in m["text"] and buttons(m)]
+
+
+@pytest.mark.parametrize(
+    ("fault", "taken_over_by"), [("hang", "restart"), ("delay_after", "replica")]
+)
+def test_a_server_killed_while_posting_the_teams_message_posts_it_once(
+    slack: SlackDriver,
+    emulator: EmulatorServer,
+    bot: BotProcess,
+    request: pytest.FixtureRequest,
+    fault: str,
+    taken_over_by: str,
+) -> None:
+    other = request.getfixturevalue("replica") if taken_over_by == "replica" else None
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    round_line(thread)
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[:5])
+    sent_before = len(posts_to(emulator, CHANNEL))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=15, match={"channel": CHANNEL})
+    # The last answer reveals the round: the team's message is owed with it.
+    click_in_dm(slack, "U0TEAMMATE", 6, STARTUP_ANSWERS[5])
+    wait_for(
+        lambda: len(posts_to(emulator, CHANNEL)) > sent_before,
+        message="the team's message's post under way",
+    )
+    if fault == "delay_after":
+        wait_for(lambda: team_messages(thread), message="the team's message in the thread")
+    kill(bot)
+    assert outbox(bot)[-1] == ("team", "pending")
+
+    if other is None:
+        bot.start()
+    assert outbox(bot)[-1] == ("team", "pending")  # the dead poster's lease still holds
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: outbox(bot)[-1] == ("team", "sent"), message="the team's message delivered")
+    [shown] = team_messages(thread)
+    assert "<@U0TEAMMATE>" in everything(shown)
+    # The landed post was found by its key, not posted again; the cut-off one was posted.
+    assert len(posts_to(emulator, CHANNEL)[sent_before:]) == (1 if fault == "delay_after" else 2)
+
+
+@pytest.mark.parametrize("fault", ["hang", "delay_after"])
+def test_a_server_killed_while_asking_an_invitee_the_next_question_asks_it_once(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    round_line(thread)
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    channel = dm_of("U0TEAMMATE")
+    sent_before = len(posts_to(emulator, channel))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=15, match={"channel": channel})
+    click_in_dm(slack, "U0TEAMMATE", 1, STARTUP_ANSWERS[0])
+    wait_for(
+        lambda: len(posts_to(emulator, channel)) > sent_before,
+        message="question 2's post under way",
+    )
+    if fault == "delay_after":
+        wait_for(lambda: dm_questions(slack, "U0TEAMMATE", 2), message="question 2 in the DM")
+    kill(bot)
+    assert outbox(bot)[-1] == ("voice", "pending")  # owed with the answer, in its transaction
+
+    bot.start()
+    assert outbox(bot)[-1] == ("voice", "pending")
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: outbox(bot)[-1] == ("voice", "sent"), message="question 2 delivered")
+    assert len(dm_questions(slack, "U0TEAMMATE", 2)) == 1
+    assert len(posts_to(emulator, channel)[sent_before:]) == (1 if fault == "delay_after" else 2)
+    # Its ts is stored with the voice (a typed reply rewrites it), and the next click works.
+    [question_two] = dm_questions(slack, "U0TEAMMATE", 2)
+    assert stored_voice_question_ts(bot) == [question_two["ts"]]
+    click_in_dm(slack, "U0TEAMMATE", 2, STARTUP_ANSWERS[1])
+    question_in_dm(slack, "U0TEAMMATE", 3)
+    wait_for(
+        lambda: not buttons(slack.state.find_message(channel, question_two["ts"]) or question_two),
+        message="question 2 rewritten as answered",
+    )
+    assert len(dm_questions(slack, "U0TEAMMATE", 3)) == 1
+
+
+def stored_voice_question_ts(bot: BotProcess) -> list[str | None]:
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(select(Voice.question_ts)).scalars())
+    finally:
+        engine.dispose()
