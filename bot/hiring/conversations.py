@@ -279,11 +279,12 @@ class Conversations:
         with self.sessions.begin() as session:
             OutboxRepository.finish(session, owed.id, status, now=now, ts=ts, error=error)
 
-    def try_again_later(self, owed: Owed, created_at: datetime, error: str, now: datetime) -> bool:
+    def try_again_later(self, owed: Owed, error: str, now: datetime) -> bool:
         """A try failed for a reason that may pass: the next one is due after a wait that
-        grows with each try. False when the message has been owed too long and is given up."""
+        grows with each try. False when the message has been owed too long (a day since it
+        was owed, however old its conversation) and is given up."""
         with self.sessions.begin() as session:
-            if now - created_at >= GIVE_UP_AFTER:
+            if now - owed.owed_at >= GIVE_UP_AFTER:
                 OutboxRepository.finish(session, owed.id, "failed", now=now, error=error)
                 return False
             wait = RETRY_DELAYS[min(owed.attempt, len(RETRY_DELAYS)) - 1]

@@ -53,7 +53,7 @@ class OwedPoster:
         """A try failed for a reason that may pass: owed for a later one (or given up)."""
         code = failure_code(error)
         now = self.clock.now()
-        if self.conversations.try_again_later(owed, owed.owed_at, code, now):
+        if self.conversations.try_again_later(owed, code, now):
             log.info("%s is owed for a later try (%s)", owed.key, code)
         else:
             log.warning("gave up %s after a day (%s)", owed.key, code)

@@ -85,14 +85,24 @@ def test_a_failed_try_waits_longer_each_time_and_is_given_up_after_a_day(
     assert isinstance(acted, Acted) and acted.owed is not None
     owed, at = acted.owed, NOW
     for expected_wait in RETRY_DELAYS[:3]:
-        assert conversations.try_again_later(owed, view.created_at, "internal_error", at)
+        assert conversations.try_again_later(owed, "internal_error", at)
         assert conversations.take_due(at + expected_wait - timedelta(seconds=1)) == []
         at += expected_wait
         [(owed, _)] = conversations.take_due(at)
-    assert not conversations.try_again_later(
-        owed, view.created_at, "internal_error", NOW + timedelta(days=1)
-    )
+    assert not conversations.try_again_later(owed, "internal_error", NOW + timedelta(days=1))
     assert _rows(session_factory)[-1] == ("step", "failed", 4)
+
+
+def test_a_message_is_given_up_a_day_after_it_was_owed_not_after_its_conversation_began(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _started(conversations)
+    later = NOW + timedelta(days=3)  # an answer days after the conversation started
+    acted = conversations.act(TEAM, view.id, Answer(0, FIRST, view.version), "U1", later)
+    assert isinstance(acted, Acted) and acted.owed is not None
+    assert conversations.try_again_later(acted.owed, "internal_error", later)
+    assert _rows(session_factory)[-1] == ("step", "pending", 1)
 
 
 def test_finished_messages_are_forgotten_after_a_day_and_pending_ones_never(
