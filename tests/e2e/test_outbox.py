@@ -362,3 +362,49 @@ def stored_voice_question_ts(bot: BotProcess) -> list[str | None]:
             return list(connection.execute(select(Voice.question_ts)).scalars())
     finally:
         engine.dispose()
+
+
+def test_two_server_errors_on_an_invitees_next_question_tell_them_and_ask_it_later(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    round_line(thread)
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    channel = dm_of("U0TEAMMATE")
+    # Two 500s: the client's own retry meets the second one too.
+    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": channel})
+    click_in_dm(slack, "U0TEAMMATE", 1, STARTUP_ANSWERS[0])
+    told = lambda: [  # noqa: E731
+        m for m in slack.state.ephemeral_for("U0TEAMMATE", channel) if "Slack is slow" in m["text"]
+    ]
+    wait_for(told, message="the invitee told the question will come")
+    assert dm_questions(slack, "U0TEAMMATE", 2) == []
+    assert outbox(bot)[-1] == ("voice", "pending")
+    lapse_leases(bot, OutboxMessage, "pending")  # the next try's time has come
+    wait_for(lambda: dm_questions(slack, "U0TEAMMATE", 2), message="question 2 on the next try")
+    wait_for(lambda: outbox(bot)[-1] == ("voice", "sent"), message="recorded as sent")
+    assert len(dm_questions(slack, "U0TEAMMATE", 2)) == 1 and len(told()) == 1
+    click_in_dm(slack, "U0TEAMMATE", 2, STARTUP_ANSWERS[1])
+    question_in_dm(slack, "U0TEAMMATE", 3)
+
+
+def test_two_server_errors_on_the_teams_message_tell_the_starter_and_post_it_later(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
+    line = round_line(thread)
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS)
+    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL)
+    told = lambda: [  # noqa: E731
+        m for m in slack.state.ephemeral_for("U0MANAGER", CHANNEL) if "Slack is slow" in m["text"]
+    ]
+    [note] = wait_for(told, message="the starter told the team's view will come")
+    assert note.get("thread_ts") == thread.root_ts and team_messages(thread) == []
+    assert outbox(bot)[-1] == ("team", "pending")
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: team_messages(thread), message="the team's view on the next try")
+    wait_for(lambda: outbox(bot)[-1] == ("team", "sent"), message="recorded as sent")
+    assert len(team_messages(thread)) == 1 and len(told()) == 1
