@@ -250,7 +250,6 @@ class Voices:
                 seen.dm_channel,
                 None,
             )
-            revealed = None
             if not last:
                 owed = _owe_question(session, workspace, conv.id, voice_id, step + 1, now)
                 return VoiceAnswered(after, step, option, None, owed)
@@ -258,9 +257,8 @@ class Voices:
             if view.everyone_answered and VoiceRepository.end_round(
                 session, workspace, round_.id, "revealed", actor=None, now=now
             ):
-                revealed = replace(view, state="revealed")
                 owed = _owe_team(session, workspace, round_, now)
-                return VoiceAnswered(after, step, option, revealed, owed)
+                return VoiceAnswered(after, step, option, replace(view, state="revealed"), owed)
             return VoiceAnswered(after, step, option)
 
     # -- revealing ----------------------------------------------------------------------------

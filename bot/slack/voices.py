@@ -139,11 +139,11 @@ class VoiceDesk:
         except _Unreachable as problem:
             self.voices.unreachable(workspace, voice, str(problem), now, owed)
             return
-        except (SlackApiError, OSError) as error:  # opening the DM failed
+        except (SlackApiError, OSError) as error:  # the DM refused, or could not be opened
             if is_transient(error):
                 self.owed.later(owed, error)
                 return
-            code = failure_code(error) or "unknown_error"
+            code = failure_code(error)
             log.info("could not ask %s in a DM: %s", voice.user, code)
             self.voices.unreachable(workspace, voice, code, now, owed)
             return
