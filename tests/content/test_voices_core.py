@@ -4,20 +4,27 @@ people's answers combine into one verdict, an agreement table and what to discus
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.blocks.voices import team_message
 from bot.content.criteria import load_criteria
+from bot.core.conversation import State
+from bot.core.hire import Owed, team_key, voice_key
 from bot.core.recommendation import recommend
 from bot.core.voices import (
     MAX_INVITEES,
     TO_DISCUSS,
     RoundView,
+    VoiceView,
     check_invitees,
     combine,
     may_manage,
+    question_owed,
+    team_message_owed,
 )
 
 CRITERIA = load_criteria()
@@ -123,3 +130,29 @@ def test_only_the_starter_or_an_admin_manages_the_round() -> None:
     assert may_manage(STARTER, STARTER, is_admin=False)
     assert may_manage("U1", STARTER, is_admin=True)
     assert not may_manage("U1", STARTER, is_admin=False)
+
+
+def test_an_owed_question_is_due_only_while_the_invitee_is_on_it_and_it_is_unrecorded() -> None:
+    asked = VoiceView(7, 1, "U1", "answering", 2, "D1", None)
+    open_round = RoundView(1, 1, "t", STARTER, "C1", "1.1", "open", (asked,))
+    assert question_owed(open_round, asked, 2)
+    assert not question_owed(open_round, asked, 1)  # moved on past it
+    assert not question_owed(open_round, replace(asked, question_ts="9.9"), 2)  # asked already
+    assert not question_owed(open_round, replace(asked, status="unreachable"), 2)
+    for state in ("revealed", "closed"):
+        assert not question_owed(replace(open_round, state=state), asked, 2)
+
+
+def test_the_team_message_is_due_while_its_conversation_keeps_its_thread() -> None:
+    revealed = RoundView(1, 1, "t", STARTER, "C1", "1.1", "revealed", ())
+    for state in (State.IN_PROGRESS, State.AWAITING_DECISION, State.DECIDED):
+        assert team_message_owed(revealed, state)
+    for state in (State.CANCELLED, State.ORPHANED):
+        assert not team_message_owed(revealed, state)
+    assert not team_message_owed(replace(revealed, state="closed"), State.IN_PROGRESS)
+
+
+def test_owed_keys_name_one_message_per_round_and_per_question() -> None:
+    assert team_key(3, 5) == "team:3:5"
+    owed = Owed(1, "voice", voice_key(42, 3), 3, 3, datetime(2026, 11, 24, tzinfo=UTC))
+    assert owed.key == "voice:42:3" and owed.voice_id == 42
