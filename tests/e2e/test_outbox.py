@@ -408,3 +408,28 @@ def test_two_server_errors_on_the_teams_message_tell_the_starter_and_post_it_lat
     wait_for(lambda: team_messages(thread), message="the team's view on the next try")
     wait_for(lambda: outbox(bot)[-1] == ("team", "sent"), message="recorded as sent")
     assert len(team_messages(thread)) == 1 and len(told()) == 1
+
+
+def test_a_server_killed_after_an_invitees_first_question_landed_finds_it_and_reads_replies(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    channel = dm_of("U0TEAMMATE")
+    emulator.state.inject_fault(
+        "chat.postMessage", "delay_after", seconds=15, match={"channel": channel}
+    )
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    question_in_dm(slack, "U0TEAMMATE", 1)  # in the DM; the bot has not heard back yet
+    kill(bot)
+    assert outbox(bot)[-1] == ("voice", "pending")  # owed with the invite
+    assert stored_voice_question_ts(bot) == [None]
+
+    bot.start()
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: outbox(bot)[-1] == ("voice", "sent"), message="question 1 found by its key")
+    [question_one] = dm_questions(slack, "U0TEAMMATE", 1)
+    assert stored_voice_question_ts(bot) == [question_one["ts"]]
+    # The DM is known to be the round's now: a typed reply answers question 1.
+    assert slack.message("U0TEAMMATE", channel, "1").status == 200
+    question_in_dm(slack, "U0TEAMMATE", 2)
+    assert len(dm_questions(slack, "U0TEAMMATE", 1)) == 0  # rewritten as answered
