@@ -307,18 +307,19 @@ class VoiceDesk:
 
     # -- the one reminder ---------------------------------------------------------------------
     def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView) -> None:
-        """The one reminder, with the question the invitee is on asked again below it: if
-        the question after their last answer never reached them (a crash between the two),
-        this brings it."""
-        # No DM yet: the first question never got through (the reminder is not claimed
-        # while it is owed, so it was given up after a day); the reminder asks it.
+        """The one reminder. It asks the question the invitee is on only when that never
+        reached their DM (owed, and given up after a day: the reminder is not claimed while
+        it is still owed), so they have exactly one copy of it either way."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
         except _Unreachable as problem:
             self._unreachable(workspace_id, voice, str(problem))
             return
-        total = len(self.criteria)
-        self.delivery.post(channel, _text(voice_blocks.dm_reminder(round_, voice.step, total)))
+        ask = voice.question_ts is None
+        reminder = voice_blocks.dm_reminder(round_, voice.step, len(self.criteria), asked_below=ask)
+        self.delivery.post(channel, _text(reminder))
+        if not ask:
+            return
         ts = self.delivery.post(
             channel,
             voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),
