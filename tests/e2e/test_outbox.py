@@ -421,12 +421,12 @@ def test_a_server_killed_after_an_invitees_first_question_landed_finds_it_and_re
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
     question_in_dm(slack, "U0TEAMMATE", 1)  # in the DM; the bot has not heard back yet
     kill(bot)
-    assert outbox(bot)[-1] == ("voice", "pending")  # owed with the invite
+    assert questions_owed(bot) == ["pending"]  # owed with the invite
     assert stored_voice_question_ts(bot) == [None]
 
     bot.start()
     lapse_leases(bot, OutboxMessage, "pending")
-    wait_for(lambda: outbox(bot)[-1] == ("voice", "sent"), message="question 1 found by its key")
+    wait_for(lambda: questions_owed(bot) == ["sent"], message="question 1 found by its key")
     [question_one] = dm_questions(slack, "U0TEAMMATE", 1)
     assert stored_voice_question_ts(bot) == [question_one["ts"]]
     # The DM is known to be the round's now: a typed reply answers question 1.
