@@ -306,8 +306,9 @@ class Voices:
         self, owed: Owed, workspace_id: int, conversation: State, now: datetime
     ) -> tuple[RoundView, VoiceView | None] | None:
         """What an owed team message or round line (the round) or invitee's question (the
-        round and the voice, as they are now) is for; None when nobody needs it any more (the invitee
-        moved on, the round or the conversation was closed), and it is then superseded."""
+        round and the voice, as they are now) is for; None when nobody needs it any more
+        (the invitee moved on, the round or the conversation was closed), and it is then
+        superseded."""
         with self.sessions.begin() as session:
             view = self.round_within(session, workspace_id, owed.conversation_id)
             if owed.kind == "team":

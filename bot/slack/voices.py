@@ -3,8 +3,10 @@
 round's line and the team's one message into the conversation's thread.
 
 The questions, the round's line and the team's message are owed through the outbox with the
-change that owes them: posted here right after it, or by the delivery job (`redeliver`) when this request
-died or Slack would not take them yet; either way once, found again by their key."""
+change that owes them: posted here right after it, or by the delivery job (`redeliver`) when
+this request died or Slack would not take them yet; either way once, found again by their
+key. An invitee Slack refuses for good is named in the thread by the round's line, however
+it was found out (`_unreachable`)."""
 
 from __future__ import annotations
 
@@ -280,8 +282,8 @@ class VoiceDesk:
     # -- what was owed and not delivered in time ---------------------------------------------
     def redeliver(self, owed: Owed, view: ConversationView) -> None:
         """Deliver a team message, a round's line or an invitee's question that was owed and
-        not delivered in time, taken over by this process (`bot.jobs.outbox`); one nobody needs any more
-        is superseded, never posted late."""
+        not delivered in time, taken over by this process (`bot.jobs.outbox`); one nobody
+        needs any more is superseded, never posted late."""
         now = self.services.clock.now()
         found = self.voices.still_owed(owed, view.workspace_id, view.state, now)
         if found is None:
