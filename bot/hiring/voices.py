@@ -198,22 +198,21 @@ class Voices:
         problem: str,
         now: datetime,
         owed: Owed | None = None,
+        *,
+        told_by: Owed | None = None,
     ) -> Owed | None:
         """Slack won't let the bot reach the invitee: what was owed them failed for good.
-        The thread is told through the round's line, owed here unless one still to be
-        posted (the invite's, on the first try) will show them already: the same line
-        whether the invite's request, an answer or the delivery job found them out."""
+        The thread is told through the round's line, owed here, the same whether the
+        invite's request, an answer, the reminder or the delivery job found them out; not
+        when `told_by`, a line the caller posts after this (the invite's), will show them.
+        A line someone else is posting may have been drawn already, so it never counts."""
         with self.sessions.begin() as session:
             if owed is not None:
                 OutboxRepository.finish(session, owed.id, "failed", now=now, error=problem)
             if not VoiceRepository.unreachable(session, workspace_id, voice.id, problem):
                 return None
             round_ = VoiceRepository.round_for(session, workspace_id, voice.conversation_id)
-            if (
-                round_ is None
-                or round_.state != "open"
-                or OutboxRepository.pending(session, workspace_id, voice.conversation_id, "round")
-            ):
+            if told_by is not None or round_ is None or round_.state != "open":
                 return None
             key = round_key(round_.id, "unreachable", voice.id)
             return _owe_line(session, workspace_id, round_, key, now)

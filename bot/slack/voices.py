@@ -108,7 +108,7 @@ class VoiceDesk:
         workspace = self._workspace(team)
         round_ = result.round
         for voice in result.new:
-            self._ask(workspace, round_, voice, result.owed[voice.id])
+            self._ask(workspace, round_, voice, result.owed[voice.id], told_by=result.line)
         if result.refused:
             self.delivery.tell(
                 round_.channel_id,
@@ -123,13 +123,19 @@ class VoiceDesk:
                 self.tell_round(fresh, result.line)
 
     def _ask(
-        self, workspace: int, round_: RoundView, voice: VoiceView, owed: Owed, actor: str = ""
+        self,
+        workspace: int,
+        round_: RoundView,
+        voice: VoiceView,
+        owed: Owed,
+        actor: str = "",
+        told_by: Owed | None = None,
     ) -> None:
         """Post the question `owed` to the invitee's DM (opened first, for question 1) and
         record it. An invitee Slack won't let the bot reach (a bot, a deactivated account,
-        DMs refused) is marked unreachable, and the round's line in the thread says so; if
-        Slack will not take it yet, it stays owed and `actor` (the invitee who answered) is
-        told."""
+        DMs refused) is marked unreachable, and the round's line in the thread says so (the
+        invite's own, `told_by`, on its first try); if Slack will not take it yet, it stays
+        owed and `actor` (the invitee who answered) is told."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
             question = voice_blocks.dm_question(
@@ -137,7 +143,7 @@ class VoiceDesk:
             )
             ts = self.owed.send(owed, channel, question)
         except _Unreachable as problem:
-            self._unreachable(workspace, voice, str(problem), owed)
+            self._unreachable(workspace, voice, str(problem), owed, told_by)
             return
         except (SlackApiError, OSError) as error:  # the DM refused, or could not be opened
             if is_transient(error):
@@ -145,7 +151,7 @@ class VoiceDesk:
                 return
             code = failure_code(error)
             log.info("could not ask %s in a DM: %s", voice.user, code)
-            self._unreachable(workspace, voice, code, owed)
+            self._unreachable(workspace, voice, code, owed, told_by)
             return
         if ts is None:  # Slack would not take it yet: it stays owed for a later try
             if actor:
@@ -154,12 +160,19 @@ class VoiceDesk:
         self.voices.reached(workspace, voice, channel, ts, self.services.clock.now(), owed)
 
     def _unreachable(
-        self, workspace: int, voice: VoiceView, problem: str, owed: Owed | None = None
+        self,
+        workspace: int,
+        voice: VoiceView,
+        problem: str,
+        owed: Owed | None = None,
+        told_by: Owed | None = None,
     ) -> None:
         """Mark the invitee unreachable and tell the thread with the round's line, the one
         way for every path that finds it out (the invite, an answer, the delivery job, the
-        reminder). On the invite's first try, the invite's own line (still owed) says it."""
-        line = self.voices.unreachable(workspace, voice, problem, self.services.clock.now(), owed)
+        reminder). On the invite's first try, the invite's own line (`told_by`, posted after
+        every question was tried) says it."""
+        now = self.services.clock.now()
+        line = self.voices.unreachable(workspace, voice, problem, now, owed, told_by=told_by)
         if line is None:
             return
         fresh = self.voices.round_in(workspace, voice.conversation_id)

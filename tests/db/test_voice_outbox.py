@@ -237,8 +237,11 @@ def test_an_invitee_found_unreachable_later_is_named_by_a_new_round_line(
     amy, ben = _voice(invited, AMY), _voice(invited, BEN)
     assert invited.line is not None
     workspace = voices.workspace_of(TEAM_A, NOW)
-    # On the invite's first try, the invite's own line (not posted yet) will name Ben.
-    assert voices.unreachable(workspace, ben, "cannot_dm", NOW, invited.owed[ben.id]) is None
+    # On the invite's first try, the invite's own line (posted after it) will name Ben.
+    ben_owed = invited.owed[ben.id]
+    assert (
+        voices.unreachable(workspace, ben, "cannot_dm", NOW, ben_owed, told_by=invited.line) is None
+    )
     conversations.finish_owed(invited.line, "sent", NOW, ts="100.5")
     # Amy's question met a Slack outage; on a later try Slack refuses it for good.
     assert conversations.try_again_later(invited.owed[amy.id], "http_500", NOW)
@@ -254,3 +257,24 @@ def test_an_invitee_found_unreachable_later_is_named_by_a_new_round_line(
     text = round_message(now).text + str(round_message(now).blocks)
     assert "couldn't send the questions to <@U_AMY>" in text
     assert "couldn't send the questions to <@U_BEN>" in text
+
+
+def test_a_round_line_someone_else_is_posting_never_stands_for_a_later_refusal(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _started(conversations)
+    voices = Voices(session_factory, CRITERIA)
+    invited = _invite(voices, view.id, [AMY])
+    amy = _voice(invited, AMY)
+    workspace = voices.workspace_of(TEAM_A, NOW)
+    # The invite's line is still being posted by another process (drawn before this, so
+    # it can't name Amy): the refusal owes its own line.
+    line = voices.unreachable(workspace, amy, "user_disabled", LATER, invited.owed[amy.id])
+    assert line is not None and line.key == f"round:{invited.round.id}:unreachable:{amy.id}"
+    statuses = {key: status for key, status, _, _ in _owed(session_factory)}
+    assert invited.line is not None and statuses[invited.line.key] == "pending"
+    # A round no longer open owes no line.
+    ben = _voice(_invite(voices, view.id, [BEN]), BEN)
+    voices.reveal(TEAM_A, view.id, STARTER, LATER, actor_is_admin=False)
+    assert voices.unreachable(workspace, ben, "user_disabled", LATER) is None

@@ -89,23 +89,6 @@ class OutboxRepository:
         )
 
     @staticmethod
-    def pending(session: Session, workspace_id: int, conversation_id: int, kind: OwedKind) -> bool:
-        """Something of `kind` is still owed for the conversation (whoever holds it)."""
-        return (
-            session.scalar(
-                select(OutboxMessage.id)
-                .where(
-                    OutboxMessage.workspace_id == workspace_id,
-                    OutboxMessage.conversation_id == conversation_id,
-                    OutboxMessage.kind == kind,
-                    OutboxMessage.status == "pending",
-                )
-                .limit(1)
-            )
-            is not None
-        )
-
-    @staticmethod
     def try_again_at(session: Session, owed_id: int, when: datetime, error: str) -> None:
         """A try failed for a reason that may pass: anyone may try again from `when`."""
         session.execute(
