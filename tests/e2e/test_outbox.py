@@ -458,6 +458,23 @@ def next_try_in_an_hour(bot: BotProcess) -> None:
         engine.dispose()
 
 
+def failed_tries(bot: BotProcess, kind: str) -> list[str]:
+    """Why the last try of each pending owed message of `kind` failed, if one did."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(OutboxMessage.error).where(
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.error.is_not(None),
+                )
+            )
+            return [error for (error,) in rows]
+    finally:
+        engine.dispose()
+
+
 def questions_owed(bot: BotProcess) -> list[str]:
     """The status of each invitee's question owed, oldest first."""
     return [status for kind, status in outbox(bot) if kind == "voice"]
@@ -513,8 +530,9 @@ def test_two_server_errors_on_the_rounds_line_post_it_on_the_next_try(
     emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
     question_in_dm(slack, "U0TEAMMATE", 1)
-    wait_for(lambda: outbox(bot)[-1] == ("round", "pending"), message="the line still owed")
-    assert round_lines(thread) == []
+    # The request's try failed and was recorded (before that, the row is the request's own).
+    wait_for(lambda: failed_tries(bot, "round") == ["internal_error"], message="the try failed")
+    assert outbox(bot)[-1] == ("round", "pending") and round_lines(thread) == []
     lapse_leases(bot, OutboxMessage, "pending")  # the next try's time has come
     wait_for(lambda: round_lines(thread), message="the round's line on the next try")
     wait_for(lambda: outbox(bot)[-1] == ("round", "sent"), message="recorded as sent")
