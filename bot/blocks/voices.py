@@ -175,11 +175,14 @@ def dm_unclear(criteria: Criteria, step: int) -> str:
     )
 
 
-def dm_reminder(round_: RoundView, step: int, total: int) -> str:
+def dm_reminder(round_: RoundView, step: int, total: int, *, asked_below: bool) -> str:
+    """The one reminder; `asked_below` when the question comes with it (it never reached
+    them), else it is the one already in the DM, above."""
+    where = "here it is" if asked_below else "it's above"
     return (
         f":wave: A reminder: <@{round_.started_by}> is waiting for your view on "
         f"*{_title(round_.title)}* (hiring decision #{round_.conversation_id}). You're at "
-        f"question {step + 1} of {total}, here it is again."
+        f"question {step + 1} of {total}, {where}."
     )
 
 

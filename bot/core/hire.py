@@ -80,11 +80,12 @@ class ConversationView:
 # What a conversation owes Slack, kept in the outbox with the change that made it owed:
 # "root", its thread's first message; "step", the question or recommendation it waits on;
 # "nudge", a reminder in its thread; for "Ask the team" (`bot.core.voices`): "team", the
-# team's message in its thread once the round is revealed, and "voice", the question an
-# invitee is on, in their DM.
-OwedKind = Literal["root", "step", "nudge", "team", "voice"]
+# team's message in its thread once the round is revealed, "voice", the question an
+# invitee is on, in their DM, and "round", the round's line in its thread (who was asked,
+# who couldn't be, and the starter's "Show answers now" button).
+OwedKind = Literal["root", "step", "nudge", "team", "voice", "round"]
 # The kinds the "Ask the team" desk delivers; the others are the conversation's own.
-VOICE_KINDS: frozenset[OwedKind] = frozenset({"team", "voice"})
+VOICE_KINDS: frozenset[OwedKind] = frozenset({"team", "voice", "round"})
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,12 @@ def nudge_key(conversation_id: int, reminder_id: int) -> str:
 def team_key(conversation_id: int, round_id: int) -> str:
     """One team message per round, revealed once (a guarded UPDATE)."""
     return f"team:{conversation_id}:{round_id}"
+
+
+def round_key(round_id: int, why: Literal["asked", "unreachable"], voice_id: int) -> str:
+    """One round line per invite (by its first new invitee) and per invitee found
+    unreachable after the thread was told they were asked."""
+    return f"round:{round_id}:{why}:{voice_id}"
 
 
 def voice_key(voice_id: int, step: int) -> str:

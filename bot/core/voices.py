@@ -263,6 +263,8 @@ class Invited:
     refused: tuple[tuple[str, NotInvited], ...]
     # Each new invitee's first question, by voice id, owed with the invite (the outbox).
     owed: Mapping[int, Owed] = field(default_factory=dict)
+    # The round's line in the thread, owed with an invite that asked someone new.
+    line: Owed | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,13 @@ def question_owed(round_: RoundView, voice: VoiceView, step: int) -> bool:
         and voice.step == step
         and voice.question_ts is None
     )
+
+
+def round_line_owed(round_: RoundView, conversation: State) -> bool:
+    """The round's line (who was asked, and the starter's button) still belongs in the
+    thread: the round is still open and its conversation neither cancelled nor orphaned.
+    It is drawn as the round is when it is posted, so a late one is never out of date."""
+    return round_.state == "open" and conversation not in {State.CANCELLED, State.ORPHANED}
 
 
 def team_message_owed(round_: RoundView, conversation: State) -> bool:

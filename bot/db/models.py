@@ -40,7 +40,7 @@ DECISION_EVENT_KINDS = (
     "restarted",
 )
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
-OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice")
+OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice", "round")
 # pending: owed (to its leaseholder until `lease_until`, then to anyone); sent: it is in
 # Slack (`ts`); superseded: the conversation moved on before it was needed; failed: Slack
 # refused it for good, or it stayed undeliverable too long (`error` says why).

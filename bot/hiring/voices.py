@@ -8,7 +8,8 @@ however many last answers and reveal clicks arrive together.
 
 What a change owes Slack is written to the outbox in the change's own transaction, as the
 conversation's messages are (`bot.hiring.conversations`): an invitee's first question with
-the invite, their next one with each answer, the team's message with the reveal. Whoever
+the invite, their next one with each answer, the team's message with the reveal, and the
+round's line in the thread with an invite and with an invitee found unreachable. Whoever
 posts one records it sent in the transaction that records its ts; one not delivered in time
 is taken over by the delivery job (`bot.jobs.outbox`).
 """
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
 from bot.core.conversation import State
-from bot.core.hire import Owed, team_key, voice_key
+from bot.core.hire import Owed, round_key, team_key, voice_key
 from bot.core.voices import (
     Invited,
     Revealed,
@@ -36,6 +37,7 @@ from bot.core.voices import (
     check_invitees,
     may_manage,
     question_owed,
+    round_line_owed,
     team_message_owed,
 )
 from bot.db.models import HiringConversation, Voice, VoiceRound
@@ -159,7 +161,12 @@ class Voices:
                     owed[voice_id] = first
             view = self._round(session, round_, conv)
             new = tuple(v for v in view.voices if v.id in owed)
-            return Invited(view, new, tuple(refused), owed)
+            line = (
+                _owe_line(session, workspace, round_, round_key(round_.id, "asked", new[0].id), now)
+                if new
+                else None
+            )
+            return Invited(view, new, tuple(refused), owed, line)
 
     def reached(
         self,
@@ -191,12 +198,24 @@ class Voices:
         problem: str,
         now: datetime,
         owed: Owed | None = None,
-    ) -> None:
-        """Slack won't let the bot reach the invitee: what was owed them failed for good."""
+        *,
+        told_by: Owed | None = None,
+    ) -> Owed | None:
+        """Slack won't let the bot reach the invitee: what was owed them failed for good.
+        The thread is told through the round's line, owed here, the same whether the
+        invite's request, an answer, the reminder or the delivery job found them out; not
+        when `told_by`, a line the caller posts after this (the invite's), will show them.
+        A line someone else is posting may have been drawn already, so it never counts."""
         with self.sessions.begin() as session:
             if owed is not None:
                 OutboxRepository.finish(session, owed.id, "failed", now=now, error=problem)
-            VoiceRepository.unreachable(session, workspace_id, voice.id, problem)
+            if not VoiceRepository.unreachable(session, workspace_id, voice.id, problem):
+                return None
+            round_ = VoiceRepository.round_for(session, workspace_id, voice.conversation_id)
+            if told_by is not None or round_ is None or round_.state != "open":
+                return None
+            key = round_key(round_.id, "unreachable", voice.id)
+            return _owe_line(session, workspace_id, round_, key, now)
 
     # -- answering ----------------------------------------------------------------------------
     def find_in_dm(self, team: Team, dm_channel: str, user: str, now: datetime) -> VoiceView | None:
@@ -285,13 +304,17 @@ class Voices:
     def still_owed(
         self, owed: Owed, workspace_id: int, conversation: State, now: datetime
     ) -> tuple[RoundView, VoiceView | None] | None:
-        """What an owed team message (the round) or invitee's question (the round and the
-        voice, as they are now) is for; None when nobody needs it any more (the invitee
-        moved on, the round or the conversation was closed), and it is then superseded."""
+        """What an owed team message or round line (the round) or invitee's question (the
+        round and the voice, as they are now) is for; None when nobody needs it any more
+        (the invitee moved on, the round or the conversation was closed), and it is then
+        superseded."""
         with self.sessions.begin() as session:
             view = self.round_within(session, workspace_id, owed.conversation_id)
             if owed.kind == "team":
                 if view is not None and team_message_owed(view, conversation):
+                    return view, None
+            elif owed.kind == "round":
+                if view is not None and round_line_owed(view, conversation):
                     return view, None
             elif view is not None:
                 voice = next((v for v in view.voices if v.id == owed.voice_id), None)
@@ -315,9 +338,11 @@ class Voices:
         return due
 
     def claim_reminder(self, workspace_id: int, voice: VoiceView, now: datetime) -> bool:
-        """The invitee's one reminder is this caller's to send (exactly one process wins)."""
+        """The invitee's one reminder is this caller's to send (exactly one process wins).
+        Not while their current question is still owed: the outbox brings that one, and a
+        reminder asking it too would be a second copy (or see it superseded)."""
         with self.sessions.begin() as session:
-            return VoiceRepository.claim_reminder(session, workspace_id, voice.id, now)
+            return VoiceRepository.claim_reminder(session, workspace_id, voice.id, voice.step, now)
 
 
 def _owe_question(
@@ -333,6 +358,22 @@ def _owe_question(
         now=now,
         lease_until=now + DELIVERY_LEASE,
         key=voice_key(voice_id, step),
+    )
+
+
+def _owe_line(
+    session: Session, workspace: int, round_: VoiceRound, key: str, now: datetime
+) -> Owed | None:
+    """The round's line, owed to the thread (drawn as the round is when it is posted)."""
+    return OutboxRepository.owe(
+        session,
+        workspace,
+        round_.conversation_id,
+        "round",
+        round_.id,
+        now=now,
+        lease_until=now + DELIVERY_LEASE,
+        key=key,
     )
 
 

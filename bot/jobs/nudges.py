@@ -50,7 +50,9 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
 def remind_silent_voices(services: Services, clients: WorkspaceClients, identity: str) -> int:
     """One reminder in the DM of each teammate asked to answer for the team who has not
     finished after the nudge delay. The reminder is claimed per invitee with one guarded
-    UPDATE before it is sent, so it goes out once across processes and restarts."""
+    UPDATE before it is sent, so it goes out once across processes and restarts; it is not
+    claimed while their current question is still owed in the outbox (a later run reminds
+    them once that is delivered), so they never get that question twice."""
     criteria = load_criteria()
     voices = Voices(services.session_factory, criteria)
     now = services.clock.now()

@@ -2,9 +2,11 @@
 (bot.blocks.voices), and this desk delivers — the questions into each invitee's DM, the
 round's line and the team's one message into the conversation's thread.
 
-The questions and the team's message are owed through the outbox with the change that owes
-them: posted here right after it, or by the delivery job (`redeliver`) when this request
-died or Slack would not take them yet; either way once, found again by their key."""
+The questions, the round's line and the team's message are owed through the outbox with the
+change that owes them: posted here right after it, or by the delivery job (`redeliver`) when
+this request died or Slack would not take them yet; either way once, found again by their
+key. An invitee Slack refuses for good is named in the thread by the round's line, however
+it was found out (`_unreachable`)."""
 
 from __future__ import annotations
 
@@ -106,7 +108,7 @@ class VoiceDesk:
         workspace = self._workspace(team)
         round_ = result.round
         for voice in result.new:
-            self._ask(workspace, round_, voice, result.owed[voice.id])
+            self._ask(workspace, round_, voice, result.owed[voice.id], told_by=result.line)
         if result.refused:
             self.delivery.tell(
                 round_.channel_id,
@@ -114,22 +116,26 @@ class VoiceDesk:
                 voice_blocks.not_invited(result.refused),
                 round_.root_ts,
             )
-        if result.new:
+        if result.line is not None:
+            # After the questions: the line names whoever could not be asked.
             fresh = self.voices.round_in(workspace, conversation_id)
             if fresh is not None:
-                self.delivery.post(
-                    fresh.channel_id, voice_blocks.round_message(fresh), fresh.root_ts
-                )
+                self.tell_round(fresh, result.line)
 
     def _ask(
-        self, workspace: int, round_: RoundView, voice: VoiceView, owed: Owed, actor: str = ""
+        self,
+        workspace: int,
+        round_: RoundView,
+        voice: VoiceView,
+        owed: Owed,
+        actor: str = "",
+        told_by: Owed | None = None,
     ) -> None:
         """Post the question `owed` to the invitee's DM (opened first, for question 1) and
         record it. An invitee Slack won't let the bot reach (a bot, a deactivated account,
-        DMs refused) is marked unreachable, and the round's line in the thread says so; if
-        Slack will not take it yet, it stays owed and `actor` (the invitee who answered) is
-        told."""
-        now = self.services.clock.now()
+        DMs refused) is marked unreachable, and the round's line in the thread says so (the
+        invite's own, `told_by`, on its first try); if Slack will not take it yet, it stays
+        owed and `actor` (the invitee who answered) is told."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
             question = voice_blocks.dm_question(
@@ -137,7 +143,7 @@ class VoiceDesk:
             )
             ts = self.owed.send(owed, channel, question)
         except _Unreachable as problem:
-            self.voices.unreachable(workspace, voice, str(problem), now, owed)
+            self._unreachable(workspace, voice, str(problem), owed, told_by)
             return
         except (SlackApiError, OSError) as error:  # the DM refused, or could not be opened
             if is_transient(error):
@@ -145,13 +151,48 @@ class VoiceDesk:
                 return
             code = failure_code(error)
             log.info("could not ask %s in a DM: %s", voice.user, code)
-            self.voices.unreachable(workspace, voice, code, now, owed)
+            self._unreachable(workspace, voice, code, owed, told_by)
             return
         if ts is None:  # Slack would not take it yet: it stays owed for a later try
             if actor:
                 self.delivery.tell(channel, actor, QUESTION_LATER)
             return
         self.voices.reached(workspace, voice, channel, ts, self.services.clock.now(), owed)
+
+    def _unreachable(
+        self,
+        workspace: int,
+        voice: VoiceView,
+        problem: str,
+        owed: Owed | None = None,
+        told_by: Owed | None = None,
+    ) -> None:
+        """Mark the invitee unreachable and tell the thread with the round's line, the one
+        way for every path that finds it out (the invite, an answer, the delivery job, the
+        reminder). On the invite's first try, the invite's own line (`told_by`, posted after
+        every question was tried) says it."""
+        now = self.services.clock.now()
+        line = self.voices.unreachable(workspace, voice, problem, now, owed, told_by=told_by)
+        if line is None:
+            return
+        fresh = self.voices.round_in(workspace, voice.conversation_id)
+        if fresh is not None:
+            self.tell_round(fresh, line)
+
+    def tell_round(self, round_: RoundView, owed: Owed) -> None:
+        """The round's line in the thread, as the round is now; if Slack will not take it
+        yet, it stays owed for a later try."""
+        now = self.services.clock.now()
+        message = voice_blocks.round_message(round_)
+        try:
+            ts = self.owed.send(owed, round_.channel_id, message, round_.root_ts)
+        except SlackApiError as error:
+            code = error_code(error)
+            log.warning("could not post the round's line for %s: %s", owed.conversation_id, code)
+            self.outbox.finish_owed(owed, "failed", now, code)
+            return
+        if ts is not None:
+            self.outbox.finish_owed(owed, "sent", now, ts=ts)
 
     def _open_dm(self, user: str) -> str:
         person = self.client.users_info(user=user)["user"]
@@ -253,15 +294,17 @@ class VoiceDesk:
 
     # -- what was owed and not delivered in time ---------------------------------------------
     def redeliver(self, owed: Owed, view: ConversationView) -> None:
-        """Deliver a team message or an invitee's question that was owed and not delivered
-        in time, taken over by this process (`bot.jobs.outbox`); one nobody needs any more
-        is superseded, never posted late."""
+        """Deliver a team message, a round's line or an invitee's question that was owed and
+        not delivered in time, taken over by this process (`bot.jobs.outbox`); one nobody
+        needs any more is superseded, never posted late."""
         now = self.services.clock.now()
         found = self.voices.still_owed(owed, view.workspace_id, view.state, now)
         if found is None:
             return
         round_, voice = found
-        if voice is None:
+        if owed.kind == "round":
+            self.tell_round(round_, owed)
+        elif voice is None:
             self.show(round_, owed)
         else:
             self._ask(view.workspace_id, round_, voice, owed)
@@ -279,18 +322,19 @@ class VoiceDesk:
 
     # -- the one reminder ---------------------------------------------------------------------
     def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView) -> None:
-        """The one reminder, with the question the invitee is on asked again below it: if
-        the question after their last answer never reached them (a crash between the two),
-        this brings it."""
-        # No DM yet: the first question never got through (it is owed, and given up after
-        # a day); the reminder asks it.
+        """The one reminder. It asks the question the invitee is on only when that never
+        reached their DM (owed, and given up after a day: the reminder is not claimed while
+        it is still owed), so they have exactly one copy of it either way."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
         except _Unreachable as problem:
-            self.voices.unreachable(workspace_id, voice, str(problem), self.services.clock.now())
+            self._unreachable(workspace_id, voice, str(problem))
             return
-        total = len(self.criteria)
-        self.delivery.post(channel, _text(voice_blocks.dm_reminder(round_, voice.step, total)))
+        ask = voice.question_ts is None
+        reminder = voice_blocks.dm_reminder(round_, voice.step, len(self.criteria), asked_below=ask)
+        self.delivery.post(channel, _text(reminder))
+        if not ask:
+            return
         ts = self.delivery.post(
             channel,
             voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),

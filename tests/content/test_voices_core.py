@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.blocks.voices import team_message
 from bot.content.criteria import load_criteria
 from bot.core.conversation import State
-from bot.core.hire import Owed, team_key, voice_key
+from bot.core.hire import Owed, round_key, team_key, voice_key
 from bot.core.recommendation import recommend
 from bot.core.voices import (
     MAX_INVITEES,
@@ -24,6 +24,7 @@ from bot.core.voices import (
     combine,
     may_manage,
     question_owed,
+    round_line_owed,
     team_message_owed,
 )
 
@@ -156,3 +157,18 @@ def test_owed_keys_name_one_message_per_round_and_per_question() -> None:
     assert team_key(3, 5) == "team:3:5"
     owed = Owed(1, "voice", voice_key(42, 3), 3, 3, datetime(2026, 11, 24, tzinfo=UTC))
     assert owed.key == "voice:42:3" and owed.voice_id == 42
+
+
+def test_the_rounds_line_is_due_while_the_round_is_open_in_a_live_thread() -> None:
+    open_round = RoundView(1, 1, "t", STARTER, "C1", "1.1", "open", ())
+    for state in (State.IN_PROGRESS, State.AWAITING_DECISION, State.DECIDED):
+        assert round_line_owed(open_round, state)
+    for state in (State.CANCELLED, State.ORPHANED):
+        assert not round_line_owed(open_round, state)
+    for over in ("revealed", "closed"):
+        assert not round_line_owed(replace(open_round, state=over), State.IN_PROGRESS)
+
+
+def test_round_line_keys_name_one_line_per_invite_and_per_later_refusal() -> None:
+    assert round_key(5, "asked", 42) == "round:5:asked:42"
+    assert round_key(5, "unreachable", 42) != round_key(5, "asked", 42)

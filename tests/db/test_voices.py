@@ -186,8 +186,8 @@ def test_each_silent_invitee_is_reminded_once_across_processes(
     voices = Voices(session_factory, CRITERIA)
     invited = _invite(voices, view.id, [AMY, BEN])
     workspace = voices.workspace_of(TEAM_A, NOW)
-    for voice in invited.new:
-        voices.reached(workspace, voice, f"D{voice.user}", "200.1", NOW)
+    for voice in invited.new:  # each first question reached its invitee
+        voices.reached(workspace, voice, f"D{voice.user}", "200.1", NOW, invited.owed[voice.id])
     _answer_all(voices, _voice(invited, BEN), FIRST_OPTIONS)  # Ben is done
     due = voices.due_reminders(NOW + timedelta(hours=1))
     assert [voice.user for _, voice, _ in due] == [AMY]

@@ -27,7 +27,7 @@ from bot.db.models import HiringConversation, OutboxMessage, Voice
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess, lapse_leases
-from tests.e2e.test_digest import posts_to
+from tests.e2e.test_digest import posts_to, run_cron
 from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, buttons, everything, start
 from tests.e2e.test_resilience import _allow
 from tests.e2e.test_voices import (
@@ -421,15 +421,190 @@ def test_a_server_killed_after_an_invitees_first_question_landed_finds_it_and_re
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
     question_in_dm(slack, "U0TEAMMATE", 1)  # in the DM; the bot has not heard back yet
     kill(bot)
-    assert outbox(bot)[-1] == ("voice", "pending")  # owed with the invite
+    assert questions_owed(bot) == ["pending"]  # owed with the invite
     assert stored_voice_question_ts(bot) == [None]
 
     bot.start()
     lapse_leases(bot, OutboxMessage, "pending")
-    wait_for(lambda: outbox(bot)[-1] == ("voice", "sent"), message="question 1 found by its key")
+    wait_for(lambda: questions_owed(bot) == ["sent"], message="question 1 found by its key")
     [question_one] = dm_questions(slack, "U0TEAMMATE", 1)
     assert stored_voice_question_ts(bot) == [question_one["ts"]]
     # The DM is known to be the round's now: a typed reply answers question 1.
     assert slack.message("U0TEAMMATE", channel, "1").status == 200
     question_in_dm(slack, "U0TEAMMATE", 2)
     assert len(dm_questions(slack, "U0TEAMMATE", 1)) == 0  # rewritten as answered
+
+
+# -- "Ask the team": the round's line, the reminder and an invitee found unreachable later ----
+def round_lines(thread: Thread) -> list[dict]:
+    return [m for m in thread.replies() if "Asking the team" in m["text"]]
+
+
+def reminders_in_dm(slack: SlackDriver, user: str) -> list[dict]:
+    return [m for m in dm(slack, user) if "A reminder" in m["text"]]
+
+
+def next_try_in_an_hour(bot: BotProcess) -> None:
+    """As if the owed messages' next try were an hour away (several failures in)."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "pending")
+                .values(lease_until=datetime.now(UTC) + timedelta(hours=1))
+            )
+    finally:
+        engine.dispose()
+
+
+def failed_tries(bot: BotProcess, kind: str) -> list[str]:
+    """Why the last try of each pending owed message of `kind` failed, if one did."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(OutboxMessage.error).where(
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.error.is_not(None),
+                )
+            )
+            return [error for (error,) in rows]
+    finally:
+        engine.dispose()
+
+
+def questions_owed(bot: BotProcess) -> list[str]:
+    """The status of each invitee's question owed, oldest first."""
+    return [status for kind, status in outbox(bot) if kind == "voice"]
+
+
+def invited_days_ago(bot: BotProcess) -> None:
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Voice).values(invited_at=datetime.now(UTC) - timedelta(days=3))
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("fault", ["hang", "delay_after"])
+def test_a_server_killed_while_posting_the_rounds_line_posts_it_once(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    thread = start(slack)
+    sent_before = len(posts_to(emulator, CHANNEL))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=15, match={"channel": CHANNEL})
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    wait_for(
+        lambda: len(posts_to(emulator, CHANNEL)) > sent_before,
+        message="the round's line's post under way",
+    )
+    if fault == "delay_after":
+        wait_for(lambda: round_lines(thread), message="the round's line in the thread")
+    kill(bot)
+    assert outbox(bot)[-1] == ("round", "pending")  # owed with the invite
+
+    bot.start()
+    assert outbox(bot)[-1] == ("round", "pending")  # the dead poster's lease still holds
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: outbox(bot)[-1] == ("round", "sent"), message="the round's line delivered")
+    [line] = round_lines(thread)
+    assert "<@U0TEAMMATE> was asked" in everything(line)
+    # The landed post was found by its key, not posted again; the cut-off one was posted.
+    assert len(posts_to(emulator, CHANNEL)[sent_before:]) == (1 if fault == "delay_after" else 2)
+    # The starter has the round's button: it shows the answers.
+    slack.click("U0MANAGER", line["ts"], buttons(line)["Show answers now"], channel=CHANNEL)
+    wait_for(lambda: team_messages(thread), message="the team's message after the click")
+
+
+def test_two_server_errors_on_the_rounds_line_post_it_on_the_next_try(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    # Two 500s: the client's own retry meets the second one too.
+    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    # The request's try failed and was recorded (before that, the row is the request's own).
+    wait_for(lambda: failed_tries(bot, "round") == ["internal_error"], message="the try failed")
+    assert outbox(bot)[-1] == ("round", "pending") and round_lines(thread) == []
+    lapse_leases(bot, OutboxMessage, "pending")  # the next try's time has come
+    wait_for(lambda: round_lines(thread), message="the round's line on the next try")
+    wait_for(lambda: outbox(bot)[-1] == ("round", "sent"), message="recorded as sent")
+    assert len(round_lines(thread)) == 1
+
+
+@pytest.mark.parametrize("fault", ["delay_after", "http_500"])
+def test_a_reminder_due_while_the_question_is_owed_waits_and_never_doubles_it(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    thread = start(slack)
+    channel = dm_of("U0TEAMMATE")
+    if fault == "delay_after":  # the question landed; the server is killed before it hears
+        emulator.state.inject_fault(
+            "chat.postMessage", "delay_after", seconds=15, match={"channel": channel}
+        )
+        invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+        question_in_dm(slack, "U0TEAMMATE", 1)
+        kill(bot)
+        bot.start()
+    else:  # Slack refused it twice: owed for a later try
+        emulator.state.inject_fault(
+            "chat.postMessage", "http_500", times=2, match={"channel": channel}
+        )
+        invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+        round_line(thread)  # posted after the question was tried
+        next_try_in_an_hour(bot)
+    assert questions_owed(bot) == ["pending"]
+    invited_days_ago(bot)  # the reminder is due
+    for _ in range(2):  # with the server's own scheduler ticking every second
+        run_cron(bot)
+    assert reminders_in_dm(slack, "U0TEAMMATE") == []
+    assert len(dm_questions(slack, "U0TEAMMATE", 1)) == (1 if fault == "delay_after" else 0)
+
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(lambda: questions_owed(bot) == ["sent"], message="the question delivered")
+    [reminder] = wait_for(
+        lambda: reminders_in_dm(slack, "U0TEAMMATE"), message="the reminder after it"
+    )
+    assert "it's above" in reminder["text"]
+    run_cron(bot)
+    assert len(reminders_in_dm(slack, "U0TEAMMATE")) == 1
+    [question] = dm_questions(slack, "U0TEAMMATE", 1)  # one copy, and it is the one answered
+    assert stored_voice_question_ts(bot) == [question["ts"]]
+    assert slack.message("U0TEAMMATE", channel, "1").status == 200
+    question_in_dm(slack, "U0TEAMMATE", 2)
+
+
+def test_an_invitee_slack_refuses_on_a_later_try_is_named_in_the_thread(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    channel = dm_of("U0ADMIN")
+    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": channel})
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
+    first = round_line(thread)
+    assert "<@U0TEAMMATE> and <@U0ADMIN> were asked" in everything(first)
+    # On the next try Slack refuses for good: Ada doesn't take messages from apps.
+    emulator.state.inject_fault(
+        "chat.postMessage", "error", error="messages_tab_disabled", match={"channel": channel}
+    )
+    lapse_leases(bot, OutboxMessage, "pending")
+    told = wait_for(
+        lambda: [m for m in round_lines(thread) if "couldn't send" in everything(m)],
+        message="the thread told Ada can't be asked",
+    )
+    text = everything(told[0])
+    assert "couldn't send the questions to <@U0ADMIN>" in text
+    assert "they don't accept direct messages from apps" in text
+    assert "<@U0TEAMMATE> was asked" in text
+    wait_for(lambda: ("round", "pending") not in outbox(bot), message="the line recorded")
+    assert len(round_lines(thread)) == 2
+    # The round now waits only for Theo: his answers reveal it.
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS)
+    wait_for(lambda: team_messages(thread), message="the team's message")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from bot.db.models import Voice, VoiceAnswer
+from bot.db.models import OutboxMessage, Voice, VoiceAnswer
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
 from tests.e2e.harness import BotProcess
@@ -363,7 +363,9 @@ def test_a_silent_invitee_is_reminded_once(slack: SlackDriver, bot: BotProcess) 
     assert not any("A reminder" in m["text"] for m in dm(slack, "U0ADMIN"))
 
 
-def test_someone_the_bot_cannot_message_is_told_about_in_the_thread(slack: SlackDriver) -> None:
+def test_someone_the_bot_cannot_message_is_told_about_in_the_thread(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
     thread = start(slack)
     # A person of another workspace: Slack won't let this bot open a DM with them.
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U2MANAGER"])
@@ -371,3 +373,22 @@ def test_someone_the_bot_cannot_message_is_told_about_in_the_thread(slack: Slack
     text = everything(line)
     assert "<@U0TEAMMATE> was asked" in text
     assert "couldn't send the questions to <@U2MANAGER>" in text
+    # The invite's own line says it: no second line for the same news.
+    wait_for(lambda: not rounds_owed(bot), message="the round's line recorded")
+    assert sum("Asking the team" in m["text"] for m in thread.replies()) == 1
+
+
+def rounds_owed(bot: BotProcess) -> list[str]:
+    """The round's lines still owed to the thread."""
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(OutboxMessage.key).where(
+                        OutboxMessage.kind == "round", OutboxMessage.status == "pending"
+                    )
+                ).scalars()
+            )
+    finally:
+        engine.dispose()

@@ -11,13 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, String, cast, exists, literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Voice, VoiceAnswer, VoiceRound
+from bot.db.models import OutboxMessage, Voice, VoiceAnswer, VoiceRound
 from bot.db.repositories._writes import guarded_update, insert_if_absent
 
 STILL_ANSWERING = ("invited", "answering")
+
+
+def _question_still_owed() -> ColumnElement[bool]:
+    """The voice's current question is still owed in the outbox (`bot.core.hire.voice_key`):
+    waiting for its next try, or held by whoever is delivering it (alive or not)."""
+    key = literal("voice:") + cast(Voice.id, String) + literal(":") + cast(Voice.step, String)
+    return exists().where(
+        OutboxMessage.workspace_id == Voice.workspace_id,
+        OutboxMessage.key == key,
+        OutboxMessage.status == "pending",
+    )
 
 
 class VoiceRepository:
@@ -169,11 +180,17 @@ class VoiceRepository:
         )
 
     @staticmethod
-    def unreachable(session: Session, workspace_id: int, voice_id: int, problem: str) -> None:
-        guarded_update(
+    def unreachable(session: Session, workspace_id: int, voice_id: int, problem: str) -> bool:
+        """Slack won't let the bot reach the invitee; False if they were no longer being
+        asked (marked already, or done)."""
+        return guarded_update(
             session,
             Voice,
-            [Voice.id == voice_id, Voice.workspace_id == workspace_id],
+            [
+                Voice.id == voice_id,
+                Voice.workspace_id == workspace_id,
+                Voice.status.in_(STILL_ANSWERING),
+            ],
             {"status": "unreachable", "problem": problem[:100]},
         )
 
@@ -246,7 +263,8 @@ class VoiceRepository:
     @staticmethod
     def reminder_due(session: Session, invited_before: datetime, limit: int) -> Sequence[Voice]:
         """Invitees (any workspace: a job) still answering an open round, invited before
-        `invited_before`, never reminded."""
+        `invited_before`, never reminded, whose current question is not still owed (the
+        outbox delivers that one; the reminder waits until it has)."""
         return session.scalars(
             select(Voice)
             .join(VoiceRound, VoiceRound.id == Voice.round_id)
@@ -255,14 +273,19 @@ class VoiceRepository:
                 Voice.invited_at < invited_before,
                 Voice.reminded_at.is_(None),
                 VoiceRound.state == "open",
+                ~_question_still_owed(),
             )
             .order_by(Voice.id)
             .limit(limit)
         ).all()
 
     @staticmethod
-    def claim_reminder(session: Session, workspace_id: int, voice_id: int, now: datetime) -> bool:
-        """Claim the one reminder of an invitee; exactly one process wins."""
+    def claim_reminder(
+        session: Session, workspace_id: int, voice_id: int, step: int, now: datetime
+    ) -> bool:
+        """Claim the one reminder of an invitee still on `step`; exactly one process wins,
+        and none while that question is still owed (it is not claimed yet, so a later run
+        reminds them once it has been delivered or given up)."""
         return guarded_update(
             session,
             Voice,
@@ -270,6 +293,9 @@ class VoiceRepository:
                 Voice.id == voice_id,
                 Voice.workspace_id == workspace_id,
                 Voice.reminded_at.is_(None),
+                Voice.step == step,
+                Voice.status.in_(STILL_ANSWERING),
+                ~_question_still_owed(),
             ],
             {"reminded_at": now},
         )

@@ -1,0 +1,44 @@
+"""outbox kind for "Ask the team": the round's line in the thread
+
+Revision ID: b81c4e6f0a27
+Revises: 25056dd5b1d0
+Create Date: 2026-11-24 05:00:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "b81c4e6f0a27"
+down_revision: str | None = "25056dd5b1d0"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KINDS = ("root", "step", "nudge", "team", "voice")
+ROUND = "round"
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _kinds(values: Sequence[str]) -> None:
+    # SQLite can't alter a constraint: batch mode copies the table with the new one.
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_outbox_kind"), type_="check")
+        batch_op.create_check_constraint("kind", _in("kind", values))
+
+
+def upgrade() -> None:
+    _kinds((*KINDS, ROUND))
+
+
+def downgrade() -> None:
+    # The older code can neither deliver nor read them: the round lines they owed are given
+    # up (the rounds themselves are kept).
+    outbox = sa.table("outbox", sa.column("kind", sa.String()))
+    op.execute(sa.delete(outbox).where(outbox.c.kind == ROUND))
+    _kinds(KINDS)
