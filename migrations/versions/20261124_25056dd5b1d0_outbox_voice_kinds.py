@@ -1,4 +1,4 @@
-"""outbox kinds for "Ask the team": the team's message and an invitee's DM question
+"""outbox kinds for "Ask the team": the round's line, the team's message, an invitee's DM question
 
 Revision ID: 25056dd5b1d0
 Revises: 7a5e3c19d4b8
@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 KINDS = ("root", "step", "nudge")
-VOICE_KINDS = ("team", "voice")
+VOICE_KINDS = ("round", "team", "voice")
 
 
 def _in(column: str, values: Sequence[str]) -> str:

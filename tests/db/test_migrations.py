@@ -129,7 +129,7 @@ def test_the_outbox_takes_ask_the_team_kinds_only_from_their_revision(
     empty_database_url: str,
 ) -> None:
     """The outbox's `kind` CHECK is altered (SQLite: by batch mode's copy of the table) to
-    take the team's message and an invitee's question, and altered back on the way down,
+    take the round's line, the team's message and an invitee's question, and altered back on the way down,
     which gives up whatever of those kinds was still owed."""
     from alembic import command
 
@@ -158,6 +158,7 @@ def test_the_outbox_takes_ask_the_team_kinds_only_from_their_revision(
                     session, workspace, conv.id, kind, 1, now=NOW, lease_until=NOW, key=key
                 )
 
+        owe("round", "round:1:1")
         owe("team", "team:1:1")
         owe("voice", "voice:1:0")
         owe("step", "step:1:1")
