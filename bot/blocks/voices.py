@@ -39,6 +39,7 @@ from bot.core.voices import (
     RoundView,
     TeamVerdict,
     VoiceNotDone,
+    VoiceView,
 )
 
 INVITE_ACTION = hire_blocks.ASK_TEAM_ACTION
@@ -47,6 +48,7 @@ INVITEES_BLOCK = "invitees"
 INVITEES_ELEMENT = "users"
 REVEAL_ACTION = "voices_reveal"
 ANSWER_ACTION = "voice_answer"  # + ":" + option key, unique within the block
+BACK_ACTION = "voice_back"
 
 
 def _title(title: str) -> str:
@@ -102,9 +104,10 @@ def not_invited(refused: Sequence[tuple[str, NotInvited]]) -> str:
 
 
 # -- the invitee's DM ------------------------------------------------------------------------
-def dm_question(
-    voice_id: int, round_: RoundView, criteria: Criteria, step: int, *, first: bool
-) -> Message:
+def dm_question(round_: RoundView, criteria: Criteria, voice: VoiceView, *, first: bool) -> Message:
+    """The question `voice` is on. Every button carries the step and the voice's version it
+    was drawn for, so once the invitee answered or went back it is stale."""
+    voice_id, step, version = voice.id, voice.step, voice.version
     question = criteria.questions[step]
     total = len(criteria)
     blocks = []
@@ -128,14 +131,23 @@ def dm_question(
                 plain_button(
                     option.label,
                     f"{ANSWER_ACTION}:{option.key}",
-                    {"w": voice_id, "s": step, "o": option.key},
+                    {"w": voice_id, "s": step, "o": option.key, "v": version},
                 )
                 for option in question.options
             ),
             block_id=f"vq:{voice_id}:{step}",
         ),
-        plain_context(f"Click an option, or reply here with its name or number ({numbers})."),
     ]
+    how = f"Click an option, or reply here with its name or number ({numbers})"
+    if step > 0:
+        blocks.append(
+            plain_actions(
+                plain_button("Go back", BACK_ACTION, {"w": voice_id, "s": step, "v": version}),
+                block_id=f"vb:{voice_id}:{step}",
+            )
+        )
+        how += ", or `back` to change your previous answer"
+    blocks.append(plain_context(how + "."))
     return render_plain(blocks, f"Question {step + 1} of {total}: {question.prompt}")
 
 
@@ -148,6 +160,29 @@ def dm_answered(criteria: Criteria, step: int, option_key: str) -> Message:
         f"*{label}*"
     )
     return render_plain([plain_section(text)], f"Question {step + 1}: {label}")
+
+
+def dm_left(criteria: Criteria, step: int) -> Message:
+    """A question the invitee went back from: struck through, its buttons gone."""
+    question = criteria.questions[step]
+    text = (
+        f"~Question {step + 1} of {len(criteria)} · {question.prompt}~\n"
+        f":leftwards_arrow_with_hook: You went back to question {step} to change your answer."
+    )
+    return render_plain([plain_section(text)], f"Question {step + 1}: you went back")
+
+
+def dm_help(criteria: Criteria, step: int) -> Message:
+    """`help` typed in the DM: the question's options, and the words that work here."""
+    question = criteria.questions[step]
+    options = " · ".join(f"{i}. {o.label}" for i, o in enumerate(question.options, 1))
+    text = (
+        f":information_source: Question {step + 1} is “{question.prompt}”: click a button "
+        f"above, or reply with an option's name or number — {options}."
+    )
+    if step > 0:
+        text += " Reply `back` to go back to the previous question and change your answer."
+    return Message(text=text)
 
 
 def dm_done(round_: RoundView) -> str:
@@ -209,6 +244,8 @@ def voice_refusal(result: VoiceNotDone) -> str:
         "The newest question is the last one here.",
         "unknown_option": ":information_source: That button is from an older version of the "
         "questions. Use the newest question here.",
+        "first_question": ":information_source: This is the first question, so there is "
+        "nothing to go back to.",
     }.get(result.reason, ":information_source: Nothing was changed.")
 
 

@@ -99,7 +99,7 @@ class Owed:
     key: str
     conversation_id: int
     # The conversation's version it was owed for (a nudge: its reminder row; a team
-    # message: its round; an invitee's question: its step).
+    # message: its round; an invitee's question: its voice's version).
     version: int
     # When it was owed: no try can have posted it earlier, and it is given up a day later.
     owed_at: datetime
@@ -138,9 +138,12 @@ def round_key(round_id: int, why: Literal["asked", "unreachable"], voice_id: int
     return f"round:{round_id}:{why}:{voice_id}"
 
 
-def voice_key(voice_id: int, step: int) -> str:
-    """One question per invitee and step, each answered once (a guarded UPDATE)."""
-    return f"voice:{voice_id}:{step}"
+def voice_key(voice_id: int, version: int) -> str:
+    """One question per ask: the invitee's voice and its version, bumped by every answer
+    and every "back" (a guarded UPDATE), so a question asked again after going back is a
+    new message, never refused as owed already. Until someone goes back, the version is
+    the step."""
+    return f"voice:{voice_id}:{version}"
 
 
 @dataclass(frozen=True)

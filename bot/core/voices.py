@@ -198,6 +198,13 @@ class VoiceView:
     question_ts: str | None
     problem: str | None = None
     answers: Mapping[str, str] | None = None  # only where the reader may see them
+    # Bumped by every answer and "back": which ask of `step` this is (its buttons carry it).
+    version: int = 0
+
+    @property
+    def may_go_back(self) -> bool:
+        """Still answering, past the first question: "back" re-asks the one before."""
+        return self.status in {"invited", "answering"} and self.step > 0
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,7 @@ VoiceRefusal = Literal[
     "already_answered",
     "stale",
     "unknown_option",
+    "first_question",  # "back" on the first question: there is nothing before it
 ]
 
 
@@ -279,20 +287,30 @@ class VoiceAnswered:
 
 
 @dataclass(frozen=True)
+class VoiceWentBack:
+    """The invitee went back one question: its answer is forgotten, and it is asked again."""
+
+    voice: VoiceView  # after going back: on the previous step, at a new version
+    left: VoiceView  # before: the question they left (its message loses its buttons)
+    owed: Owed | None = None  # the previous question, owed again under the new version
+
+
+@dataclass(frozen=True)
 class Revealed:
     round: RoundView
     actor: str
     owed: Owed | None = None  # the team's message, owed with the reveal
 
 
-def question_owed(round_: RoundView, voice: VoiceView, step: int) -> bool:
-    """The invitee's question for `step` is still to reach their DM: the round is open,
-    they are on that step, and no message of it is recorded (the reminder may have asked
-    it already). Otherwise an owed copy is superseded, never posted late."""
+def question_owed(round_: RoundView, voice: VoiceView, version: int) -> bool:
+    """The invitee's question asked at `version` is still to reach their DM: the round is
+    open, they are still on that ask (no answer or "back" since), and no message of it is
+    recorded (the reminder may have asked it already). Otherwise an owed copy is
+    superseded, never posted late."""
     return (
         round_.state == "open"
         and voice.status in {"invited", "answering"}
-        and voice.step == step
+        and voice.version == version
         and voice.question_ts is None
     )
 

@@ -474,6 +474,10 @@ class Voice(Base):
     # The question being asked (the number of questions once answered); every answer is
     # one UPDATE … WHERE step = the step the button was drawn for.
     step: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped by every answer and every "back": each ask of a question has its own number,
+    # carried by its buttons (an older ask's are stale) and in its owed key
+    # (`bot.core.hire.voice_key`), so a question asked again is a new owed message.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     question_ts: Mapped[str | None] = mapped_column(String(32))
     problem: Mapped[str | None] = mapped_column(String(100))
     invited_by: Mapped[str] = mapped_column(String(32))

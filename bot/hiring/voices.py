@@ -1,14 +1,15 @@
 """ "Ask the team" use cases. Slack-free; each is one transaction.
 
 The rules are in `bot.core.voices`; the rows in `bot.db.repositories.voices`. An invitee's
-answer is one guarded UPDATE on their voice (the step the button was drawn for), so a
-double click, a stale button or a reply racing a click records once; the reveal is one
+answer, and their going back one question, is one guarded UPDATE on their voice (the step
+and version the button was drawn for), so a double click, a stale button or a reply racing
+a click records once; the reveal is one
 guarded UPDATE on the round (open → revealed), so the team's message is posted once
 however many last answers and reveal clicks arrive together.
 
 What a change owes Slack is written to the outbox in the change's own transaction, as the
 conversation's messages are (`bot.hiring.conversations`): an invitee's first question with
-the invite, their next one with each answer, the team's message with the reveal, and the
+the invite, their next one with each answer, the previous one again with a "back", the team's message with the reveal, and the
 round's line in the thread with an invite and with an invitee found unreachable. Whoever
 posts one records it sent in the transaction that records its ts; one not delivered in time
 is taken over by the delivery job (`bot.jobs.outbox`).
@@ -34,6 +35,7 @@ from bot.core.voices import (
     VoiceAnswered,
     VoiceNotDone,
     VoiceView,
+    VoiceWentBack,
     check_invitees,
     may_manage,
     question_owed,
@@ -75,6 +77,7 @@ class Voices:
             voice.question_ts,
             voice.problem,
             answers,
+            voice.version,
         )
 
     def _round(
@@ -177,8 +180,8 @@ class Voices:
         now: datetime,
         owed: Owed | None = None,
     ) -> None:
-        """The invitee's question for `voice.step` is in their DM at `ts`, and what was owed
-        of it is sent."""
+        """The invitee's question for `voice.step`, asked at `voice.version`, is in their DM
+        at `ts`, and what was owed of it is sent."""
         with self.sessions.begin() as session:
             if owed is not None:
                 OutboxRepository.finish(session, owed.id, "sent", now=now, ts=ts)
@@ -187,7 +190,7 @@ class Voices:
                 workspace_id,
                 voice.id,
                 dm_channel=dm_channel,
-                step=voice.step,
+                version=voice.version,
                 question_ts=ts,
             )
 
@@ -233,7 +236,10 @@ class Voices:
         option: str,
         actor: str,
         now: datetime,
+        version: int | None = None,
     ) -> VoiceAnswered | VoiceNotDone:
+        """Answer step `step`, from a button drawn at `version` (a typed reply: the current
+        one)."""
         with self.sessions.begin() as session:
             workspace = self._workspace(session, team, now)
             voice = VoiceRepository.get(session, workspace, voice_id)
@@ -251,26 +257,26 @@ class Voices:
                 return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
             if step != voice.step or not 0 <= step < len(self.criteria):
                 return VoiceNotDone("stale", voice=seen)
+            if version is not None and version != voice.version:
+                return VoiceNotDone("stale", voice=seen)  # drawn before they went back
             question = self.criteria.questions[step]
             if question.option(option) is None:
                 return VoiceNotDone("unknown_option", voice=seen)
             last = step == len(self.criteria) - 1
             if not VoiceRepository.advance(
-                session, workspace, voice_id, step=step, last=last, now=now
+                session, workspace, voice_id, step=step, version=seen.version, last=last, now=now
             ):
                 return VoiceNotDone("stale", voice=seen)
             VoiceRepository.record_answer(session, workspace, voice_id, question.key, option, now)
-            after = VoiceView(
-                seen.id,
-                seen.conversation_id,
-                seen.user,
-                "answered" if last else "answering",
-                step + 1,
-                seen.dm_channel,
-                None,
+            after = replace(
+                seen,
+                status="answered" if last else "answering",
+                step=step + 1,
+                question_ts=None,
+                version=seen.version + 1,
             )
             if not last:
-                owed = _owe_question(session, workspace, conv.id, voice_id, step + 1, now)
+                owed = _owe_question(session, workspace, conv.id, voice_id, after.version, now)
                 return VoiceAnswered(after, step, option, None, owed)
             view = self._round(session, round_, conv)
             if view.everyone_answered and VoiceRepository.end_round(
@@ -279,6 +285,54 @@ class Voices:
                 owed = _owe_team(session, workspace, round_, now)
                 return VoiceAnswered(after, step, option, replace(view, state="revealed"), owed)
             return VoiceAnswered(after, step, option)
+
+    def go_back(
+        self,
+        team: Team,
+        voice_id: int,
+        step: int,
+        actor: str,
+        now: datetime,
+        version: int | None = None,
+    ) -> VoiceWentBack | VoiceNotDone:
+        """Back one question from step `step`, from a "Go back" button drawn at `version`
+        (typed `back`: the current one): the previous answer is forgotten and the previous
+        question owed again, under the new version's key. Only while the invitee is still
+        answering an open round: their last answer, or the reveal, ends it."""
+        with self.sessions.begin() as session:
+            workspace = self._workspace(session, team, now)
+            voice = VoiceRepository.get(session, workspace, voice_id)
+            if voice is None:
+                return VoiceNotDone("not_found")
+            seen = self._voice(voice)
+            if voice.user_id != actor:
+                return VoiceNotDone("not_yours", voice=seen)
+            round_ = session.get(VoiceRound, voice.round_id)
+            conv = session.get(HiringConversation, voice.conversation_id)
+            assert round_ is not None and conv is not None  # voices go with their round
+            if voice.status == "answered":
+                return VoiceNotDone("already_answered", voice=seen)
+            if round_.state != "open":
+                return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
+            if step != voice.step or (version is not None and version != voice.version):
+                return VoiceNotDone("stale", voice=seen)
+            if not seen.may_go_back:
+                return VoiceNotDone("first_question" if step == 0 else "stale", voice=seen)
+            if not VoiceRepository.go_back(
+                session, workspace, voice_id, step=step, version=seen.version
+            ):
+                return VoiceNotDone("stale", voice=seen)
+            previous = self.criteria.questions[step - 1]
+            VoiceRepository.forget_answer(session, workspace, voice_id, previous.key)
+            after = replace(
+                seen,
+                status="answering",
+                step=step - 1,
+                question_ts=None,
+                version=seen.version + 1,
+            )
+            owed = _owe_question(session, workspace, conv.id, voice_id, after.version, now)
+            return VoiceWentBack(after, seen, owed)
 
     # -- revealing ----------------------------------------------------------------------------
     def reveal(
@@ -342,22 +396,30 @@ class Voices:
         Not while their current question is still owed: the outbox brings that one, and a
         reminder asking it too would be a second copy (or see it superseded)."""
         with self.sessions.begin() as session:
-            return VoiceRepository.claim_reminder(session, workspace_id, voice.id, voice.step, now)
+            return VoiceRepository.claim_reminder(
+                session, workspace_id, voice.id, voice.version, now
+            )
 
 
 def _owe_question(
-    session: Session, workspace: int, conversation_id: int, voice_id: int, step: int, now: datetime
+    session: Session,
+    workspace: int,
+    conversation_id: int,
+    voice_id: int,
+    version: int,
+    now: datetime,
 ) -> Owed | None:
-    """The invitee's question for `step`, owed to their DM (None: owed already)."""
+    """The invitee's question as asked at `version` (the step they are on), owed to their
+    DM (None: owed already)."""
     return OutboxRepository.owe(
         session,
         workspace,
         conversation_id,
         "voice",
-        step,
+        version,
         now=now,
         lease_until=now + DELIVERY_LEASE,
-        key=voice_key(voice_id, step),
+        key=voice_key(voice_id, version),
     )
 
 

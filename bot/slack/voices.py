@@ -11,6 +11,7 @@ it was found out (`_unreachable`)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,7 +21,13 @@ from bot.blocks import voices as voice_blocks
 from bot.blocks.common import Message, decode_value
 from bot.content.criteria import Criteria, load_criteria
 from bot.core.hire import ConversationView, Owed
-from bot.core.voices import RoundView, VoiceAnswered, VoiceNotDone, VoiceView, combine
+from bot.core.voices import (
+    RoundView,
+    VoiceAnswered,
+    VoiceNotDone,
+    VoiceView,
+    combine,
+)
 from bot.hiring.conversations import Conversations, Team
 from bot.hiring.voices import Voices
 from bot.services import Services
@@ -53,13 +60,24 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def voice_click(action: dict[str, Any]) -> tuple[int, int, str] | None:
-    """(voice, step, option) from a DM answer button, or None when it is malformed."""
+@dataclass(frozen=True)
+class VoiceClick:
+    """What a DM button was drawn for: the voice, its step and version (None on a button
+    drawn before versions: its step alone guards it), and the option of an answer."""
+
+    voice_id: int
+    step: int
+    version: int | None
+    option: str | None = None
+
+
+def voice_click(action: dict[str, Any]) -> VoiceClick | None:
+    """A DM answer or "Go back" button's value, or None when it is malformed."""
     value = decode_value(action.get("value"))
     voice_id, step, option = _int(value.get("w")), _int(value.get("s")), value.get("o")
-    if voice_id is None or step is None or not isinstance(option, str):
+    if voice_id is None or step is None or not (option is None or isinstance(option, str)):
         return None
-    return voice_id, step, option
+    return VoiceClick(voice_id, step, _int(value.get("v")), option)
 
 
 def conversation_of(raw: object) -> tuple[int, str | None] | None:
@@ -138,8 +156,9 @@ class VoiceDesk:
         owed and `actor` (the invitee who answered) is told."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
+            # The invitation goes with the very first ask, not with question 1 asked again.
             question = voice_blocks.dm_question(
-                voice.id, round_, self.criteria, voice.step, first=voice.step == 0
+                round_, self.criteria, voice, first=voice.version == 0
             )
             ts = self.owed.send(owed, channel, question)
         except _Unreachable as problem:
@@ -213,9 +232,10 @@ class VoiceDesk:
         option: str,
         clicked_ts: str | None,
         read_as: str | None = None,
+        version: int | None = None,
     ) -> None:
         now = self.services.clock.now()
-        result = self.voices.answer(team, voice_id, step, option, actor, now)
+        result = self.voices.answer(team, voice_id, step, option, actor, now, version)
         if isinstance(result, VoiceNotDone):
             self.delivery.post(channel, _text(voice_blocks.voice_refusal(result)))
             return
@@ -227,6 +247,31 @@ class VoiceDesk:
             self.delivery.post(channel, _text(read_as))
         workspace = self._workspace(team)
         self._next(workspace, channel, result)
+
+    def go_back(
+        self,
+        team: Team,
+        actor: str,
+        channel: str,
+        voice_id: int,
+        step: int,
+        clicked_ts: str | None,
+        version: int | None = None,
+    ) -> None:
+        """Back one question (the "Go back" button, or `back` typed in the DM): the question
+        left loses its buttons, and the previous one is asked again."""
+        now = self.services.clock.now()
+        result = self.voices.go_back(team, voice_id, step, actor, now, version)
+        if isinstance(result, VoiceNotDone):
+            self.delivery.post(channel, _text(voice_blocks.voice_refusal(result)))
+            return
+        left = clicked_ts or result.left.question_ts
+        if left:
+            self.delivery.update(channel, left, voice_blocks.dm_left(self.criteria, step))
+        workspace = self._workspace(team)
+        fresh = self.voices.round_in(workspace, result.voice.conversation_id)
+        if fresh is not None and result.owed is not None:
+            self._ask(workspace, fresh, result.voice, result.owed, actor=actor)
 
     def _next(self, workspace: int, channel: str, result: VoiceAnswered) -> None:
         voice = result.voice
@@ -337,7 +382,7 @@ class VoiceDesk:
             return
         ts = self.delivery.post(
             channel,
-            voice_blocks.dm_question(voice.id, round_, self.criteria, voice.step, first=False),
+            voice_blocks.dm_question(round_, self.criteria, voice, first=False),
         )
         self.voices.reached(workspace_id, voice, channel, ts, self.services.clock.now())
 

@@ -134,14 +134,24 @@ def test_only_the_starter_or_an_admin_manages_the_round() -> None:
 
 
 def test_an_owed_question_is_due_only_while_the_invitee_is_on_it_and_it_is_unrecorded() -> None:
-    asked = VoiceView(7, 1, "U1", "answering", 2, "D1", None)
+    # On question 3, asked for the second time: answered 3, went back once, answered again.
+    asked = VoiceView(7, 1, "U1", "answering", 2, "D1", None, version=4)
     open_round = RoundView(1, 1, "t", STARTER, "C1", "1.1", "open", (asked,))
-    assert question_owed(open_round, asked, 2)
-    assert not question_owed(open_round, asked, 1)  # moved on past it
-    assert not question_owed(open_round, replace(asked, question_ts="9.9"), 2)  # asked already
-    assert not question_owed(open_round, replace(asked, status="unreachable"), 2)
+    assert question_owed(open_round, asked, 4)
+    assert not question_owed(open_round, asked, 2)  # its first ask, before going back
+    assert not question_owed(open_round, asked, 3)  # moved on past it
+    assert not question_owed(open_round, replace(asked, question_ts="9.9"), 4)  # asked already
+    assert not question_owed(open_round, replace(asked, status="unreachable"), 4)
     for state in ("revealed", "closed"):
-        assert not question_owed(replace(open_round, state=state), asked, 2)
+        assert not question_owed(replace(open_round, state=state), asked, 4)
+
+
+def test_going_back_is_possible_only_while_answering_past_the_first_question() -> None:
+    on_two = VoiceView(7, 1, "U1", "answering", 1, "D1", None, version=1)
+    assert on_two.may_go_back
+    assert not replace(on_two, step=0).may_go_back
+    assert not replace(on_two, status="answered", step=6).may_go_back
+    assert not replace(on_two, status="unreachable").may_go_back
 
 
 def test_the_team_message_is_due_while_its_conversation_keeps_its_thread() -> None:

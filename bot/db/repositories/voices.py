@@ -1,8 +1,8 @@
 """Ask-the-team rounds, their invitees (voices) and the invitees' answers.
 
 Every change an invitee can race (a double click, a stale button, a reply typed while a
-click is on its way, two replicas) is one guarded UPDATE stating what the caller saw: the
-voice's step and status, the round's state. The row count decides who won, identically on
+click is on its way, going back, two replicas) is one guarded UPDATE stating what the caller
+saw: the voice's step, version and status, the round's state. The row count decides who won, identically on
 SQLite and PostgreSQL.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, cast, exists, literal, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, exists, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import OutboxMessage, Voice, VoiceAnswer, VoiceRound
@@ -21,9 +21,9 @@ STILL_ANSWERING = ("invited", "answering")
 
 
 def _question_still_owed() -> ColumnElement[bool]:
-    """The voice's current question is still owed in the outbox (`bot.core.hire.voice_key`):
+    """The voice's current ask is still owed in the outbox (`bot.core.hire.voice_key`):
     waiting for its next try, or held by whoever is delivering it (alive or not)."""
-    key = literal("voice:") + cast(Voice.id, String) + literal(":") + cast(Voice.step, String)
+    key = literal("voice:") + cast(Voice.id, String) + literal(":") + cast(Voice.version, String)
     return exists().where(
         OutboxMessage.workspace_id == Voice.workspace_id,
         OutboxMessage.key == key,
@@ -122,6 +122,7 @@ class VoiceRepository:
                 "user_id": user_id,
                 "status": "invited",
                 "step": 0,
+                "version": 0,
                 "invited_by": invited_by,
                 "invited_at": now,
             },
@@ -168,14 +169,15 @@ class VoiceRepository:
         voice_id: int,
         *,
         dm_channel: str,
-        step: int,
+        version: int,
         question_ts: str,
     ) -> bool:
-        """The question for `step` is in the invitee's DM; False if they moved on meanwhile."""
+        """The ask `version` is in the invitee's DM; False if they moved on (answered or
+        went back) meanwhile."""
         return guarded_update(
             session,
             Voice,
-            [Voice.id == voice_id, Voice.workspace_id == workspace_id, Voice.step == step],
+            [Voice.id == voice_id, Voice.workspace_id == workspace_id, Voice.version == version],
             {"dm_channel": dm_channel, "question_ts": question_ts},
         )
 
@@ -201,11 +203,13 @@ class VoiceRepository:
         voice_id: int,
         *,
         step: int,
+        version: int,
         last: bool,
         now: datetime,
     ) -> bool:
-        """Step `step` answered: one UPDATE … WHERE step = `step`, so a second click or a
-        reply racing a click records nothing."""
+        """Step `step`, asked at `version`, answered: one UPDATE … WHERE step and version
+        are what the caller saw, so a second click, a reply racing a click or a "back"
+        racing either records nothing."""
         return guarded_update(
             session,
             Voice,
@@ -213,14 +217,52 @@ class VoiceRepository:
                 Voice.id == voice_id,
                 Voice.workspace_id == workspace_id,
                 Voice.step == step,
+                Voice.version == version,
                 Voice.status.in_(STILL_ANSWERING),
             ],
             {
                 "step": step + 1,
+                "version": version + 1,
                 "status": "answered" if last else "answering",
                 "answered_at": now if last else None,
                 "question_ts": None,
             },
+        )
+
+    @staticmethod
+    def go_back(
+        session: Session, workspace_id: int, voice_id: int, *, step: int, version: int
+    ) -> bool:
+        """From step `step` (asked at `version`) back to the one before: one UPDATE … WHERE
+        step and version are what the caller saw, so a double click moves once and a back
+        racing an answer is one or the other. Never past the last answer (the voice is
+        answered then) nor before the first question."""
+        return guarded_update(
+            session,
+            Voice,
+            [
+                Voice.id == voice_id,
+                Voice.workspace_id == workspace_id,
+                Voice.step == step,
+                Voice.step > 0,
+                Voice.version == version,
+                Voice.status.in_(STILL_ANSWERING),
+            ],
+            {"step": step - 1, "version": version + 1, "question_ts": None},
+        )
+
+    @staticmethod
+    def forget_answer(
+        session: Session, workspace_id: int, voice_id: int, question_key: str
+    ) -> None:
+        """The answer to a question the invitee went back to: asked again, answered anew."""
+        session.execute(
+            delete(VoiceAnswer).where(
+                VoiceAnswer.workspace_id == workspace_id,
+                VoiceAnswer.voice_id == voice_id,
+                VoiceAnswer.question_key == question_key,
+            ),
+            execution_options={"synchronize_session": False},
         )
 
     @staticmethod
@@ -281,11 +323,11 @@ class VoiceRepository:
 
     @staticmethod
     def claim_reminder(
-        session: Session, workspace_id: int, voice_id: int, step: int, now: datetime
+        session: Session, workspace_id: int, voice_id: int, version: int, now: datetime
     ) -> bool:
-        """Claim the one reminder of an invitee still on `step`; exactly one process wins,
-        and none while that question is still owed (it is not claimed yet, so a later run
-        reminds them once it has been delivered or given up)."""
+        """Claim the one reminder of an invitee still on the ask `version`; exactly one
+        process wins, and none while that question is still owed (it is not claimed yet, so
+        a later run reminds them once it has been delivered or given up)."""
         return guarded_update(
             session,
             Voice,
@@ -293,7 +335,7 @@ class VoiceRepository:
                 Voice.id == voice_id,
                 Voice.workspace_id == workspace_id,
                 Voice.reminded_at.is_(None),
-                Voice.step == step,
+                Voice.version == version,
                 Voice.status.in_(STILL_ANSWERING),
                 ~_question_still_owed(),
             ],

@@ -23,6 +23,7 @@ STALE = ":information_source: That button is out of date. Use the newest message
 
 def register(app: App) -> None:
     app.action(re.compile(rf"^{voice_blocks.ANSWER_ACTION}:"))(press_answer)
+    app.action(voice_blocks.BACK_ACTION)(press_back)
     app.action(voice_blocks.INVITE_ACTION)(open_invite_modal)
     app.action(voice_blocks.REVEAL_ACTION)(press_reveal)
 
@@ -39,11 +40,41 @@ def press_answer(
     origin = origin_of(body, context)
     desk = VoiceDesk(services, client)
     click = voice_click(action)
-    if click is None:
+    if click is None or click.option is None:
         desk.delivery.tell(origin.channel, origin.user, STALE)
         return
-    voice_id, step, option = click
-    desk.answer(origin.team, origin.user, origin.channel, voice_id, step, option, origin.clicked_ts)
+    desk.answer(
+        origin.team,
+        origin.user,
+        origin.channel,
+        click.voice_id,
+        click.step,
+        click.option,
+        origin.clicked_ts,
+        version=click.version,
+    )
+
+
+@after_ack
+def press_back(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    action = (body.get("actions") or [{}])[0]
+    origin = origin_of(body, context)
+    desk = VoiceDesk(services, client)
+    click = voice_click(action)
+    if click is None or click.version is None:
+        desk.delivery.tell(origin.channel, origin.user, STALE)
+        return
+    desk.go_back(
+        origin.team,
+        origin.user,
+        origin.channel,
+        click.voice_id,
+        click.step,
+        origin.clicked_ts,
+        click.version,
+    )
 
 
 @after_ack

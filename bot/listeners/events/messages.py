@@ -112,7 +112,8 @@ def dm_reply(
     services: Services,
 ) -> None:
     """A message in the bot's DM with someone it asked to answer for the team: read as the
-    current question's answer, like a typed reply in a thread."""
+    current question's answer, like a typed reply in a thread; `back` re-asks the previous
+    question, `help` (and anything unclear) gets the options."""
     team = Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
     desk = VoiceDesk(services, client)
     now = services.clock.now()
@@ -127,10 +128,24 @@ def dm_reply(
     typed = from_slack(event.get("text") or "")
     question = desk.criteria.questions[voice.step]
     reply = read_reply(typed, question)
+    if isinstance(reply, Word) and reply.word == "back":
+        desk.go_back(team, user, channel, voice.id, voice.step, voice.question_ts, voice.version)
+        return
+    if isinstance(reply, Word) and reply.word == "help":
+        desk.delivery.post(channel, voice_blocks.dm_help(desk.criteria, voice.step))
+        return
     if not isinstance(reply, ReadAsAnswer):
         desk.delivery.post(channel, voice_blocks.dm_unclear_message(desk.criteria, voice.step))
         return
     read_as = None if reply.exact else voice_blocks.dm_read_as(typed, reply.label)
     desk.answer(
-        team, user, channel, voice.id, voice.step, reply.option_key, voice.question_ts, read_as
+        team,
+        user,
+        channel,
+        voice.id,
+        voice.step,
+        reply.option_key,
+        voice.question_ts,
+        read_as,
+        voice.version,
     )
