@@ -240,8 +240,8 @@ def voice_refusal(result: VoiceNotDone) -> str:
         "not_yours": ":lock: These questions were sent to someone else.",
         "already_answered": ":information_source: You've answered every question already; "
         "your answers are saved.",
-        "stale": ":information_source: That question was already answered. "
-        "The newest question is the last one here.",
+        "stale": ":information_source: That question was already answered (or you went back "
+        "from it). The newest question is the last one here.",
         "unknown_option": ":information_source: That button is from an older version of the "
         "questions. Use the newest question here.",
         "first_question": ":information_source: This is the first question, so there is "

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from bot.content.criteria import load_criteria
 from bot.db.models import OutboxMessage, Voice, VoiceAnswer
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
@@ -392,3 +393,84 @@ def rounds_owed(bot: BotProcess) -> list[str]:
             )
     finally:
         engine.dispose()
+
+
+def in_dm(slack: SlackDriver, user: str, text: str) -> int:
+    """How many messages in the user's DM show `text` (asked, answered or left)."""
+    return sum(text in everything(m) for m in dm(slack, user))
+
+
+def stored_option(bot: BotProcess, user: str, question_key: str) -> list[str]:
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(VoiceAnswer.option_key)
+                    .join(Voice, Voice.id == VoiceAnswer.voice_id)
+                    .where(Voice.user_id == user, VoiceAnswer.question_key == question_key)
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_an_invitee_goes_back_in_their_dm_and_corrects_an_answer(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    thread = start(slack)
+    answer_all(thread, STARTUP_ANSWERS)
+    invite(slack, thread, thread.replies()[6], ["U0TEAMMATE"])
+    round_line(thread)
+    dm_channel = dm_of("U0TEAMMATE")
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[:2])
+    third = question_in_dm(slack, "U0TEAMMATE", 3)
+    assert "Go back" in buttons(third) and "`back`" in everything(third)
+
+    # A mis-click on question 2: back from question 3, whose buttons go.
+    assert slack.click("U0TEAMMATE", third["ts"], "voice_back", channel=dm_channel).status == 200
+    left = wait_for(
+        lambda: (m := slack.state.find_message(dm_channel, third["ts"])) and not buttons(m) and m,
+        message="question 3 loses its buttons",
+    )
+    assert "went back to question 2" in everything(left)
+    again = question_in_dm(slack, "U0TEAMMATE", 2)  # asked again: a new message
+    assert again["ts"] != third["ts"] and "Go back" in buttons(again)
+    assert in_dm(slack, "U0TEAMMATE", "Question 2 of 6") == 2
+    # The old question 3, as a slow client still shows it, records nothing.
+    stale = buttons(third)[STARTUP_ANSWERS[2]]
+    slack.click("U0TEAMMATE", third["ts"], stale, channel=dm_channel, stale_copy=third)
+    wait_for(
+        lambda: any("went back from it" in m["text"] for m in dm(slack, "U0TEAMMATE")),
+        message="the stale click told",
+    )
+    assert stored_answers(bot) == {"U0TEAMMATE": 1}
+
+    # Answered differently; then `back` typed on question 3, and `help` says it works.
+    click_in_dm(slack, "U0TEAMMATE", 2, LARGE_COMPANY_ANSWERS[1])
+    retyped = question_in_dm(slack, "U0TEAMMATE", 3)
+    assert slack.message("U0TEAMMATE", dm_channel, "help").status == 200
+    wait_for(
+        lambda: any(
+            "Reply `back`" in m["text"] and STARTUP_ANSWERS[2] in m["text"]
+            for m in dm(slack, "U0TEAMMATE")
+        ),
+        message="help with the options and `back`",
+    )
+    assert slack.message("U0TEAMMATE", dm_channel, "back").status == 200
+    wait_for(
+        lambda: not buttons(slack.state.find_message(dm_channel, retyped["ts"]) or retyped),
+        message="the typed back leaves question 3",
+    )
+    wait_for(lambda: in_dm(slack, "U0TEAMMATE", "Question 2 of 6") == 3, message="question 2")
+    click_in_dm(slack, "U0TEAMMATE", 2, LARGE_COMPANY_ANSWERS[1])
+    answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS[2:], first=3)
+
+    # Each ask posted once; the team's message and the record hold the corrected answer.
+    assert in_dm(slack, "U0TEAMMATE", "Question 2 of 6") == 3
+    assert in_dm(slack, "U0TEAMMATE", "Question 3 of 6") == 3
+    text = everything(team_message(thread))
+    assert "2 voices" in text and LARGE_COMPANY_ANSWERS[1] in text
+    assert stored_answers(bot) == {"U0TEAMMATE": 6}
+    assert stored_option(bot, "U0TEAMMATE", load_criteria().questions[1].key) == ["stability"]
+    assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
