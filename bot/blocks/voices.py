@@ -204,10 +204,11 @@ def dm_unclear_message(criteria: Criteria, step: int) -> Message:
 def dm_unclear(criteria: Criteria, step: int) -> str:
     question = criteria.questions[step]
     options = " · ".join(f"{i}. {o.label}" for i, o in enumerate(question.options, 1))
-    return (
+    said = (
         f":thinking_face: I didn't catch that. Question {step + 1} is “{question.prompt}”: "
         f"click a button above, or reply with an option's name or number — {options}."
     )
+    return said + (" Reply `back` to change your previous answer." if step > 0 else "")
 
 
 def dm_reminder(round_: RoundView, step: int, total: int, *, asked_below: bool) -> str:
