@@ -26,7 +26,7 @@ from bot.db.migrate import (
     is_at_head,
     upgrade_to_head,
 )
-from bot.db.models import OutboxMessage
+from bot.db.models import OutboxMessage, Voice, VoiceRound
 from bot.db.repositories import ConversationRepository, OutboxRepository, WorkspaceRepository
 from bot.db.session import make_engine, make_session_factory
 from tests.db.conftest import NOW
@@ -223,3 +223,77 @@ def test_migrations_folder_can_be_given_explicitly(
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade_to_head(url)
     assert is_at_head(url)
+
+
+def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
+    empty_database_url: str,
+) -> None:
+    """Before going back existed, each answer was the one move: an invitee's asks so far are
+    numbered by their step, so `voice:{voice}:{step}` owed before the upgrade is the key of
+    their current ask after it."""
+    from alembic import command
+    from sqlalchemy import column, insert, table
+
+    url = empty_database_url
+    config = alembic_config(url)
+    command.upgrade(config, "25056dd5b1d0")
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with factory.begin() as session:
+            workspace = WorkspaceRepository.id_for(session, "T1", None, NOW)
+            conv = ConversationRepository.create(
+                session,
+                workspace,
+                title="t",
+                started_by="U1",
+                channel_id="C1",
+                now=NOW,
+                root_ts="1.1",
+            )
+            round_id = session.execute(
+                insert(VoiceRound).values(
+                    workspace_id=workspace,
+                    conversation_id=conv.id,
+                    state="open",
+                    started_by="U1",
+                    created_at=NOW,
+                )
+            ).inserted_primary_key[0]
+            old_voices = table(
+                "voices",
+                *(
+                    column(name)
+                    for name in (
+                        "workspace_id",
+                        "round_id",
+                        "conversation_id",
+                        "user_id",
+                        "status",
+                        "step",
+                        "invited_by",
+                        "invited_at",
+                    )
+                ),
+            )
+            session.execute(
+                insert(old_voices).values(
+                    workspace_id=workspace,
+                    round_id=round_id,
+                    conversation_id=conv.id,
+                    user_id="U2",
+                    status="answering",
+                    step=3,
+                    invited_by="U1",
+                    invited_at=NOW,
+                )
+            )
+        engine.dispose()
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert connection.execute(select(Voice.step, Voice.version)).all() == [(3, 3)]
+        engine.dispose()
+        command.downgrade(config, "25056dd5b1d0")
+        assert "version" not in {c["name"] for c in inspect(engine).get_columns("voices")}
+    finally:
+        engine.dispose()
