@@ -228,6 +228,39 @@ class Voices:
             voice = VoiceRepository.in_dm(session, workspace, dm_channel, user)
             return None if voice is None else self._voice(voice)
 
+    def _judge_click(
+        self,
+        session: Session,
+        team: Team,
+        voice_id: int,
+        step: int,
+        actor: str,
+        version: int | None,
+        now: datetime,
+    ) -> tuple[int, VoiceView, VoiceRound, HiringConversation] | VoiceNotDone:
+        """Whether `actor` may act on their question `step` (drawn at `version`; None for a
+        typed reply: the current one): the workspace, the voice, its round and conversation,
+        or why not. The caller's guarded UPDATE decides a race."""
+        workspace = self._workspace(session, team, now)
+        voice = VoiceRepository.get(session, workspace, voice_id)
+        if voice is None:
+            return VoiceNotDone("not_found")
+        seen = self._voice(voice)
+        if voice.user_id != actor:
+            return VoiceNotDone("not_yours", voice=seen)
+        round_ = session.get(VoiceRound, voice.round_id)
+        conv = session.get(HiringConversation, voice.conversation_id)
+        assert round_ is not None and conv is not None  # voices go with their round
+        if voice.status == "answered":
+            return VoiceNotDone("already_answered", voice=seen)
+        if round_.state != "open":
+            return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
+        if step != voice.step or not 0 <= step < len(self.criteria):
+            return VoiceNotDone("stale", voice=seen)
+        if version is not None and version != voice.version:
+            return VoiceNotDone("stale", voice=seen)  # drawn before they went back
+        return workspace, seen, round_, conv
+
     def answer(
         self,
         team: Team,
@@ -241,24 +274,10 @@ class Voices:
         """Answer step `step`, from a button drawn at `version` (a typed reply: the current
         one)."""
         with self.sessions.begin() as session:
-            workspace = self._workspace(session, team, now)
-            voice = VoiceRepository.get(session, workspace, voice_id)
-            if voice is None:
-                return VoiceNotDone("not_found")
-            seen = self._voice(voice)
-            if voice.user_id != actor:
-                return VoiceNotDone("not_yours", voice=seen)
-            round_ = session.get(VoiceRound, voice.round_id)
-            conv = session.get(HiringConversation, voice.conversation_id)
-            assert round_ is not None and conv is not None  # voices go with their round
-            if voice.status == "answered":
-                return VoiceNotDone("already_answered", voice=seen)
-            if round_.state != "open":
-                return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
-            if step != voice.step or not 0 <= step < len(self.criteria):
-                return VoiceNotDone("stale", voice=seen)
-            if version is not None and version != voice.version:
-                return VoiceNotDone("stale", voice=seen)  # drawn before they went back
+            judged = self._judge_click(session, team, voice_id, step, actor, version, now)
+            if isinstance(judged, VoiceNotDone):
+                return judged
+            workspace, seen, round_, conv = judged
             question = self.criteria.questions[step]
             if question.option(option) is None:
                 return VoiceNotDone("unknown_option", voice=seen)
@@ -300,22 +319,10 @@ class Voices:
         question owed again, under the new version's key. Only while the invitee is still
         answering an open round: their last answer, or the reveal, ends it."""
         with self.sessions.begin() as session:
-            workspace = self._workspace(session, team, now)
-            voice = VoiceRepository.get(session, workspace, voice_id)
-            if voice is None:
-                return VoiceNotDone("not_found")
-            seen = self._voice(voice)
-            if voice.user_id != actor:
-                return VoiceNotDone("not_yours", voice=seen)
-            round_ = session.get(VoiceRound, voice.round_id)
-            conv = session.get(HiringConversation, voice.conversation_id)
-            assert round_ is not None and conv is not None  # voices go with their round
-            if voice.status == "answered":
-                return VoiceNotDone("already_answered", voice=seen)
-            if round_.state != "open":
-                return VoiceNotDone("round_over", self._round(session, round_, conv), seen)
-            if step != voice.step or (version is not None and version != voice.version):
-                return VoiceNotDone("stale", voice=seen)
+            judged = self._judge_click(session, team, voice_id, step, actor, version, now)
+            if isinstance(judged, VoiceNotDone):
+                return judged
+            workspace, seen, _, conv = judged
             if not seen.may_go_back:
                 return VoiceNotDone("first_question" if step == 0 else "stale", voice=seen)
             if not VoiceRepository.go_back(
