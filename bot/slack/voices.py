@@ -201,17 +201,26 @@ class VoiceDesk:
     def tell_round(self, round_: RoundView, owed: Owed) -> None:
         """The round's line in the thread, as the round is now; if Slack will not take it
         yet, it stays owed for a later try."""
+        self._post_in_thread(round_, owed, voice_blocks.round_message(round_), "the round's line")
+
+    def _post_in_thread(
+        self, round_: RoundView, owed: Owed, message: Message, what: str
+    ) -> bool | None:
+        """Post a message owed to the round's thread whose ts nothing else keeps: True when
+        posted (and recorded sent), None when Slack will take it later (still owed), False
+        when Slack refused it for good (recorded failed)."""
         now = self.services.clock.now()
-        message = voice_blocks.round_message(round_)
         try:
             ts = self.owed.send(owed, round_.channel_id, message, round_.root_ts)
         except SlackApiError as error:
             code = error_code(error)
-            log.warning("could not post the round's line for %s: %s", owed.conversation_id, code)
+            log.warning("could not post %s for %s: %s", what, owed.conversation_id, code)
             self.outbox.finish_owed(owed, "failed", now, code)
-            return
-        if ts is not None:
-            self.outbox.finish_owed(owed, "sent", now, ts=ts)
+            return False
+        if ts is None:
+            return None
+        self.outbox.finish_owed(owed, "sent", now, ts=ts)
+        return True
 
     def _open_dm(self, user: str) -> str:
         person = self.client.users_info(user=user)["user"]
@@ -323,19 +332,9 @@ class VoiceDesk:
             if counted
             else voice_blocks.no_voices_message(round_)
         )
-        now = self.services.clock.now()
-        try:
-            ts = self.owed.send(owed, round_.channel_id, message, round_.root_ts)
-        except SlackApiError as error:
-            code = error_code(error)
-            log.warning("could not show the team's answers for %s: %s", owed.conversation_id, code)
-            self.outbox.finish_owed(owed, "failed", now, code)
-            return
-        if ts is None:
-            if actor:
-                self.delivery.tell(round_.channel_id, actor, TEAM_LATER, round_.root_ts)
-            return
-        self.outbox.finish_owed(owed, "sent", now, ts=ts)
+        posted = self._post_in_thread(round_, owed, message, "the team's answers")
+        if posted is None and actor:
+            self.delivery.tell(round_.channel_id, actor, TEAM_LATER, round_.root_ts)
 
     # -- what was owed and not delivered in time ---------------------------------------------
     def redeliver(self, owed: Owed, view: ConversationView) -> None:

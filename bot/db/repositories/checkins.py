@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.checkins import DEFAULT_AFTER_DAYS
@@ -291,15 +292,9 @@ class CheckinRepository:
         """(answer, followed the recommendation) of every answered check-in of a decision
         that still stands and that `audience` may read."""
         rows = session.execute(
-            select(Checkin.answer, Decision.recommendation, Decision.final_outcome)
-            .join(Conv, Conv.id == Checkin.conversation_id)
-            .join(Decision, Decision.conversation_id == Checkin.conversation_id)
-            .where(
-                Checkin.workspace_id == workspace_id,
-                Conv.workspace_id == workspace_id,
-                Checkin.answer.is_not(None),
-                seen_by(audience),
-            )
+            _of_standing_decisions(
+                workspace_id, Checkin.answer, Decision.recommendation, Decision.final_outcome
+            ).where(Checkin.answer.is_not(None), seen_by(audience))
         )
         return [(str(answer), rec == final) for answer, rec, final in rows]
 
@@ -313,16 +308,8 @@ class CheckinRepository:
     ) -> int:
         """How many answered check-ins (answered in [since, until), if given) are in private
         channels `audience` may not read."""
-        query = (
-            select(func.count(Checkin.id))
-            .join(Conv, Conv.id == Checkin.conversation_id)
-            .join(Decision, Decision.conversation_id == Checkin.conversation_id)
-            .where(
-                Checkin.workspace_id == workspace_id,
-                Conv.workspace_id == workspace_id,
-                Checkin.answer.is_not(None),
-                hidden_from(audience),
-            )
+        query = _of_standing_decisions(workspace_id, func.count(Checkin.id)).where(
+            Checkin.answer.is_not(None), hidden_from(audience)
         )
         if since is not None:
             query = query.where(Checkin.answered_at >= since)
@@ -337,19 +324,22 @@ class CheckinRepository:
         """Check-ins of standing decisions `audience` may read whose latest answer came in
         [since, until), oldest first, with their conversations."""
         rows = session.execute(
-            select(Conv, Checkin)
-            .join(Checkin, Checkin.conversation_id == Conv.id)
-            .join(Decision, Decision.conversation_id == Conv.id)
-            .where(
-                Checkin.workspace_id == workspace_id,
-                Conv.workspace_id == workspace_id,
-                Checkin.answered_at >= since,
-                Checkin.answered_at < until,
-                seen_by(audience),
-            )
+            _of_standing_decisions(workspace_id, Conv, Checkin)
+            .where(Checkin.answered_at >= since, Checkin.answered_at < until, seen_by(audience))
             .order_by(Checkin.answered_at, Checkin.id)
         )
         return [(conv, checkin) for conv, checkin in rows]
+
+
+def _of_standing_decisions(workspace_id: int, *columns: Any) -> Select[Any]:
+    """`columns` of the workspace's check-ins whose conversation still has its decision."""
+    return (
+        select(*columns)
+        .select_from(Checkin)
+        .join(Conv, Conv.id == Checkin.conversation_id)
+        .join(Decision, Decision.conversation_id == Checkin.conversation_id)
+        .where(Checkin.workspace_id == workspace_id, Conv.workspace_id == workspace_id)
+    )
 
 
 def _held(workspace_id: int, checkin_id: int, attempt: int) -> list[ColumnElement[bool]]:

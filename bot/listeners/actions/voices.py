@@ -15,8 +15,8 @@ from bot.hiring.conversations import Team
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
 from bot.slack.deliver import Delivery
-from bot.slack.hire import origin_of
-from bot.slack.voices import VoiceDesk, conversation_of, voice_click
+from bot.slack.hire import Origin, origin_of
+from bot.slack.voices import VoiceClick, VoiceDesk, conversation_of, voice_click
 
 STALE = ":information_source: That button is out of date. Use the newest message."
 
@@ -32,15 +32,30 @@ def _team(context: dict[str, Any]) -> Team:
     return Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
 
 
-@after_ack
-def press_answer(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> None:
+def _voice_click(
+    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> tuple[VoiceDesk, Origin, VoiceClick] | None:
+    """The desk, who clicked where, and the DM button's value; None (the clicker told the
+    button is out of date) when the value is not one of ours."""
     action = (body.get("actions") or [{}])[0]
     origin = origin_of(body, context)
     desk = VoiceDesk(services, client)
     click = voice_click(action)
-    if click is None or click.option is None:
+    if click is None:
+        desk.delivery.tell(origin.channel, origin.user, STALE)
+        return None
+    return desk, origin, click
+
+
+@after_ack
+def press_answer(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+) -> None:
+    clicked = _voice_click(body, client, context, services)
+    if clicked is None:
+        return
+    desk, origin, click = clicked
+    if click.option is None:
         desk.delivery.tell(origin.channel, origin.user, STALE)
         return
     desk.answer(
@@ -59,11 +74,11 @@ def press_answer(
 def press_back(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    action = (body.get("actions") or [{}])[0]
-    origin = origin_of(body, context)
-    desk = VoiceDesk(services, client)
-    click = voice_click(action)
-    if click is None or click.version is None:
+    clicked = _voice_click(body, client, context, services)
+    if clicked is None:
+        return
+    desk, origin, click = clicked
+    if click.version is None:
         desk.delivery.tell(origin.channel, origin.user, STALE)
         return
     desk.go_back(
