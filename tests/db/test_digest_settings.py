@@ -116,8 +116,10 @@ def test_simultaneous_changes_are_kept_one_after_the_other(
     """Each change's "before" is what the change before it left: none is lost or crossed."""
     store = DigestStore(session_factory)
 
+    # Hours 10-21: none is the default 9, so every change changes something (one that set 9
+    # first would rightly record nothing, and the count below would be 11).
     def configure(i: int) -> None:
-        store.change(workspaces.a, f"U{i}", NOW, actor_is_admin=True, hour=i + 1)
+        store.change(workspaces.a, f"U{i}", NOW, actor_is_admin=True, hour=i + 10)
 
     race(12, configure)
     history = store.history(workspaces.a, "U_ADA", True, limit=50)
@@ -126,5 +128,5 @@ def test_simultaneous_changes_are_kept_one_after_the_other(
     for change in sorted(history, key=lambda c: history.index(c), reverse=True):
         assert change.before["hour"] == chain[-1]
         chain.append(change.after["hour"])
-    assert sorted(chain[1:]) == list(range(1, 13))
+    assert sorted(chain[1:]) == list(range(10, 22))
     assert store.settings(workspaces.a).schedule.hour == chain[-1]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.migrate import upgrade_to_head
 from bot.db.models import Workspace
 from bot.db.session import (
     check_database,
@@ -147,3 +151,119 @@ def test_check_database_gives_up_on_a_silent_server() -> None:
     assert not ok
     assert elapsed < 10
     assert "secret-pw" not in reason
+
+
+# -- SQLite writers of one process take turns -----------------------------------------------
+# Every SQLite transaction takes the write lock at BEGIN. Threads of one process queue for it
+# on a lock of the engine's, which the holder gives back when its transaction ends, however
+# it ends; other processes meet SQLite's own lock and busy timeout.
+
+WRITE_WAIT_SECONDS = 10  # far beyond a write's time, far below SQLite's 30 s busy timeout
+
+
+def _write_in_thread(factory: sessionmaker[Session], team: str) -> threading.Thread:
+    def write() -> None:
+        with factory.begin() as session:
+            session.add(Workspace(team_id=team, enterprise_id="", created_at=datetime.now(UTC)))
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+def _teams(factory: sessionmaker[Session]) -> set[str]:
+    with factory() as session:
+        return set(session.scalars(select(Workspace.team_id)))
+
+
+def _end_by_commit(factory: sessionmaker[Session], engine: Engine) -> None:
+    with factory.begin() as session:
+        session.add(Workspace(team_id="T_COMMIT", enterprise_id="", created_at=datetime.now(UTC)))
+
+
+def _end_by_error(factory: sessionmaker[Session], engine: Engine) -> None:
+    with pytest.raises(RuntimeError), factory.begin() as session:
+        session.add(Workspace(team_id="T_ERROR", enterprise_id="", created_at=datetime.now(UTC)))
+        session.flush()
+        raise RuntimeError("the use case failed half-way")
+
+
+def _end_by_closing_the_session(factory: sessionmaker[Session], engine: Engine) -> None:
+    session = factory()
+    session.execute(select(Workspace.id))  # begins
+    session.close()  # no commit: the pool rolls the connection back
+
+
+def _end_by_losing_the_connection(factory: sessionmaker[Session], engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(select(Workspace.id))  # begins
+        connection.invalidate()  # the DBAPI connection is closed, not rolled back
+
+
+@pytest.mark.parametrize(
+    "end",
+    [_end_by_commit, _end_by_error, _end_by_closing_the_session, _end_by_losing_the_connection],
+)
+def test_sqlite_gives_the_write_turn_back_however_a_transaction_ends(
+    tmp_path: Path, end: Callable[[sessionmaker[Session], Engine], None]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        end(factory, engine)
+        writer = _write_in_thread(factory, "T_NEXT")
+        writer.join(WRITE_WAIT_SECONDS)
+        assert not writer.is_alive(), "the next writer was left waiting for its turn"
+        assert "T_NEXT" in _teams(factory)
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_writers_queue_behind_another_process_and_all_get_through(tmp_path: Path) -> None:
+    """Another process's write lock is waited out (SQLite's busy timeout), and the threads
+    queued behind the one waiting for it each get their turn once it is released."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    other_process = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")
+        writers = [_write_in_thread(factory, f"T_{n}") for n in range(4)]
+        time.sleep(0.3)
+        assert all(writer.is_alive() for writer in writers), "wrote through another's lock"
+        other_process.execute("COMMIT")
+        for writer in writers:
+            writer.join(WRITE_WAIT_SECONDS)
+        assert not any(writer.is_alive() for writer in writers)
+        assert {f"T_{n}" for n in range(4)} <= _teams(factory)
+    finally:
+        other_process.close()
+        engine.dispose()
+
+
+def test_sqlite_a_begin_refused_by_sqlite_gives_the_turn_back(tmp_path: Path) -> None:
+    """SQLite refusing the lock ("database is locked", here after a short busy timeout) ends
+    the attempt; the next writer of the process is not left behind it."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade_to_head(url)
+    # One pooled connection, so the shortened timeout is the one the next session gets.
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    factory = make_session_factory(engine)
+    other_process = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA busy_timeout=100")
+        other_process.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"), factory.begin() as session:
+            session.execute(select(Workspace.id))
+        other_process.execute("COMMIT")
+        writer = _write_in_thread(factory, "T_AFTER")
+        writer.join(WRITE_WAIT_SECONDS)
+        assert not writer.is_alive(), "the refused BEGIN kept the turn"
+        assert "T_AFTER" in _teams(factory)
+    finally:
+        other_process.close()
+        engine.dispose()
