@@ -516,15 +516,23 @@ def click_latency(
     label: str,
     concurrencies: list[int],
     bot_env: dict[str, str],
+    rounds: int,
 ) -> None:
     """From sending a signed answer click to the next question reaching Slack, for the
     product and for the minimal flow, in the same run; then what one click costs the
-    product in transactions, SQL statements and Web API calls."""
+    product in transactions, SQL statements and Web API calls.
+
+    At each concurrency the two apps take turns, `rounds` batches of `count` clicks each, the
+    one that goes first alternating: a batch at concurrency 8 lasts about a second, and one
+    batch each let a passing slowdown of the machine fall on one app only (x p50 swung from
+    1.3 to 2.2 between runs of the same commit). The figures pool every round's clicks; the
+    x p50 of each round is printed beside them, so the spread is in the output."""
     state = emulator.state
     assert isinstance(state, WatchedState)
     # A clean Slack: messages left by earlier benchmarks would make every lookup slower.
     state.reset()
-    per_level = WARMUP + count
+    per_batch = WARMUP + count
+    per_level = per_batch * rounds
     product_database = database("click")
     bot = start_measured_bot(emulator, product_database, workdir, bot_env)
     minimal_database = database("minimal")
@@ -544,9 +552,10 @@ def click_latency(
     )
     print(
         f"conc 1: one person, {think_seconds(1) * 1000:.0f} ms on each new question before the "
-        "next click; conc N: N people, each clicking as soon as the next question is there"
+        "next click; conc N: N people, each clicking as soon as the next question is there; "
+        f"{rounds} rounds of {count} clicks per app, taking turns"
     )
-    print(CLICK_HEADER)
+    print(CLICK_HEADER + "  x p50 by round")
     try:
         first = 1
         for concurrency in concurrencies:
@@ -556,36 +565,35 @@ def click_latency(
                 "product": open_conversations(emulator, product, per_level, used),
             }
             first += per_level
-            runs: dict[str, ClickRun] = {}
             assert bot.process is not None
-            apps = (("minimal", minimal_url, minimal.pid), ("product", bot.url, bot.process.pid))
-            for name, url, pid in apps:
-                asked = questions[name]
-                requests = prepare_clicks(emulator, asked)
-                send_clicks(state, url, bot.signing_secret, 2, requests[:WARMUP], asked[:WARMUP])
-                quiesce(emulator)
-                cpu_before = cpu_seconds(pid)
-                runs[name] = send_clicks(
-                    state, url, bot.signing_secret, concurrency, requests[WARMUP:], asked[WARMUP:]
-                )
-                # After the quiet spell, so the work a click does after its next question
-                # (the product's last writes and root update) is in its CPU too.
-                quiesce(emulator)
-                runs[name].cpu_ms_per_click = (cpu_seconds(pid) - cpu_before) * 1000 / count
-                problems = {s: n for s, n in runs[name].statuses.items() if s != "200"}
-                refused = failed_posts(state, asked)
-                if runs[name].missed or problems or refused:
-                    print(
-                        f"    !! {name}: {runs[name].missed} clicks without a next question, "
-                        f"non-200 acks {problems}, {refused} next-question posts refused"
+            apps = {
+                "minimal": (minimal_url, minimal.pid),
+                "product": (bot.url, bot.process.pid),
+            }
+            runs: dict[str, list[ClickRun]] = {"minimal": [], "product": []}
+            for turn in range(rounds):
+                order = ("minimal", "product") if turn % 2 == 0 else ("product", "minimal")
+                for name in order:
+                    url, pid = apps[name]
+                    asked = questions[name][turn * per_batch : (turn + 1) * per_batch]
+                    run = _click_batch(
+                        state, emulator, url, pid, bot.signing_secret, asked, concurrency
                     )
-                breakdown.append((name, concurrency, runs[name]))
-            prod, base = runs["product"].to_question_ms, runs["minimal"].to_question_ms
+                    runs[name].append(run)
+                    _report_problems(name, run, failed_posts(state, asked))
+            pooled = {name: _pooled(batches) for name, batches in runs.items()}
+            breakdown += [(name, concurrency, pooled[name]) for name in ("minimal", "product")]
+            prod, base = pooled["product"].to_question_ms, pooled["minimal"].to_question_ms
             if not prod or not base:
                 print(f"{'answer → next question':<22}{concurrency:>5}   no figures")
                 continue
             figures = [percentile(prod, q) for q in (0.50, 0.95, 0.99)]
             baseline = [percentile(base, q) for q in (0.50, 0.95, 0.99)]
+            by_round = [
+                percentile(p.to_question_ms, 0.5) / percentile(b.to_question_ms, 0.5)
+                for p, b in zip(runs["product"], runs["minimal"], strict=True)
+                if p.to_question_ms and b.to_question_ms
+            ]
             print(
                 CLICK_ROW.format(
                     "answer → next question",
@@ -593,7 +601,9 @@ def click_latency(
                     *figures,
                     *baseline,
                     *(p / b for p, b in zip(figures, baseline, strict=True)),
-                ),
+                )
+                + "  "
+                + " ".join(f"{x:.2f}" for x in by_round),
                 flush=True,
             )
         print("\nwhere the time goes: p50 ms after sending the click until …, and the app's CPU")
@@ -613,6 +623,53 @@ def click_latency(
         minimal.wait()
         bot.stop()
     click_costs(emulator, product_database, workdir, label, used, bot_env)
+
+
+def _click_batch(
+    state: WatchedState,
+    emulator: EmulatorServer,
+    url: str,
+    pid: int,
+    secret: str,
+    asked: list[dict[str, Any]],
+    concurrency: int,
+) -> ClickRun:
+    """A warm-up, then the measured clicks, each answering question 1 of `asked`, with the
+    app's CPU per measured click."""
+    requests = prepare_clicks(emulator, asked)
+    send_clicks(state, url, secret, 2, requests[:WARMUP], asked[:WARMUP])
+    quiesce(emulator)
+    cpu_before = cpu_seconds(pid)
+    run = send_clicks(state, url, secret, concurrency, requests[WARMUP:], asked[WARMUP:])
+    # After the quiet spell, so the work a click does after its next question (the
+    # product's last writes and root update) is in its CPU too.
+    quiesce(emulator)
+    run.cpu_ms_per_click = (cpu_seconds(pid) - cpu_before) * 1000 / (len(asked) - WARMUP)
+    return run
+
+
+def _report_problems(name: str, run: ClickRun, refused: int) -> None:
+    problems = {s: n for s, n in run.statuses.items() if s != "200"}
+    if run.missed or problems or refused:
+        print(
+            f"    !! {name}: {run.missed} clicks without a next question, "
+            f"non-200 acks {problems}, {refused} next-question posts refused"
+        )
+
+
+def _pooled(batches: list[ClickRun]) -> ClickRun:
+    """Every batch's clicks as one run; CPU per click is the batches' mean."""
+    statuses: Counter[str] = Counter()
+    for batch in batches:
+        statuses.update(batch.statuses)
+    return ClickRun(
+        [ms for batch in batches for ms in batch.ack_ms],
+        [ms for batch in batches for ms in batch.to_update_ms],
+        [ms for batch in batches for ms in batch.to_question_ms],
+        sum(batch.missed for batch in batches),
+        dict(statuses),
+        sum(batch.cpu_ms_per_click for batch in batches) / len(batches),
+    )
 
 
 def _counts_after(path: Path, readings: int) -> Counter[str] | None:
@@ -1310,6 +1367,12 @@ def main() -> int:
         "--click-concurrency", default="1,8", help="people clicking at once, click to next question"
     )
     parser.add_argument(
+        "--click-rounds",
+        type=int,
+        default=3,
+        help="batches per app at each click concurrency, the apps taking turns",
+    )
+    parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="decision counts for the digest cost"
     )
     parser.add_argument(
@@ -1359,7 +1422,14 @@ def main() -> int:
             )
         if "click" in run:
             click_latency(
-                emulator, database, workdir, args.requests, label, click_concurrencies, bot_env
+                emulator,
+                database,
+                workdir,
+                args.requests,
+                label,
+                click_concurrencies,
+                bot_env,
+                args.click_rounds,
             )
         if "lanes" in run:
             lane_fairness(

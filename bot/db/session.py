@@ -8,16 +8,20 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Seconds a new PostgreSQL connection may take; /healthz must answer before a load
 # balancer gives up on it, so an unreachable database has to fail fast.
 CONNECT_TIMEOUT_SECONDS = 3
+# A pooled PostgreSQL connection idle longer than this is pinged before it is used again; one
+# that was working a moment ago is trusted (see `_ping_after_idle`).
+PING_AFTER_IDLE_SECONDS = 2.0
 # Milliseconds a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -45,13 +49,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         # A file has no server to go away, so no ping before each checkout.
         return _make_sqlite_engine(url, **kwargs)
-    # A PostgreSQL connection can die under the pool (a restart, a failover): test it first.
-    kwargs.setdefault("pool_pre_ping", True)
     connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
     # 20 connections per process: enough for the ack path plus the scheduler's jobs.
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """A PostgreSQL connection can die under the pool (a restart, a failover while the bot
+    is quiet): one that sat idle in the pool for PING_AFTER_IDLE_SECONDS is pinged before
+    use, and a dead one is replaced at once. One handed back moments ago is not: pinging on
+    every checkout (`pool_pre_ping`) added a round trip to each transaction, 2 of a click's
+    13. If the server goes away in that moment, the first statement fails, is reported as a
+    database outage, and SQLAlchemy discards the whole pool, so the next request reconnects.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _note_idle_since(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool throws this connection away and checks out a fresh one.
+                raise DisconnectionError(str(error)) from error
+            raise
 
 
 class _WriterTurnConnection(sqlite3.Connection):
@@ -147,11 +179,24 @@ def check_database(engine: Engine) -> tuple[bool, str]:
     unreachable PostgreSQL fails within CONNECT_TIMEOUT_SECONDS.
     """
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        _select_one(engine)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            return False, _describe(error, engine)
+        # A pooled connection that died (a restart) says nothing about the server now: the
+        # pool has been discarded, so a second try asks on a fresh connection.
+        try:
+            _select_one(engine)
+        except Exception as again:
+            return False, _describe(again, engine)
     except Exception as error:  # any driver error means "not reachable" to a load balancer
         return False, _describe(error, engine)
     return True, "ok"
+
+
+def _select_one(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def _describe(error: Exception, engine: Engine) -> str:

@@ -10,14 +10,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, select, text
-from sqlalchemy.exc import OperationalError, StatementError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Workspace
 from bot.db.session import (
+    PING_AFTER_IDLE_SECONDS,
     check_database,
     make_engine,
     make_session_factory,
@@ -267,3 +269,75 @@ def test_sqlite_a_begin_refused_by_sqlite_gives_the_turn_back(tmp_path: Path) ->
     finally:
         other_process.close()
         engine.dispose()
+
+
+# -- PostgreSQL: a pooled connection is pinged after it sat idle ----------------------------
+
+
+def _terminate_other_backends(server: PostgresServer, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(
+        host="127.0.0.1", port=server.port, user="postgres", dbname="postgres", autocommit=True
+    ) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+
+
+def test_postgres_a_connection_killed_while_idle_is_replaced_before_use(
+    postgres_server: PostgresServer,
+) -> None:
+    """A restart while the bot is quiet: the next request gets a fresh connection, not an
+    error (the pool pings a connection that sat idle before handing it out)."""
+    url = postgres_server.create_database("idle_ping")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        _terminate_other_backends(postgres_server, url)
+        time.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+        postgres_server.drop_database(url)
+
+
+def test_postgres_a_connection_killed_just_after_use_fails_once_then_the_pool_reconnects(
+    postgres_server: PostgresServer,
+) -> None:
+    """The other side of not pinging a connection used a moment ago: if the server drops it
+    in that moment, that one statement fails as a database error (the caller's "unavailable
+    for a moment"), and the pool is discarded, so the next one works."""
+    url = postgres_server.create_database("busy_ping")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        _terminate_other_backends(postgres_server, url)
+        with pytest.raises(DBAPIError) as failed, engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        assert failed.value.connection_invalidated
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+        postgres_server.drop_database(url)
+
+
+def test_postgres_health_after_a_restart_asks_a_fresh_connection(
+    postgres_server: PostgresServer,
+) -> None:
+    """A connection the server dropped a moment ago is not the server being down: /healthz
+    says ok, and does not take the bot out of a load balancer for one stale connection."""
+    url = postgres_server.create_database("health_ping")
+    engine = make_engine(url)
+    try:
+        assert check_database(engine) == (True, "ok")
+        _terminate_other_backends(postgres_server, url)
+        assert check_database(engine) == (True, "ok")
+    finally:
+        engine.dispose()
+        postgres_server.drop_database(url)
