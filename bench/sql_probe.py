@@ -83,7 +83,8 @@ def shape(statement: str) -> str:
 
 @event.listens_for(Pool, "checkout")
 def _checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-    # With pool_pre_ping each checkout is one more round trip (a ping no event above sees).
+    # A checkout after the connection sat idle is one more round trip on PostgreSQL (a ping
+    # no event above sees; bot/db/session.py); a click's checkouts follow each other closely.
     _count("pool checkouts")
 
 

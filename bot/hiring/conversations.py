@@ -10,6 +10,7 @@ guard fail; the event is then judged again against the conversation as it now is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +50,7 @@ from bot.core.hire import (
 from bot.core.recommendation import recommend
 from bot.db.models import HiringConversation
 from bot.db.repositories import (
+    AnswerRow,
     ConversationRepository,
     DecisionRepository,
     NoteRepository,
@@ -107,8 +109,15 @@ class Conversations:
         self.criteria = criteria
 
     # -- reading ----------------------------------------------------------------------------
-    def _view(self, session: Session, conv: HiringConversation | Row[Any]) -> ConversationView:
-        answers = ConversationRepository.answers(session, conv.workspace_id, conv.id)
+    def _view(
+        self,
+        session: Session,
+        conv: HiringConversation | Row[Any],
+        answers: Sequence[AnswerRow | Row[Any]] | None = None,
+    ) -> ConversationView:
+        """The conversation as it is; `answers` when the caller read them with it."""
+        if answers is None:
+            answers = ConversationRepository.answers(session, conv.workspace_id, conv.id)
         decision = (
             DecisionRepository.get(session, conv.workspace_id, conv.id)
             if conv.state == State.DECIDED
@@ -309,13 +318,14 @@ class Conversations:
         """
         with self.sessions.begin() as session:
             for _ in range(ATTEMPTS):
-                conv = ConversationRepository.get_in_team(
+                found = ConversationRepository.get_in_team(
                     session, team.team_id, team.enterprise_id, conversation_id
                 )
-                if conv is None:
+                if found is None:
                     return NotDone("not_found", None)
+                conv, answers = found
                 workspace = conv.workspace_id
-                before = self._view(session, conv)
+                before = self._view(session, conv, answers)
                 if isinstance(event, Answer) and not self._is_option(event):
                     return NotDone("unknown_option", before)
                 by_owner = actor == before.started_by or actor_is_admin

@@ -124,7 +124,7 @@ def test_check_database_on_a_stopped_postgres_server_is_quick_and_hides_the_pass
     engine = make_engine(url)
     try:
         assert check_database(engine) == (True, "ok")  # trust auth ignores the password
-        server.stop()  # the pool now holds a dead connection; pre-ping must notice
+        server.stop()  # the pool now holds a dead connection, and no server answers anew
         started = time.monotonic()
         ok, reason = check_database(engine)
         elapsed = time.monotonic() - started

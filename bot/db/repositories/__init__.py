@@ -8,7 +8,7 @@ database (see `_writes`), identically on SQLite and PostgreSQL.
 
 from bot.db.repositories._writes import guarded_update, insert_if_absent
 from bot.db.repositories.checkins import CheckinRepository
-from bot.db.repositories.conversations import OPEN_STATES, ConversationRepository
+from bot.db.repositories.conversations import OPEN_STATES, AnswerRow, ConversationRepository
 from bot.db.repositories.decision_log import DecisionLogRepository
 from bot.db.repositories.decisions import DecisionRepository, NoteRepository
 from bot.db.repositories.digest_settings import (
@@ -22,6 +22,7 @@ from bot.db.repositories.workspaces import EventDedupe, WorkspaceRepository
 
 __all__ = [
     "OPEN_STATES",
+    "AnswerRow",
     "CheckinRepository",
     "ConversationRepository",
     "DecisionLogRepository",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -28,6 +28,16 @@ from bot.db.models import Answer, HiringConversation, Nudge, Workspace
 from bot.db.repositories._writes import changed_one_row, guarded_update, insert_if_absent
 
 OPEN_STATES = ("in_progress", "awaiting_decision")
+
+
+class AnswerRow(NamedTuple):
+    """An answer as `answers` reads it, with the columns a view needs."""
+
+    step: int
+    question_key: str
+    option_key: str
+    answered_by: str
+
 
 Conv = HiringConversation
 
@@ -43,16 +53,29 @@ _THIS_CONVERSATION = (
     _columns.workspace_id == bindparam("match_workspace"),
 )
 _GET = select(_conversations).where(*_THIS_CONVERSATION)
-# A click names its team, not its workspace row: one statement finds both.
+# A click names its team, not its workspace row: one statement finds both, and the answers
+# too (LEFT JOIN: one row per answer, or one row with no answer when there is none).
 _workspaces = Workspace.__table__
 _GET_IN_TEAM = (
-    select(_conversations)
+    select(
+        _conversations,
+        _answers.c.step.label("answer_step"),
+        _answers.c.question_key.label("answer_question_key"),
+        _answers.c.option_key.label("answer_option_key"),
+        _answers.c.answered_by.label("answer_answered_by"),
+    )
     .join(_workspaces, _workspaces.c.id == _columns.workspace_id)
+    .outerjoin(
+        _answers,
+        (_answers.c.workspace_id == _columns.workspace_id)
+        & (_answers.c.conversation_id == _columns.id),
+    )
     .where(
         _columns.id == bindparam("match_id"),
         _workspaces.c.team_id == bindparam("match_team"),
         _workspaces.c.enterprise_id == bindparam("match_enterprise"),
     )
+    .order_by(_answers.c.step)
 )
 _ANSWERS = (
     select(_answers)
@@ -124,17 +147,28 @@ class ConversationRepository:
     @staticmethod
     def get_in_team(
         session: Session, team_id: str, enterprise_id: str | None, conversation_id: int
-    ) -> Row[Any] | None:
-        """`get` by the team's Slack ids instead of its workspace row's id, in one statement
-        (None also when the team has no workspace row yet: it has no conversations)."""
-        return session.execute(
+    ) -> tuple[Row[Any], list[AnswerRow]] | None:
+        """`get` and `answers` by the team's Slack ids instead of its workspace row's id, in
+        one statement (None also when the team has no workspace row yet: it has no
+        conversations)."""
+        rows = session.execute(
             _GET_IN_TEAM,
             {
                 "match_id": conversation_id,
                 "match_team": team_id,
                 "match_enterprise": enterprise_id or "",
             },
-        ).one_or_none()
+        ).all()
+        if not rows:
+            return None
+        answers = [
+            AnswerRow(
+                r.answer_step, r.answer_question_key, r.answer_option_key, r.answer_answered_by
+            )
+            for r in rows
+            if r.answer_step is not None
+        ]
+        return rows[0], answers
 
     @staticmethod
     def get_by_thread(
