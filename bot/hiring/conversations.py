@@ -58,6 +58,7 @@ from bot.db.repositories import (
     VoiceRepository,
     WorkspaceRepository,
 )
+from bot.db.session import single_statement
 
 # A lost race is judged again against the new state; more than a few in a row means the
 # conversation is being hammered, and the last judgement stands.
@@ -250,11 +251,14 @@ class Conversations:
         """Remember the question or recommendation posted for `view` (and that what was owed
         is sent); False if the conversation moved on meanwhile."""
         kind = "question_ts" if view.state is State.IN_PROGRESS else "recommendation_ts"
-        with self.sessions.begin() as session:
-            if owed is not None:
-                OutboxRepository.finish(session, owed.id, "sent", now=now, ts=ts)
+        with single_statement(self.sessions) as session:
             return ConversationRepository.record_message(
-                session, view.workspace_id, view.id, version=view.version, **{kind: ts}
+                session,
+                view.workspace_id,
+                view.id,
+                version=view.version,
+                sent=None if owed is None else (owed.id, now),
+                **{kind: ts},
             )
 
     # -- the outbox (what is owed to Slack) ---------------------------------------------------

@@ -116,3 +116,39 @@ def test_finished_messages_are_forgotten_after_a_day_and_pending_ones_never(
     with session_factory.begin() as session:
         assert OutboxRepository.prune(session, NOW + timedelta(days=2)) == 2
     assert _rows(session_factory) == [("step", "pending", 1)]
+
+
+def test_recording_a_posted_question_marks_its_owed_row_sent_whether_or_not_it_is_current(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    """One statement on PostgreSQL (the row and the conversation together), two in one
+    transaction on SQLite: the same outcome either way."""
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _started(conversations)
+    first = conversations.act(TEAM, view.id, Answer(0, FIRST, view.version), "U1", NOW)
+    assert isinstance(first, Acted) and first.owed is not None
+    # Answered again before question 2's post was recorded: question 2 is out of date.
+    second = conversations.act(
+        TEAM,
+        view.id,
+        Answer(1, CRITERIA.questions[1].options[0].key, first.after.version),
+        "U1",
+        NOW,
+    )
+    assert isinstance(second, Acted) and second.owed is not None
+    assert not conversations.record_step(first.after, first.owed, "101.1", NOW)
+    assert conversations.record_step(second.after, second.owed, "102.1", NOW)
+    with session_factory() as session:
+        sent = {
+            row.id: (row.status, row.ts, row.finished_at)
+            for row in session.scalars(select(OutboxMessage))
+        }
+    # Both posts happened: both rows are sent, each with its own message's ts.
+    assert sent[first.owed.id] == ("sent", "101.1", NOW)
+    assert sent[second.owed.id] == ("sent", "102.1", NOW)
+    current = conversations.get_in(view.workspace_id, view.id)
+    assert current is not None and current.current_question_ts == "102.1"
+    # A row already finished (here: sent) is not finished again by a late second record.
+    assert not conversations.record_step(first.after, first.owed, "999.9", NOW)
+    with session_factory() as session:
+        assert session.get(OutboxMessage, first.owed.id).ts == "101.1"  # type: ignore[union-attr]

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from bot.core.conversation import Move, State
 from bot.db.base import utcnow
-from bot.db.models import Answer, HiringConversation, Nudge, Workspace
+from bot.db.models import Answer, HiringConversation, Nudge, OutboxMessage, Workspace
 from bot.db.repositories._writes import changed_one_row, guarded_update, insert_if_absent
+from bot.db.repositories.outbox import OutboxRepository
 
 OPEN_STATES = ("in_progress", "awaiting_decision")
 
@@ -89,6 +90,14 @@ _ANSWERS = (
 # ones; SQLAlchemy compiles and caches one statement per set of keys.
 _RECORD_MESSAGE = update(_conversations).where(
     *_THIS_CONVERSATION, _columns.version == bindparam("match_version")
+)
+# PostgreSQL: the same, marking the outbox row that owed the message sent in one statement.
+_outbox = OutboxMessage.__table__
+_RECORD_MESSAGE_AND_MARK_SENT = _RECORD_MESSAGE.add_cte(
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("sent_id"), _outbox.c.status == "pending")
+    .values(status="sent", ts=bindparam("sent_ts"), error=None, finished_at=bindparam("sent_at"))
+    .cte("marked_sent")
 )
 _MOVE = update(_conversations).where(
     *_THIS_CONVERSATION,
@@ -215,28 +224,42 @@ class ConversationRepository:
         version: int,
         question_ts: str | None = None,
         recommendation_ts: str | None = None,
+        sent: tuple[int, datetime] | None = None,
     ) -> bool:
         """Remember the message just posted for the conversation's `version`.
 
         Guarded by the version it was drawn for: if the conversation moved on while the
         message was being posted, the message is already out of date and is not recorded
         over a newer one (the caller is told and marks it superseded).
+
+        `sent` is (the outbox row that owed the message, when it was sent): that row is
+        marked sent with the message's ts either way. On PostgreSQL both are one statement
+        (a data-modifying WITH), so the caller can run it as its own transaction
+        (`bot.db.session.single_statement`); elsewhere the row is marked just before.
         """
         values: dict[str, Any] = {}
         if question_ts is not None:
             values["current_question_ts"] = question_ts
         if recommendation_ts is not None:
             values["recommendation_message_ts"] = recommendation_ts
-        return changed_one_row(
-            session,
-            _RECORD_MESSAGE,
-            {
-                "match_id": conversation_id,
-                "match_workspace": workspace_id,
-                "match_version": version,
-                **values,
-            },
-        )
+        parameters = {
+            "match_id": conversation_id,
+            "match_workspace": workspace_id,
+            "match_version": version,
+            **values,
+        }
+        if sent is None:
+            return changed_one_row(session, _RECORD_MESSAGE, parameters)
+        owed_id, sent_at = sent
+        ts = question_ts or recommendation_ts
+        if session.get_bind().dialect.name == "postgresql":
+            return changed_one_row(
+                session,
+                _RECORD_MESSAGE_AND_MARK_SENT,
+                {**parameters, "sent_id": owed_id, "sent_ts": ts, "sent_at": sent_at},
+            )
+        OutboxRepository.finish(session, owed_id, "sent", now=sent_at, ts=ts)
+        return changed_one_row(session, _RECORD_MESSAGE, parameters)
 
     @staticmethod
     def apply_move(
