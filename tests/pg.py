@@ -176,10 +176,23 @@ class PostgresServer:
 
     def drop_database(self, name_or_url: str) -> None:
         """Drop a database created by `create_database` (give its URL or its name)."""
+        database = self._database(name_or_url)
+        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    def drop_connections(self, name_or_url: str) -> None:
+        """End every connection to the database, as a restart or a failover would."""
+        database = self._database(name_or_url)
+        self._admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+
+    @staticmethod
+    def _database(name_or_url: str) -> str:
         database = name_or_url.rsplit("/", 1)[-1].split("?", 1)[0]
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
             raise ValueError(f"not a database of this server: {name_or_url!r}")
-        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        return database
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

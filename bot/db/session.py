@@ -178,7 +178,6 @@ def single_statement(sessions: sessionmaker[Session]) -> Iterator[Session]:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield session
-            session.commit()  # ends the session's own (empty) transaction
         else:
             with session.begin():
                 yield session

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
@@ -202,6 +203,30 @@ def _end_by_losing_the_connection(factory: sessionmaker[Session], engine: Engine
         connection.invalidate()  # the DBAPI connection is closed, not rolled back
 
 
+@contextlib.contextmanager
+def _migrated_sqlite(
+    tmp_path: Path, **engine_options: Any
+) -> Iterator[tuple[Engine, sessionmaker[Session]]]:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url, **engine_options)
+    try:
+        yield engine, make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def _other_process_holding_the_lock(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection, as another process would have, with the write lock."""
+    other_process = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")
+        yield other_process
+    finally:
+        other_process.close()
+
+
 @pytest.mark.parametrize(
     "end",
     [_end_by_commit, _end_by_error, _end_by_closing_the_session, _end_by_losing_the_connection],
@@ -209,30 +234,21 @@ def _end_by_losing_the_connection(factory: sessionmaker[Session], engine: Engine
 def test_sqlite_gives_the_write_turn_back_however_a_transaction_ends(
     tmp_path: Path, end: Callable[[sessionmaker[Session], Engine], None]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    try:
+    with _migrated_sqlite(tmp_path) as (engine, factory):
         end(factory, engine)
         writer = _write_in_thread(factory, "T_NEXT")
         writer.join(WRITE_WAIT_SECONDS)
         assert not writer.is_alive(), "the next writer was left waiting for its turn"
         assert "T_NEXT" in _teams(factory)
-    finally:
-        engine.dispose()
 
 
 def test_sqlite_writers_queue_behind_another_process_and_all_get_through(tmp_path: Path) -> None:
     """Another process's write lock is waited out (SQLite's busy timeout), and the threads
     queued behind the one waiting for it each get their turn once it is released."""
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    other_process = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
-    try:
-        other_process.execute("BEGIN IMMEDIATE")
+    with (
+        _migrated_sqlite(tmp_path) as (_engine, factory),
+        _other_process_holding_the_lock(tmp_path) as other_process,
+    ):
         writers = [_write_in_thread(factory, f"T_{n}") for n in range(4)]
         time.sleep(0.3)
         assert all(writer.is_alive() for writer in writers), "wrote through another's lock"
@@ -241,49 +257,42 @@ def test_sqlite_writers_queue_behind_another_process_and_all_get_through(tmp_pat
             writer.join(WRITE_WAIT_SECONDS)
         assert not any(writer.is_alive() for writer in writers)
         assert {f"T_{n}" for n in range(4)} <= _teams(factory)
-    finally:
-        other_process.close()
-        engine.dispose()
 
 
 def test_sqlite_a_begin_refused_by_sqlite_gives_the_turn_back(tmp_path: Path) -> None:
     """SQLite refusing the lock ("database is locked", here after a short busy timeout) ends
     the attempt; the next writer of the process is not left behind it."""
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
-    upgrade_to_head(url)
     # One pooled connection, so the shortened timeout is the one the next session gets.
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    factory = make_session_factory(engine)
-    other_process = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
-    try:
+    with _migrated_sqlite(tmp_path, pool_size=1, max_overflow=0) as (engine, factory):
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA busy_timeout=100")
-        other_process.execute("BEGIN IMMEDIATE")
-        with pytest.raises(OperationalError, match="locked"), factory.begin() as session:
-            session.execute(select(Workspace.id))
-        other_process.execute("COMMIT")
+        with _other_process_holding_the_lock(tmp_path) as other_process:
+            with pytest.raises(OperationalError, match="locked"), factory.begin() as session:
+                session.execute(select(Workspace.id))
+            other_process.execute("COMMIT")
         writer = _write_in_thread(factory, "T_AFTER")
         writer.join(WRITE_WAIT_SECONDS)
         assert not writer.is_alive(), "the refused BEGIN kept the turn"
         assert "T_AFTER" in _teams(factory)
-    finally:
-        other_process.close()
-        engine.dispose()
 
 
 # -- PostgreSQL: a pooled connection is pinged after it sat idle ----------------------------
 
 
-def _terminate_other_backends(server: PostgresServer, url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(
-        host="127.0.0.1", port=server.port, user="postgres", dbname="postgres", autocommit=True
-    ) as admin:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        )
+@contextlib.contextmanager
+def _postgres_engine(server: PostgresServer, name: str) -> Iterator[tuple[str, Engine]]:
+    url = server.create_database(name)
+    engine = make_engine(url)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
+        server.drop_database(url)
+
+
+def _select_one(engine: Engine) -> object:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT 1")).scalar()
 
 
 def test_postgres_a_connection_killed_while_idle_is_replaced_before_use(
@@ -291,18 +300,11 @@ def test_postgres_a_connection_killed_while_idle_is_replaced_before_use(
 ) -> None:
     """A restart while the bot is quiet: the next request gets a fresh connection, not an
     error (the pool pings a connection that sat idle before handing it out)."""
-    url = postgres_server.create_database("idle_ping")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        _terminate_other_backends(postgres_server, url)
+    with _postgres_engine(postgres_server, "idle_ping") as (url, engine):
+        _select_one(engine)
+        postgres_server.drop_connections(url)
         time.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT 1")).scalar() == 1
-    finally:
-        engine.dispose()
-        postgres_server.drop_database(url)
+        assert _select_one(engine) == 1
 
 
 def test_postgres_a_connection_killed_just_after_use_fails_once_then_the_pool_reconnects(
@@ -311,20 +313,13 @@ def test_postgres_a_connection_killed_just_after_use_fails_once_then_the_pool_re
     """The other side of not pinging a connection used a moment ago: if the server drops it
     in that moment, that one statement fails as a database error (the caller's "unavailable
     for a moment"), and the pool is discarded, so the next one works."""
-    url = postgres_server.create_database("busy_ping")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        _terminate_other_backends(postgres_server, url)
-        with pytest.raises(DBAPIError) as failed, engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    with _postgres_engine(postgres_server, "busy_ping") as (url, engine):
+        _select_one(engine)
+        postgres_server.drop_connections(url)
+        with pytest.raises(DBAPIError) as failed:
+            _select_one(engine)
         assert failed.value.connection_invalidated
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT 1")).scalar() == 1
-    finally:
-        engine.dispose()
-        postgres_server.drop_database(url)
+        assert _select_one(engine) == 1
 
 
 def test_postgres_health_after_a_restart_asks_a_fresh_connection(
@@ -332,12 +327,7 @@ def test_postgres_health_after_a_restart_asks_a_fresh_connection(
 ) -> None:
     """A connection the server dropped a moment ago is not the server being down: /healthz
     says ok, and does not take the bot out of a load balancer for one stale connection."""
-    url = postgres_server.create_database("health_ping")
-    engine = make_engine(url)
-    try:
+    with _postgres_engine(postgres_server, "health_ping") as (url, engine):
         assert check_database(engine) == (True, "ok")
-        _terminate_other_backends(postgres_server, url)
+        postgres_server.drop_connections(url)
         assert check_database(engine) == (True, "ok")
-    finally:
-        engine.dispose()
-        postgres_server.drop_database(url)

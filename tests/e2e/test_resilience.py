@@ -28,10 +28,8 @@ def _allow(server: PostgresServer, url: str, allowed: bool) -> None:
         host="127.0.0.1", port=server.port, user="postgres", dbname="postgres", autocommit=True
     ) as connection:
         connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}')
-        if not allowed:
-            connection.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-            )
+    if not allowed:
+        server.drop_connections(url)
 
 
 def test_postgres_down_gets_a_short_reply_and_healthz_503(
