@@ -4,7 +4,7 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml setup.py uv.lock README.md ./
 COPY bot ./bot
 COPY migrations ./migrations
-COPY alembic.ini ./
+COPY alembic.ini manifest.yml ./
 RUN uv sync --frozen --no-dev && useradd --system bot && chown -R bot /app
 ENV PATH="/app/.venv/bin:$PATH"
 USER bot

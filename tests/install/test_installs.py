@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.emulator import EmulatorServer, wait_for
-from tests.e2e.harness import REPO_ROOT, BotProcess
+from tests.e2e.harness import REPO_ROOT, BotProcess, free_port
 
 pytestmark = pytest.mark.install
 
@@ -158,3 +158,63 @@ def test_migrate_serve_role_and_hire(
     assert "hiring bot stopped" in logs
     assert "setup plugin" not in logs
     assert "Traceback" not in logs
+
+
+def test_the_sandbox_runs_from_the_install(hiring_bot: Path, workdir: Path) -> None:
+    """The embedded default works from every install, not only from the dev environment: its
+    page loads, and a command typed on it reaches the real app and gets the bot's answer."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DATABASE_")) and k not in {"PYTHONPATH", "PYTHONHOME"}
+    }
+    log_path = workdir / "sandbox.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [str(hiring_bot), "sandbox", "--port", str(port), "--db", "sandbox.db"],
+            env=env,
+            cwd=workdir,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+
+        def page() -> httpx.Response | None:
+            assert process.poll() is None, f"the sandbox exited:\n{log_path.read_text()}"
+            try:
+                health = httpx.get(f"{url}/_emulator/health", timeout=2)
+            except httpx.HTTPError:
+                return None
+            return httpx.get(f"{url}/", timeout=5) if health.status_code == 200 else None
+
+        index = wait_for(page, timeout=60, interval=0.1, message="the sandbox's page")
+        assert index.status_code == 200
+        assert "<html" in index.text.lower()
+        assert httpx.get(f"{url}/static/app.js", timeout=5).status_code == 200
+
+        typed = httpx.post(
+            f"{url}/_emulator/actions/command",
+            json={"user": "U0MANAGER", "channel": "C0HIRING", "command": "/role", "text": ""},
+            timeout=30,
+        )
+        assert typed.status_code == 200 and typed.json()["ok"] is True, typed.text
+        state = httpx.get(f"{url}/_emulator/state", timeout=5).json()
+        answers = [
+            m
+            for m in state["messages"]
+            if m.get("ephemeral_for") == "U0MANAGER" and "Product engineer" in _everything(m)
+        ]
+        assert answers, "the bot's /role card never reached the page"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait()
+    logs = log_path.read_text(errors="replace")
+    assert code == 0, logs
+    assert "Sandbox ready" in logs and "Traceback" not in logs
+    assert (workdir / "sandbox.workspace.json").is_file()
