@@ -1,5 +1,6 @@
-"""Web API clients: pointed at SLACK_API_URL, retrying rate limits and dropped connections,
-each with the bot token of the workspace it works for."""
+"""Web API clients: pointed at SLACK_API_URL, each with the bot token of the workspace it
+works for. Rate limits are always waited out; server errors and dropped connections are
+retried only for calls that are safe to repeat (see `NEVER_REPEATED`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine, and_
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +29,52 @@ log = logging.getLogger(__name__)
 DEAD_TOKEN_ERRORS = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
 
 
+# Calls that create something each time they are made. Slack has no idempotency key for
+# them, so a 500 or a dropped connection may come after the message landed: repeating the
+# call blindly would post it twice. The outbox decides instead, by looking for the message's
+# key (bot.slack.deliver). A 429 is safe to repeat: Slack did not carry the call out.
+NEVER_REPEATED = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "files.completeUploadExternal",
+    }
+)
+
+
+def _method_of(request: HttpRequest) -> str:
+    return request.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+class _SafeToRepeat:
+    """Mixed into a retry handler: it never repeats a call in NEVER_REPEATED."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _method_of(request) in NEVER_REPEATED:
+            return False
+        return bool(
+            super()._can_retry(  # type: ignore[misc]
+                state=state, request=request, response=response, error=error
+            )
+        )
+
+
+class ConnectionErrorRetry(_SafeToRepeat, ConnectionErrorRetryHandler):
+    pass
+
+
+class ServerErrorRetry(_SafeToRepeat, ServerErrorRetryHandler):
+    pass
+
+
 def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
     return WebClient(
         token=token if token is not None else settings.bot_token,
@@ -32,9 +82,9 @@ def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
         timeout=15,
         logger=logging.getLogger("bot.slack"),
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetry(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetry(max_retry_count=1),
         ],
     )
 

@@ -87,6 +87,10 @@ class EmulatorApp:
         if fault is not None and fault.kind == "delay_after":
             # The call took effect; the answer is late (a caller killed now never hears it).
             await _sleep(fault.seconds)
+        if fault is not None and fault.kind == "http_500_after":
+            # The call took effect, then Slack failed to say so: only a look tells.
+            call.status, call.response = 500, {"ok": False, "error": "internal_error"}
+            return JSONResponse(call.response, status_code=500)
         call.response = result
         call.args["_elapsed"] = round(time.monotonic() - started, 4)
         return JSONResponse(result)
@@ -195,7 +199,7 @@ class EmulatorApp:
     async def faults(self, request: Request) -> Response:
         body = await _json(request)
         method, kind = body.pop("method", None), body.pop("kind", None)
-        if not method or kind not in {"rate_limited", "error", "delay", "http_500"}:
+        if not method or kind not in {"rate_limited", "error", "delay", "http_500", "http_500_after"}:
             return JSONResponse({"ok": False, "error": "method and kind needed"}, status_code=400)
         self.state.inject_fault(method, kind, **body)
         return JSONResponse({"ok": True})

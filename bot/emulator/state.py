@@ -143,7 +143,7 @@ class OAuthApp:
 @dataclass
 class Fault:
     method: str
-    kind: str  # rate_limited | rate_limited_for | error | delay | delay_after | hang | http_500
+    kind: str  # rate_limited(_for) | error | delay(_after) | hang | http_500(_after)
     times: int | None = 1
     error: str = "internal_error"
     retry_after: int = 1

@@ -175,12 +175,12 @@ def test_a_server_killed_after_posting_the_root_of_hire_loses_nothing(
     assert listed.status == 200 and "Senior engineer, checkout team" in str(reply)
 
 
-def test_two_server_errors_on_the_next_question_tell_the_person_and_post_it_later(
+def test_a_server_error_on_the_next_question_tell_the_person_and_post_it_later(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
     thread = start(slack)
-    # Two 500s: the client's own retry meets the second one too.
-    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    # One 500: the client never repeats a post (bot.slack_client.NEVER_REPEATED).
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": CHANNEL})
     thread.click("U0MANAGER", STARTUP_ANSWERS[0])
     told = wait_for(
         lambda: [m for m in slack.state.ephemeral_for("U0MANAGER") if "Slack is slow" in m["text"]],
@@ -193,6 +193,29 @@ def test_two_server_errors_on_the_next_question_tell_the_person_and_post_it_late
     assert len(questions(thread, 2)) == 1 and outbox(bot)[-1] == ("step", "sent")
     thread.click("U0MANAGER", STARTUP_ANSWERS[1])
     wait_for(lambda: questions(thread, 3), message="question 3 after a click on question 2")
+
+
+def test_a_question_that_landed_before_a_server_error_is_found_not_posted_twice(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
+) -> None:
+    """Slack stores the post, then answers 500: the client does not repeat the post blindly
+    (Slack has no idempotency key for posts); the outbox's next try looks for the message by
+    its key, finds it, and the thread holds one copy, the one the conversation goes on from."""
+    thread = start(slack)
+    before = len(posts_to(emulator, CHANNEL))
+    emulator.state.inject_fault("chat.postMessage", "http_500_after", match={"channel": CHANNEL})
+    thread.click("U0MANAGER", STARTUP_ANSWERS[0])
+    wait_for(lambda: failed_tries(bot, "step") == ["internal_error"], message="the try failed")
+    assert posts_to(emulator, CHANNEL)[before:] == [500]  # one call: no blind retry
+    assert len(questions(thread, 2)) == 1  # it landed all the same
+    lapse_leases(bot, OutboxMessage, "pending")  # the next try's time has come
+    wait_for(lambda: outbox(bot)[-1] == ("step", "sent"), message="found and recorded as sent")
+    assert posts_to(emulator, CHANNEL)[before:] == [500]  # found by its key, not posted again
+    [question] = questions(thread, 2)
+    wait_for(lambda: question["ts"] in stored_question_ts(bot), message="its ts stored")
+    thread.click("U0MANAGER", STARTUP_ANSWERS[1])
+    wait_for(lambda: questions(thread, 3), message="question 3 after a click on question 2")
+    assert len(questions(thread, 2)) == 1
 
 
 def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
@@ -364,7 +387,7 @@ def stored_voice_question_ts(bot: BotProcess) -> list[str | None]:
         engine.dispose()
 
 
-def test_two_server_errors_on_an_invitees_next_question_tell_them_and_ask_it_later(
+def test_a_server_error_on_an_invitees_next_question_tell_them_and_ask_it_later(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
     thread = start(slack)
@@ -372,8 +395,8 @@ def test_two_server_errors_on_an_invitees_next_question_tell_them_and_ask_it_lat
     round_line(thread)
     question_in_dm(slack, "U0TEAMMATE", 1)
     channel = dm_of("U0TEAMMATE")
-    # Two 500s: the client's own retry meets the second one too.
-    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": channel})
+    # One 500: the client never repeats a post (bot.slack_client.NEVER_REPEATED).
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": channel})
     click_in_dm(slack, "U0TEAMMATE", 1, STARTUP_ANSWERS[0])
     told = lambda: [  # noqa: E731
         m for m in slack.state.ephemeral_for("U0TEAMMATE", channel) if "Slack is slow" in m["text"]
@@ -389,14 +412,14 @@ def test_two_server_errors_on_an_invitees_next_question_tell_them_and_ask_it_lat
     question_in_dm(slack, "U0TEAMMATE", 3)
 
 
-def test_two_server_errors_on_the_teams_message_tell_the_starter_and_post_it_later(
+def test_a_server_error_on_the_teams_message_tell_the_starter_and_post_it_later(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
     thread = start(slack)
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
     line = round_line(thread)
     answer_in_dm(slack, "U0TEAMMATE", STARTUP_ANSWERS)
-    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": CHANNEL})
     slack.click("U0MANAGER", line["ts"], "voices_reveal", channel=CHANNEL)
     told = lambda: [  # noqa: E731
         m for m in slack.state.ephemeral_for("U0MANAGER", CHANNEL) if "Slack is slow" in m["text"]
@@ -522,12 +545,12 @@ def test_a_server_killed_while_posting_the_rounds_line_posts_it_once(
     wait_for(lambda: team_messages(thread), message="the team's message after the click")
 
 
-def test_two_server_errors_on_the_rounds_line_post_it_on_the_next_try(
+def test_a_server_error_on_the_rounds_line_post_it_on_the_next_try(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
     thread = start(slack)
-    # Two 500s: the client's own retry meets the second one too.
-    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": CHANNEL})
+    # One 500: the client never repeats a post (bot.slack_client.NEVER_REPEATED).
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": CHANNEL})
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
     question_in_dm(slack, "U0TEAMMATE", 1)
     # The request's try failed and was recorded (before that, the row is the request's own).
@@ -553,9 +576,9 @@ def test_a_reminder_due_while_the_question_is_owed_waits_and_never_doubles_it(
         question_in_dm(slack, "U0TEAMMATE", 1)
         kill(bot)
         bot.start()
-    else:  # Slack refused it twice: owed for a later try
+    else:  # Slack refused it: owed for a later try
         emulator.state.inject_fault(
-            "chat.postMessage", "http_500", times=2, match={"channel": channel}
+            "chat.postMessage", "http_500", match={"channel": channel}
         )
         invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
         round_line(thread)  # posted after the question was tried
@@ -586,7 +609,7 @@ def test_an_invitee_slack_refuses_on_a_later_try_is_named_in_the_thread(
 ) -> None:
     thread = start(slack)
     channel = dm_of("U0ADMIN")
-    emulator.state.inject_fault("chat.postMessage", "http_500", times=2, match={"channel": channel})
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": channel})
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE", "U0ADMIN"])
     first = round_line(thread)
     assert "<@U0TEAMMATE> and <@U0ADMIN> were asked" in everything(first)
