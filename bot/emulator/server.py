@@ -199,7 +199,13 @@ class EmulatorApp:
     async def faults(self, request: Request) -> Response:
         body = await _json(request)
         method, kind = body.pop("method", None), body.pop("kind", None)
-        if not method or kind not in {"rate_limited", "error", "delay", "http_500", "http_500_after"}:
+        if not method or kind not in {
+            "rate_limited",
+            "error",
+            "delay",
+            "http_500",
+            "http_500_after",
+        }:
             return JSONResponse({"ok": False, "error": "method and kind needed"}, status_code=400)
         self.state.inject_fault(method, kind, **body)
         return JSONResponse({"ok": True})

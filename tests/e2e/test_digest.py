@@ -275,9 +275,7 @@ def test_a_digest_that_meets_server_errors_is_tried_again_later(
     reply_text(slack, "digest channel #general")
     announced = len(posts_to(emulator, "C0GENERAL"))  # the change was announced there
     # One 500: the client never repeats a post (bot.slack_client.NEVER_REPEATED).
-    emulator.state.inject_fault(
-        "chat.postMessage", "http_500", match={"channel": "C0GENERAL"}
-    )
+    emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": "C0GENERAL"})
     make_due(bot)
     wait_for(
         lambda: runs(bot) == [("claimed", "internal_error")],

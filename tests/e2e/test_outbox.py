@@ -577,9 +577,7 @@ def test_a_reminder_due_while_the_question_is_owed_waits_and_never_doubles_it(
         kill(bot)
         bot.start()
     else:  # Slack refused it: owed for a later try
-        emulator.state.inject_fault(
-            "chat.postMessage", "http_500", match={"channel": channel}
-        )
+        emulator.state.inject_fault("chat.postMessage", "http_500", match={"channel": channel})
         invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
         round_line(thread)  # posted after the question was tried
         next_try_in_an_hour(bot)
