@@ -38,7 +38,7 @@ from bot.blocks.common import (
     section,
     status_label,
 )
-from bot.blocks.text import slack_date, truncate, user_text
+from bot.blocks.text import clean, slack_date, truncate, user_text
 from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
 
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
@@ -61,6 +61,10 @@ NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
 RESTART_ACTION = "hire_restart"
 # "Ask the team…" on question 1 and on the recommendation (see bot.blocks.voices).
 ASK_TEAM_ACTION = "voices_invite"
+# `/hire Restart the payments platform`: a title that starts with a command word it does not
+# fit. The button starts a conversation with exactly that title, carried as its value.
+START_TITLED_ACTION = "hire_start_titled"
+TITLE_IN_BUTTON = 2000  # Slack's limit for a button's value
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
 
@@ -572,7 +576,7 @@ def _source_name(url: str) -> str:
     return url
 
 
-def hire_help_message() -> Message:
+def hire_help_message(start_title: str | None = None) -> Message:
     usage = "\n".join(
         [
             "`/hire <position>` — start a guided decision, e.g. `/hire Senior engineer, checkout`",
@@ -608,17 +612,37 @@ def hire_help_message() -> Message:
         context(
             "Want the background first? Try `/role product engineer` or `/role compare pe vs swe`."
         ),
+        *title_offer(start_title),
     ]
     return render(blocks, "How to use /hire")
 
 
-def problem_message(problem: str, hint: str | None = None) -> Message:
-    """A short, friendly ephemeral answer when we could not do what was asked."""
+def problem_message(
+    problem: str, hint: str | None = None, *, start_title: str | None = None
+) -> Message:
+    """A short, friendly ephemeral answer when we could not do what was asked; with
+    `start_title`, the offer to start a conversation with it (see `title_offer`)."""
     text = f":thinking_face: {problem}"
-    blocks = [section(text)]
+    blocks: list[Any] = [section(text)]
     if hint:
         blocks.append(context(hint))
-    return render(blocks, problem)
+    return render([*blocks, *title_offer(start_title)], problem)
+
+
+def title_offer(title: str | None) -> list[Any]:
+    """The text (as typed) started with a command word it did not fit, so it may have been a
+    position title: a button starts a conversation with exactly it (one too long for a
+    button's value is pointed to `/hire start`). Nothing without a title."""
+    title = clean(title or "")
+    if not title:
+        return []
+    shown = user_text(title, TITLE_IN_MESSAGES)
+    if len(title) > TITLE_IN_BUTTON:
+        return [context(f"For a hiring decision titled *{shown}*, use `/hire start <title>`.")]
+    return [
+        section(f"Or did you mean a hiring decision for *{shown}*?"),
+        actions(button(f"Start “{title}”", START_TITLED_ACTION, title)),
+    ]
 
 
 def superseded_recommendation_message(note: str) -> Message:

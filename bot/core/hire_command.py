@@ -7,12 +7,17 @@ before the ack expensive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.checkins import CheckinSetting, parse_checkin_setting
+from bot.core.typed_text import from_slack
 
-TITLE_MAX = 4000  # Slack itself caps command text at 4000 characters
-COMMAND_MAX = 4000  # longer text did not come from Slack's command box
+# Slack caps a command at 4,000 characters as the person typed them; it delivers them
+# escaped (`&lt;`, `<!channel>`, `<@U…|name>`), which can be several times longer.
+COMMAND_MAX = 4000
+# Past this, the text did not come from Slack's command box, however it was escaped: the
+# cap that keeps the work before the ack bounded whatever the input.
+DELIVERED_MAX = 64_000
 # Decision numbers are ASCII digits (str.isdigit() accepts "²" and "⑴", which int() refuses)
 # and fit a 32-bit column with room to spare.
 _DECISION_ID = re.compile(r"[0-9]{1,9}")
@@ -34,7 +39,8 @@ CHECKIN_USAGE = "/hire checkin [after <days>|off|on], e.g. /hire checkin after 9
 
 @dataclass(frozen=True)
 class Help:
-    pass
+    # `/hire help desk engineer`: help was asked for, but it may be a title (see Invalid).
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,9 @@ class Invalid:
 
     problem: str
     usage: str
+    # The whole text, when it starts with a command word it does not fit: maybe a position
+    # title (`/hire Restart the payments platform`), to offer starting one with exactly it.
+    title: str | None = None
 
 
 HireCommand = (
@@ -135,23 +144,34 @@ def _decision_id(word: str, usage: str) -> int | Invalid:
 
 
 def parse_hire_command(text: str | None) -> HireCommand:
-    if len(text or "") > COMMAND_MAX:
+    """`text` as Slack delivers it (escaped, mentions as control sequences)."""
+    text = text or ""
+    if len(text) > DELIVERED_MAX or len(from_slack(text)) > COMMAND_MAX:
         return Invalid(
             f"that is longer than Slack's {COMMAND_MAX:,} characters", "/hire <position title>"
         )
-    text = " ".join((text or "").split())
+    text = " ".join(text.split())
     if not text:
         return Help()
     first, _, rest = text.partition(" ")
     keyword = first.lower()
     if keyword not in RESERVED:
-        return Start(title=text[:TITLE_MAX])
-    if keyword == "help":
-        return Help()
+        return Start(title=text)
     if keyword == "start":
         if not rest:
             return Invalid("a title is missing", "/hire start <position title>")
-        return Start(title=rest[:TITLE_MAX])
+        return Start(title=rest)
+    parsed = _parse_subcommand(keyword, rest)
+    if isinstance(parsed, Help) and rest:
+        return Help(title=text)
+    if isinstance(parsed, Invalid):
+        return replace(parsed, title=text)
+    return parsed
+
+
+def _parse_subcommand(keyword: str, rest: str) -> HireCommand:
+    if keyword == "help":
+        return Help()
     if keyword == "show":
         found = _decision_id(rest, "/hire show <id>, e.g. /hire show 12")
         return found if isinstance(found, Invalid) else Show(conversation_id=found)

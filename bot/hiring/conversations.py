@@ -53,6 +53,7 @@ from bot.db.repositories import (
     AnswerRow,
     ConversationRepository,
     DecisionRepository,
+    EventDedupe,
     NoteRepository,
     OutboxRepository,
     VoiceRepository,
@@ -192,12 +193,16 @@ class Conversations:
         now: datetime,
         *,
         private_channel: bool,
-    ) -> tuple[ConversationView, Owed]:
+        once: str | None = None,
+    ) -> tuple[ConversationView, Owed] | None:
         """A new conversation, and its root message owed to the channel; `private_channel`
         says whether only some people can read `channel` (a private channel, a DM or a
-        group DM)."""
+        group DM). With `once`, a key of the request that asks: a second request with the
+        same key (a double click) starts nothing, and gets None."""
         with self.sessions.begin() as session:
             workspace = self.workspace_id(session, team, now)
+            if once is not None and not EventDedupe.first_time(session, once, team.team_id, now):
+                return None
             conv = ConversationRepository.create(
                 session,
                 workspace,

@@ -25,7 +25,7 @@ from bot.blocks.digest import (
     settings_refusal,
     settings_reply,
 )
-from bot.blocks.text import from_slack, user_text
+from bot.blocks.text import user_text
 from bot.core.digest import next_due
 from bot.core.digest_settings import (
     MAX_MANAGERS,
@@ -34,6 +34,7 @@ from bot.core.digest_settings import (
 )
 from bot.core.hire_command import DigestManagers
 from bot.core.log_views import SettingsView
+from bot.core.typed_text import from_slack
 from bot.db.repositories.digests import SettingsChanges
 from bot.hiring.digest import DigestStore
 from bot.services import Services

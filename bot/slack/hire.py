@@ -219,9 +219,10 @@ class HireDesk:
         self.carry_out(result, origin.clicked_ts)
         return result
 
-    def start(self, origin: Origin, title: str) -> str | None:
+    def start(self, origin: Origin, title: str, *, once: str | None = None) -> str | None:
         """Open a conversation: the root message in the channel, then the first question in
-        its thread. None when it started; otherwise what to tell the person who asked.
+        its thread. None when it started (or, with a `once` key already used, had started);
+        otherwise what to tell the person who asked.
 
         The conversation and its owed root are stored first (the outbox), so a crash or a
         Slack outage after that never loses it: the root is posted by whoever finds it
@@ -230,9 +231,12 @@ class HireDesk:
         # Stored with the conversation, so the log shows it only to those who can read the
         # channel (bot.core.visibility) without asking Slack for every row.
         private = self.channels.is_private(origin.channel, origin.channel_name)
-        view, owed = self.conversations.start(
-            origin.team, title, origin.user, origin.channel, now, private_channel=private
+        started = self.conversations.start(
+            origin.team, title, origin.user, origin.channel, now, private_channel=private, once=once
         )
+        if started is None:
+            return None
+        view, owed = started
         try:
             root_ts = self.owed.send(owed, view.channel_id, plans.root(view))
         except SlackApiError as error:

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.blocks.common import decode_value
-from bot.blocks.text import from_slack
 from bot.content.criteria import load_criteria, match_option
 from bot.core.digest import parse_timezone
 from bot.core.hire_command import parse_hire_command
+from bot.core.typed_text import from_slack
 from bot.edge import read_verified_body
 from bot.listeners.commands.role import role_reply
 

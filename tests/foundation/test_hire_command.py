@@ -94,6 +94,37 @@ def test_bad_details_say_what_was_not_understood(text: str) -> None:
     result = parse_hire_command(text)
     assert isinstance(result, Invalid)
     assert result.problem and result.usage.startswith("/hire")
+    # Each starts with a command word it does not fit: it may be a title (`start` alone
+    # names none).
+    assert result.title == (None if text == "start" else " ".join(text.split()))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Restart the payments platform", "Restart the payments platform"),
+        ("List  builder engineer", "List builder engineer"),
+        ("Export compliance engineer", "Export compliance engineer"),
+        ("show 12 engineers", "show 12 engineers"),
+        ("Digest pipeline engineer", "Digest pipeline engineer"),
+        ("checkin flow engineer", "checkin flow engineer"),
+    ],
+)
+def test_a_title_that_starts_with_a_command_word_is_offered_as_a_title(
+    text: str, title: str
+) -> None:
+    result = parse_hire_command(text)
+    assert isinstance(result, Invalid) and result.title == title
+
+
+def test_help_with_more_words_is_help_and_maybe_a_title() -> None:
+    assert parse_hire_command("Help desk engineer") == Help(title="Help desk engineer")
+    assert parse_hire_command("help") == Help()
+
+
+@pytest.mark.parametrize("text", ["list open", "show 12", "digest now", "cancel 3 filled"])
+def test_a_command_that_fits_its_grammar_offers_no_title(text: str) -> None:
+    assert not isinstance(parse_hire_command(text), Invalid)
 
 
 def test_text_longer_than_slack_allows_is_refused_politely() -> None:
@@ -101,6 +132,29 @@ def test_text_longer_than_slack_allows_is_refused_politely() -> None:
     assert isinstance(result, Invalid) and "4,000" in result.problem
     at_the_limit = parse_hire_command("x" * 4000)
     assert isinstance(at_the_limit, Start) and len(at_the_limit.title) == 4000
+
+
+def test_the_limit_counts_what_was_typed_not_slacks_escaping() -> None:
+    """3,900 characters typed with a few `<`, `&` and an @channel: Slack delivers more than
+    4,000 characters, and the title is still taken whole."""
+    typed = "Staff engineer @channel " + "<a&b> " * 646  # 24 + 3,876 characters
+    assert len(typed) == 3900
+    delivered = (
+        typed.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("@channel", "<!channel>")
+    )
+    assert len(delivered) > 4000
+    result = parse_hire_command(delivered)
+    assert isinstance(result, Start) and result.title == delivered.strip()
+    too_long = parse_hire_command("&lt;" * 4001)  # 4,001 typed
+    assert isinstance(too_long, Invalid) and "4,000" in too_long.problem
+
+
+def test_text_far_past_anything_slack_delivers_is_refused_before_any_parsing() -> None:
+    result = parse_hire_command("<@U1>" * 20_000)
+    assert isinstance(result, Invalid) and "4,000" in result.problem
 
 
 @pytest.mark.parametrize("text", ["show ²", "show ⑴", "show ٣", "show 1234567890", "show -1"])

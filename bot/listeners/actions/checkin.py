@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 
 from bot.blocks import checkin as checkin_blocks
 from bot.blocks.common import decode_value
-from bot.blocks.text import storable
 from bot.core.checkins import ANSWERS, NOTE_LIMIT
+from bot.core.typed_text import storable
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services

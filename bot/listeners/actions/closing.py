@@ -18,9 +18,10 @@ from slack_sdk import WebClient
 from bot.blocks import home as home_blocks
 from bot.blocks.common import decode_value
 from bot.blocks.conversation import refusal
-from bot.blocks.text import storable, user_text
+from bot.blocks.text import user_text
 from bot.core.conversation import Cancel, Refused, decide_move
 from bot.core.hire import ConversationView, NotDone
+from bot.core.typed_text import storable
 from bot.hiring.conversations import Team
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background

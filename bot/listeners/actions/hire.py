@@ -4,13 +4,16 @@ from the button alone, while the trigger_id is still valid."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
+from bot.core.hire_command import COMMAND_MAX
+from bot.core.typed_text import storable
 from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.deliver import Delivery
@@ -38,6 +41,7 @@ def register(app: App) -> None:
     app.action(hire_blocks.OVERRIDE_ACTION)(open_decision_modal)
     app.action(hire_blocks.CHANGE_ACTION)(open_decision_modal)
     app.action(hire_blocks.REOPEN_ACTION)(open_decision_modal)
+    app.action(hire_blocks.START_TITLED_ACTION)(start_titled)
 
 
 @after_ack
@@ -57,6 +61,35 @@ def press(
     if action_id == hire_blocks.ACCEPT_ACTION:
         what = "record the decision"
     desk.act(origin, click.conversation_id, event, what)
+
+
+@after_ack
+def start_titled(
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
+    respond: Respond,
+) -> None:
+    """ "Start “…”" under `/hire <title that began with a command word>`: a conversation with
+    exactly that title, here, by whoever clicked (as `/hire start <title>` would). The offer
+    is ephemeral, so it goes once started; a second click on it starts nothing."""
+    action = (body.get("actions") or [{}])[0]
+    title = storable(str(action.get("value") or "")).strip()
+    origin = origin_of(body, context)
+    if not title or len(title) > COMMAND_MAX:
+        respond(replace_original=True, text=STALE_BUTTON)
+        return
+    offer = (body.get("container") or {}).get("message_ts")
+    # One start per offer and person, across replicas: the key goes where Slack's event ids
+    # do (bounded, whatever a forged payload holds).
+    seed = f"{origin.team.team_id}:{origin.channel}:{offer}:{origin.user}".encode()
+    once = "start-offer:" + hashlib.sha256(seed).hexdigest()[:40]
+    problem = HireDesk(services, client).start(origin, title, once=once)
+    if problem is None:
+        respond(delete_original=True)
+    else:
+        respond(replace_original=True, text=problem)
 
 
 def open_decision_modal(

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import Message, context
 from bot.blocks.digest import digest_message
-from bot.blocks.text import from_slack, user_text
+from bot.blocks.text import user_text
 from bot.core.digest import (
     current_period,
     next_due,
@@ -20,6 +20,7 @@ from bot.core.digest import (
 )
 from bot.core.hire_command import Digest, DigestManagers
 from bot.core.log_views import SettingsView
+from bot.core.typed_text import from_slack
 from bot.core.visibility import Audience
 from bot.hiring.digest import DigestStore
 from bot.hiring.log import DecisionLog

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
-from bot.blocks.text import from_slack, user_text
+from bot.blocks.text import user_text
 from bot.core.checkins import CheckinSetting
 from bot.core.hire_command import (
     CancelConversation,
@@ -21,6 +21,7 @@ from bot.core.hire_command import (
     Start,
     parse_hire_command,
 )
+from bot.core.typed_text import from_slack
 from bot.hiring.conversations import Team
 from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
@@ -36,6 +37,10 @@ def register(app: App) -> None:
     app.command("/hire")(handle_hire)
 
 
+def _typed(text: str | None) -> str | None:
+    return from_slack(text) if text else None
+
+
 def handle_hire(
     ack: Ack,
     command: dict[str, Any],
@@ -46,12 +51,14 @@ def handle_hire(
 ) -> None:
     parsed = parse_hire_command(command.get("text"))
     if isinstance(parsed, Help):
-        ack(response_type="ephemeral", **hire_blocks.hire_help_message().as_kwargs())
+        help_message = hire_blocks.hire_help_message(_typed(parsed.title))
+        ack(response_type="ephemeral", **help_message.as_kwargs())
         return
     if isinstance(parsed, Invalid):
         message = hire_blocks.problem_message(
             f"I didn't understand that: {user_text(from_slack(parsed.problem), 200)}.",
             f"Usage: `{parsed.usage}` · `/hire help` for more",
+            start_title=_typed(parsed.title),
         )
         ack(response_type="ephemeral", **message.as_kwargs())
         return

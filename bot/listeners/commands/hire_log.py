@@ -12,10 +12,11 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import hire as hire_blocks
 from bot.blocks import log as log_blocks
 from bot.blocks.common import decode_value
-from bot.blocks.text import from_slack, user_text
+from bot.blocks.text import user_text
 from bot.core.hire_command import Export, HireCommand, ListConversations, Show
 from bot.core.log_views import thread_link
 from bot.core.recommendation import recommend
+from bot.core.typed_text import from_slack
 from bot.core.visibility import Audience, private_count
 from bot.hiring.export import decisions_csv
 from bot.hiring.log import LIST_STATES, DecisionLog

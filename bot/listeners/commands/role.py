@@ -10,7 +10,6 @@ from slack_bolt import Ack, App
 
 from bot.blocks import role as role_blocks
 from bot.blocks.common import Message
-from bot.blocks.text import from_slack
 from bot.content.roles import load_roles
 from bot.core.role_lookup import (
     CompareRoles,
@@ -21,6 +20,7 @@ from bot.core.role_lookup import (
     Unknown,
     parse_role_command,
 )
+from bot.core.typed_text import from_slack
 
 
 def register(app: App) -> None:

@@ -8,9 +8,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import home as home_blocks
-from bot.blocks.text import storable
 from bot.core.digest import parse_time, parse_timezone
 from bot.core.digest_settings import MAX_MANAGERS
+from bot.core.typed_text import storable
 from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background

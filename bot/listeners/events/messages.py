@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 
 from bot.blocks import conversation as plans
 from bot.blocks import voices as voice_blocks
-from bot.blocks.text import from_slack
 from bot.core.conversation import Answer, Back, Cancel, Event, Note, State
 from bot.core.hire import Acted, ConversationView, NotDone
 from bot.core.reply import ExplicitNote, ReadAsAnswer, Word, read_reply
+from bot.core.typed_text import from_slack
 from bot.hiring.conversations import Team
 from bot.hiring.events import first_time
 from bot.listeners.background import after_ack

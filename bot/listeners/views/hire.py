@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import OUTCOME_LABELS
-from bot.blocks.text import storable
+from bot.core.typed_text import storable
 from bot.hiring.conversations import Team
 from bot.listeners.background import run_in_background
 from bot.services import Services
