@@ -182,7 +182,7 @@ def _parse_subcommand(keyword: str, rest: str) -> HireCommand:
         )
         if isinstance(found, Invalid):
             return found
-        return CancelConversation(found, reason.strip()[:1000] or None)
+        return CancelConversation(found, reason.strip() or None)
     if keyword == "checkin":
         setting = parse_checkin_setting(rest.split())
         if isinstance(setting, str):

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.hire_command import (
+    CancelConversation,
     Digest,
     DigestManagers,
     Export,
@@ -165,3 +166,13 @@ def test_decision_numbers_are_ascii_digits_that_fit_a_column(text: str) -> None:
 @given(st.text(max_size=5000))
 def test_never_raises(text: str) -> None:
     parse_hire_command(text)
+
+
+def test_a_cancel_reason_is_kept_whole_never_cut_inside_slacks_escaping() -> None:
+    """Cutting the delivered text at a fixed length could split `&amp;` and store `&am`; the
+    whole command is within Slack's limit as typed, so the reason is kept as it came."""
+    reason = "role filled internally & " * 60  # 1,500 characters typed
+    delivered = reason.replace("&", "&amp;")
+    result = parse_hire_command(f"cancel 3 {delivered}")
+    assert isinstance(result, CancelConversation)
+    assert result.reason == delivered.strip()
