@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,10 +25,41 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 def make_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database with no tables yet on `backend`, dropped after the test."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'bot.db'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
     url = server.create_database()
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to the newest schema, once per session, to copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: PostgresServer) -> str:
+    """One PostgreSQL database migrated to the newest schema, once per session, to copy."""
+    url = postgres_server.create_database("migrated_template")
+    upgrade_to_head(url)  # its engine is disposed: nobody stays connected to the template
+    return url
+
+
+def make_migrated_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database at the newest schema on `backend`, dropped after the test: a copy of
+    the session's migrated template (the migrations themselves are tested from empty
+    databases in tests/db/test_migrations.py)."""
+    if backend == "sqlite":
+        path = tmp_path / "bot.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(template=request.getfixturevalue("migrated_postgres_template"))
     request.addfinalizer(lambda: server.drop_database(url))
     return url
 
@@ -38,11 +70,10 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return make_database_url(request.param, request, tmp_path)
 
 
-@pytest.fixture
-def database_url(empty_database_url: str) -> str:
-    """A database migrated to the newest schema, on each backend."""
-    upgrade_to_head(empty_database_url)
-    return empty_database_url
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database at the newest schema, on each backend."""
+    return make_migrated_database_url(request.param, request, tmp_path)
 
 
 @pytest.fixture

@@ -166,12 +166,15 @@ class PostgresServer:
         ) as connection:
             connection.execute(sql.encode())
 
-    def create_database(self, name: str = "t") -> str:
-        """Create a new, empty database named `name` plus a unique suffix; returns its URL."""
+    def create_database(self, name: str = "t", template: str | None = None) -> str:
+        """Create a new database named `name` plus a unique suffix; returns its URL. Empty,
+        or a copy of the database `template` (its URL or name; nobody may be connected to
+        it), which the server makes by copying files: far quicker than migrating again."""
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", name):
             raise ValueError(f"not a simple database name: {name!r}")
         database = f"{name}_{uuid.uuid4().hex[:12]}"
-        self._admin(f'CREATE DATABASE "{database}"')
+        copy = f' TEMPLATE "{self._database(template)}"' if template else ""
+        self._admin(f'CREATE DATABASE "{database}"{copy}')
         return self.url(database)
 
     def drop_database(self, name_or_url: str) -> None:

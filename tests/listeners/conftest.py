@@ -15,12 +15,11 @@ import pytest
 from starlette.datastructures import Headers
 
 from bot.config import load_settings
-from bot.db.migrate import upgrade_to_head
 from bot.edge import VerifiedBody, admit, verified_bolt_request
 from bot.emulator import EmulatorServer, SlackDriver, sign_request
 from bot.emulator.driver import DriverResult
 from bot.runtime import Runtime, build_runtime
-from tests.conftest import make_database_url
+from tests.conftest import make_migrated_database_url
 
 
 class BoltTransport:
@@ -64,8 +63,7 @@ def emulator() -> Iterator[EmulatorServer]:
 def app(
     request: pytest.FixtureRequest, emulator: EmulatorServer, tmp_path: Path
 ) -> Iterator[Runtime]:
-    url = make_database_url(request.param, request, tmp_path)
-    upgrade_to_head(url)
+    url = make_migrated_database_url(request.param, request, tmp_path)
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-inprocess-" + secrets.token_hex(4),
