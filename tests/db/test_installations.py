@@ -305,3 +305,30 @@ def test_a_refused_sealed_token_is_forgotten_and_a_newer_one_kept(
     assert bot is not None and bot.bot_token == new.bot_token
     opened = {TokenCipher([KEY]).open(r["bot_token"]) for r in raw_rows(engine)}
     assert opened == {new.bot_token}
+
+
+def test_user_tokens_if_ever_stored_are_sealed_too(engine: Engine, settings: Settings) -> None:
+    """The app asks for no user scopes today; an installation that carries a user token and
+    its refresh token (user scopes added later) stores them sealed all the same."""
+    store = build(engine, settings).store
+    store.save(
+        Installation(
+            app_id="A0HIRING",
+            team_id=TEAM_ID,
+            bot_token="xoxb-1-bot",
+            bot_id="B0BOT",
+            bot_user_id="U0BOT",
+            user_id="U0ADMIN",
+            user_token="xoxe.xoxp-1-user",
+            user_refresh_token="xoxe-1-user-refresh",
+            user_token_expires_in=43200,
+        )
+    )
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(slack_installations.c.user_token, slack_installations.c.user_refresh_token)
+        ).one()
+    assert all(v.startswith("fernet:") and "-user" not in v for v in row)
+    found = store.find_installation(enterprise_id=None, team_id=TEAM_ID, user_id="U0ADMIN")
+    assert found is not None and found.user_token == "xoxe.xoxp-1-user"
+    assert found.user_refresh_token == "xoxe-1-user-refresh"
