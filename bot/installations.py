@@ -29,6 +29,7 @@ from slack_bolt.context.context import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.web import SlackResponse
 from sqlalchemy import Connection, Engine, RowMapping, Table, and_, select, update
 
 from bot.core.clock import Clock
@@ -332,16 +333,15 @@ class FreshTokenAuthorize(Authorize):
             return None
         if found is None:
             return None
-        try:
-            checked = context.client.auth_test(token=found.token)
-        except SlackApiError as error:
-            if error.response.get("error") != "token_expired":
-                log.debug("workspace %s: auth.test refused its bot token", team_id)
-                return None
+        checked = self._checked(context, found)
+        if checked == "token_expired":
             renewed = self.tokens.renew(found)
-            if renewed is None:
+            if renewed is None or renewed.token == found.token:
                 return None
-            found, checked = renewed, context.client.auth_test(token=renewed.token)
+            found, checked = renewed, self._checked(context, renewed)
+        if isinstance(checked, str):
+            log.debug("workspace %s: auth.test refused its bot token (%s)", team_id, checked)
+            return None
         return AuthorizeResult.from_auth_test_response(
             auth_test_response=checked,
             user_auth_test_response=None,
@@ -350,6 +350,14 @@ class FreshTokenAuthorize(Authorize):
             bot_scopes=list(found.scopes),
             user_scopes=None,
         )
+
+    @staticmethod
+    def _checked(context: BoltContext, found: BotToken) -> SlackResponse | str:
+        """auth.test's answer for the token, or Slack's error."""
+        try:
+            return context.client.auth_test(token=found.token)
+        except SlackApiError as error:
+            return str(error.response.get("error"))
 
 
 @dataclass(frozen=True)
