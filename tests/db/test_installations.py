@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.core.clock import OffsetClock
 from bot.db.models import slack_bots, slack_installations
 from bot.db.repositories import WorkspaceRepository
+from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, wait_for
 from bot.emulator.state import TEAM_ID
 from bot.installations import Installations, build_installations, seal_stored_tokens
@@ -248,13 +249,21 @@ def test_a_job_renews_a_token_slack_says_expired_and_posts_once(
     assert len(refreshes(slack)) == 1 and client.token != installed.bot_token
 
 
+@pytest.fixture
+def other_engine(database_url: str) -> Iterator[Engine]:
+    """A second pool on the same database, as another process has."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
 def test_two_replicas_refreshing_at_once_keep_the_workspace(
-    engine: Engine, settings: Settings, slack: EmulatorServer
+    engine: Engine, other_engine: Engine, settings: Settings, slack: EmulatorServer
 ) -> None:
     """Replica A trades the refresh token first but hears back late; B trades the same one,
     stores its pair and uses it, which retires A's pair. A must not store its dead pair."""
     clock = OffsetClock(timedelta(hours=12))  # both see the token as expired
-    first, second = build(engine, settings, clock), build(engine, settings, clock)
+    first, second = build(engine, settings, clock), build(other_engine, settings, clock)
     installed = install(slack, first)
     slack.state.advance_clock(12 * HOUR)
     slack.state.inject_fault("oauth.v2.access", "delay_after", seconds=1.0)
