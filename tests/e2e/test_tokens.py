@@ -202,3 +202,30 @@ def test_sealed_tokens_without_the_key_are_a_clear_message_not_a_traceback(
     logs = bot.logs()[mark:] + cron_log
     assert "a stored Slack token is encrypted, but TOKEN_ENCRYPTION_KEY is not set" in logs
     assert "Traceback" not in bot.logs() + cron_log
+
+
+def test_turning_the_key_on_and_rotating_it_take_a_migrate_each(world: TwoWorkspaces) -> None:
+    """The operator's steps from the README: tokens stored before the key are sealed by
+    `hiring-bot migrate`; a new key goes first, `migrate` seals again, the old key goes."""
+    bot = world.bot
+    bot.stop()
+    keyless = {k: v for k, v in bot.extra_env.items() if k != "TOKEN_ENCRYPTION_KEY"}
+    bot.extra_env = keyless
+    bot.start()
+    first = installed(world)
+    assert first in stored_tokens(world)  # no key: stored as before
+    bot.stop()
+
+    bot.extra_env = {**keyless, "TOKEN_ENCRYPTION_KEY": KEY}
+    bot.migrate()
+    assert all(TokenCipher([KEY]).is_current(v) for v in stored_tokens(world))
+
+    new_key = Fernet.generate_key().decode()
+    bot.extra_env = {**keyless, "TOKEN_ENCRYPTION_KEY": f"{new_key},{KEY}"}
+    bot.migrate()
+    assert all(TokenCipher([new_key]).is_current(v) for v in stored_tokens(world))
+
+    bot.extra_env = {**keyless, "TOKEN_ENCRYPTION_KEY": new_key}  # the old key is gone
+    bot.start()
+    card = world.slack.command(ACME.manager, ACME.hiring, "/role", "pe").created
+    assert card is not None and "product engineer" in card["text"].lower()
