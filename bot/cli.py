@@ -117,20 +117,35 @@ def _require_database(settings: Settings) -> None:
 
 
 def _migrate(settings: Settings) -> int:
-    from bot.db.migrate import upgrade_to_head
     from bot.db.session import redact_url
 
-    upgrade_to_head(settings.database_url)
+    _upgrade(settings)
     log.info("database %s is at the newest schema", redact_url(settings.database_url))
     return 0
 
 
+def _upgrade(settings: Settings) -> None:
+    """The newest schema, then every stored token sealed as TOKEN_ENCRYPTION_KEY says now:
+    plain ones once a key is set, ones of an older key with the first (key rotation)."""
+    from bot.db.migrate import upgrade_to_head
+    from bot.db.session import make_engine
+    from bot.installations import seal_stored_tokens
+    from bot.token_cipher import TokenCipher
+
+    upgrade_to_head(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        seal_stored_tokens(engine, TokenCipher(settings.token_keys))
+    finally:
+        engine.dispose()
+
+
 def _ensure_schema(settings: Settings) -> None:
     """SQLite (one process) migrates itself; PostgreSQL replicas rely on `migrate`."""
-    from bot.db.migrate import is_at_head, upgrade_to_head
+    from bot.db.migrate import is_at_head
 
     if settings.database_url.startswith("sqlite"):
-        upgrade_to_head(settings.database_url)
+        _upgrade(settings)
     elif not is_at_head(settings.database_url):
         raise ConfigError(
             "DATABASE_URL points at a database that is not at the newest schema: "

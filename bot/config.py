@@ -18,6 +18,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.token_cipher import parse_keys
+
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///hiring_bot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -52,6 +54,8 @@ class Settings:
     # Threads that do the work after an ack. Few on purpose: see bot/services.py.
     background_workers: int = 4
     oauth_scopes: tuple[str, ...] = ()
+    # TOKEN_ENCRYPTION_KEY: Fernet keys sealing the stored tokens, the sealing one first.
+    token_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def oauth_enabled(self) -> bool:
@@ -59,7 +63,13 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every secret value, so the log filter can redact them."""
-        values = [self.bot_token, self.signing_secret, self.app_token, self.client_secret]
+        values = [
+            self.bot_token,
+            self.signing_secret,
+            self.app_token,
+            self.client_secret,
+            *self.token_keys,
+        ]
         password = urlsplit(self.database_url).password
         if password:
             values.append(password)
@@ -156,6 +166,21 @@ def _parse_database_url(raw: str | None) -> str:
     return raw
 
 
+def _parse_token_keys(raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    try:
+        return parse_keys(raw)
+    except ValueError:
+        # Never echo the value: it is (or was meant to be) a key.
+        raise ConfigError(
+            "TOKEN_ENCRYPTION_KEY is malformed: expected a Fernet key (44 characters of "
+            'URL-safe base64; generate one with `python -c "from cryptography.fernet import '
+            'Fernet; print(Fernet.generate_key().decode())"`), or several separated by '
+            "commas, the newest first"
+        ) from None
+
+
 def _check_sqlite_path(database: str | None) -> None:
     if (
         not database
@@ -239,6 +264,7 @@ def load_settings(
         ),
         background_workers=_parse_int("BACKGROUND_WORKERS", get("BACKGROUND_WORKERS"), 4, 2, 64),
         oauth_scopes=scopes,
+        token_keys=_parse_token_keys(get("TOKEN_ENCRYPTION_KEY")),
     )
     for requirement in require:
         _require(settings, requirement)
@@ -265,11 +291,34 @@ def _require(settings: Settings, requirement: str) -> None:
         )
 
 
-_TOKEN_PATTERN = re.compile(r"\b(xox[abposr]-|xapp-)[0-9A-Za-z-]+")
+# Slack tokens: xoxb-/xoxp-/xapp-…, rotating ones (xoxe.xoxb-…) and refresh tokens (xoxe-…).
+_TOKEN_PATTERN = re.compile(r"\b(xox[a-z](?:\.xox[a-z])?-|xapp-)[0-9A-Za-z_=-]+")
+# Our own sealed tokens (bot.token_cipher): no key in the log, but no ciphertext either.
+_SEALED_PATTERN = re.compile(r"\b(fernet:)[0-9A-Za-z_=-]+")
+# Fields whose value is a secret, wherever a library prints them: a query string or form
+# body (code=…), JSON or a Python dict ('code': '…'), Bolt's "with code: …". An OAuth code
+# and state, tokens, the client secret, and a response_url (whoever holds one can post as the
+# app, 5 times in 30 minutes: https://api.slack.com/interactivity/handling#message_responses).
+_REDACTED_FIELDS = (
+    "code|state|token|access_token|refresh_token|bot_token|bot_refresh_token|user_token"
+    "|user_refresh_token|client_secret|response_url|response_urls"
+)
+_SECRET_FIELD_PATTERNS = (
+    re.compile(rf"(?<![\w.-])((?:{_REDACTED_FIELDS})=)[^&\s\"',)]+"),
+    re.compile(rf"(['\"](?:{_REDACTED_FIELDS})['\"]\s*:\s*)(?:\[[^\]]*\]|(['\"])(?:(?!\2).)*\2)"),
+    re.compile(r"(\bwith code: )\S+"),
+)
+# A response_url or incoming webhook on its own (slack_sdk's webhook client logs its URL):
+# Slack's are on hooks.slack.com; the emulator's (sandbox, tests) end in /response/<secret>.
+_HOOK_URL_PATTERNS = (
+    re.compile(r"(https://hooks\.slack(?:-gov)?\.com/)[^\s\"'<>,]+"),
+    re.compile(r"(https?://[^\s\"'<>/]+/response/)[^\s\"'<>,]+"),
+)
 
 
 class SecretRedactingFilter(logging.Filter):
-    """Replaces known secret values and anything shaped like a Slack token in log records."""
+    """Replaces known secret values, anything shaped like a Slack token, OAuth codes,
+    response_urls and other secret fields in log records, at every level."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -278,6 +327,9 @@ class SecretRedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "[redacted]")
+        for pattern in (*_SECRET_FIELD_PATTERNS, *_HOOK_URL_PATTERNS):
+            text = pattern.sub(lambda m: m.group(1) + "[redacted]", text)
+        text = _SEALED_PATTERN.sub(lambda m: m.group(1) + "[redacted]", text)
         return _TOKEN_PATTERN.sub(lambda m: m.group(1) + "[redacted]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -13,8 +13,10 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.db.session import make_engine, make_session_factory
+from bot.installations import Installations, build_installations
 from bot.services import Services, make_background_pool
-from bot.slack_client import WorkspaceClients, build_installation_store, build_web_client
+from bot.slack_client import WorkspaceClients, build_web_client
+from bot.token_cipher import TokenCipher
 
 
 @dataclass
@@ -44,7 +46,24 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         clock=clock or SystemClock(),
         background=make_background_pool(settings.background_workers),
     )
-    store = build_installation_store(settings, engine) if settings.oauth_enabled else None
-    app = build_app(services, client, installation_store=store)
-    clients = WorkspaceClients(settings, session_factory, store)
+    installations = _installations(settings, engine, services.clock)
+    app = build_app(services, client, installations=installations)
+    clients = WorkspaceClients(
+        settings, session_factory, installations.tokens if installations else None
+    )
     return Runtime(settings, engine, session_factory, client, app, services, clients)
+
+
+def _installations(settings: Settings, engine: Engine, clock: Clock) -> Installations | None:
+    """OAuth mode's store and token keeper; None with one SLACK_BOT_TOKEN (nothing stored)."""
+    if not settings.oauth_enabled:
+        return None
+    assert settings.client_id is not None and settings.client_secret is not None
+    return build_installations(
+        engine=engine,
+        cipher=TokenCipher(settings.token_keys),
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        client_factory=lambda: build_web_client(settings, token=""),
+        clock=clock,
+    )

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -16,12 +19,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import Engine, and_
+from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.db.repositories import WorkspaceRepository
+from bot.installations import BotToken, BotTokens
+from bot.token_cipher import TokenKeyError
 
 log = logging.getLogger(__name__)
 
@@ -77,108 +81,155 @@ class ServerErrorRetry(_SafeToRepeat, ServerErrorRetryHandler):
 
 def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
     return WebClient(
-        token=token if token is not None else settings.bot_token,
-        base_url=settings.slack_api_url,
-        timeout=15,
-        logger=logging.getLogger("bot.slack"),
-        retry_handlers=[
+        token=token if token is not None else settings.bot_token, **_client_options(settings)
+    )
+
+
+def _client_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "base_url": settings.slack_api_url,
+        "timeout": 15,
+        "logger": logging.getLogger("bot.slack"),
+        "retry_handlers": [
             ConnectionErrorRetry(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetry(max_retry_count=1),
         ],
-    )
+    }
 
 
-class InstallationStore(SQLAlchemyInstallationStore):
-    """slack_sdk's store on our migrated tables (see bot.db.models), plus forgetting one token
-    Slack has refused, so a workspace whose uninstall event we missed stops like one we saw."""
+class RenewingWebClient(WebClient):
+    """A workspace's client for jobs, with a token that rotates: when Slack answers
+    `token_expired` (Slack's clock decides, and it may run ahead of ours), it takes the
+    workspace's next token once and makes the call again. The refused call did nothing,
+    so making it again cannot post twice."""
 
-    def delete_bot_token(self, token: str) -> None:
-        # By the token itself, never by workspace: a reinstall since keeps its new token.
-        with self.engine.begin() as connection:
-            for table in (self.bots, self.installations):
-                connection.execute(
-                    table.delete().where(
-                        and_(table.c.client_id == self.client_id, table.c.bot_token == token)
-                    )
-                )
+    def __init__(
+        self,
+        settings: Settings,
+        bot: BotToken,
+        renew: Callable[[BotToken], BotToken | None],
+    ) -> None:
+        super().__init__(token=bot.token, **_client_options(settings))
+        self._bot = bot
+        self._renew = renew
 
+    def api_call(  # the one method every Web API call goes through
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+        auth: dict[str, Any] | None = None,
+    ) -> SlackResponse:
+        # A token given with the call is the caller's, not this client's to renew.
+        explicit = "token" in (params or {}) or "token" in (json or {})
 
-def build_installation_store(settings: Settings, engine: Engine) -> InstallationStore:
-    assert settings.client_id is not None
-    return InstallationStore(
-        client_id=settings.client_id,
-        engine=engine,
-        installations_table_name="slack_installations",
-        bots_table_name="slack_bots",
-        logger=logging.getLogger("bot.installations"),
-    )
+        def call() -> SlackResponse:
+            return super(RenewingWebClient, self).api_call(
+                api_method,
+                http_verb=http_verb,
+                files=files,
+                data=data,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=auth,
+            )
+
+        try:
+            return call()
+        except SlackApiError as error:
+            if explicit or error.response.get("error") != "token_expired":
+                raise
+            renewed = self._renew(self._bot)
+            if renewed is None or renewed.token == self._bot.token:
+                raise
+            self._bot, self.token = renewed, renewed.token
+            return call()
 
 
 class WorkspaceClients:
     """The Web API client for a workspace, for work that no Slack request started (jobs).
 
     With SLACK_BOT_TOKEN (one workspace) it is that token's client. With OAuth it carries the
-    bot token the installation store holds for the workspace, read afresh each time: an
-    uninstall handled by any process stops every process at once, and a revoked token is
-    never served from a cache. None means the workspace has no token (uninstalled, revoked):
-    its scheduled work is skipped, and said once per process in the log.
+    workspace's bot token, read afresh each time and refreshed first when Slack rotates it
+    and it is about to expire (bot.installations): an uninstall handled by any process stops
+    every process at once, and a revoked token is never served from a cache. None means the
+    workspace has no token it can use (uninstalled, revoked, sealed with a key this process
+    lacks): its scheduled work is skipped, and said once per process in the log.
     """
 
     def __init__(
         self,
         settings: Settings,
         session_factory: sessionmaker[Session],
-        installation_store: InstallationStore | None,
+        tokens: BotTokens | None,
     ) -> None:
         self.settings = settings
         self.sessions = session_factory
-        self.store = installation_store
-        self._single = None if installation_store is not None else build_web_client(settings)
+        self.tokens = tokens
+        self._single = None if tokens is not None else build_web_client(settings)
         self._said_no_token: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def for_team(self, team_id: str, enterprise_id: str | None = None) -> WebClient | None:
-        if self.store is None:
+        if self.tokens is None:
             return self._single
         enterprise = enterprise_id or None
-        bot = self.store.find_bot(enterprise_id=enterprise, team_id=team_id)
-        if bot is None and enterprise is not None:  # an org-wide install covers its workspaces
-            bot = self.store.find_bot(
-                enterprise_id=enterprise, team_id=None, is_enterprise_install=True
-            )
         key = (enterprise or "", team_id)
-        if bot is None or not bot.bot_token:
-            with self._lock:
-                first_time = key not in self._said_no_token
-                self._said_no_token.add(key)
-            if first_time:
-                log.info(
-                    "workspace %s has no bot token (uninstalled or revoked): "
-                    "skipping its scheduled posts; its data is kept",
-                    team_id,
-                )
+        try:
+            bot = self.tokens.for_team(team_id, enterprise)
+        except TokenKeyError as error:
+            self._say_once(
+                key, logging.ERROR, "workspace %s: %s; skipping its scheduled posts", team_id, error
+            )
+            return None
+        if bot is None:
+            self._say_once(
+                key,
+                logging.INFO,
+                "workspace %s has no bot token (uninstalled or revoked): "
+                "skipping its scheduled posts; its data is kept",
+                team_id,
+            )
             return None
         with self._lock:
             self._said_no_token.discard(key)
-        return build_web_client(self.settings, token=bot.bot_token)
+        return RenewingWebClient(self.settings, bot, self.tokens.renew)
 
-    def for_workspace(self, workspace_id: int) -> WebClient | None:
-        if self.store is None:
-            return self._single
+    def _say_once(self, key: tuple[str, str], level: int, message: str, *args: object) -> None:
+        with self._lock:
+            first_time = key not in self._said_no_token
+            self._said_no_token.add(key)
+        if first_time:
+            log.log(level, message, *args)
+
+    def _workspace(self, workspace_id: int) -> tuple[str, str | None] | None:
         with self.sessions() as session:
             workspace = WorkspaceRepository.by_id(session, workspace_id)
-            if workspace is None:
-                return None
-            team_id, enterprise_id = workspace.team_id, workspace.enterprise_id
-        return self.for_team(team_id, enterprise_id)
+            return None if workspace is None else (workspace.team_id, workspace.enterprise_id)
+
+    def for_workspace(self, workspace_id: int) -> WebClient | None:
+        if self.tokens is None:
+            return self._single
+        found = self._workspace(workspace_id)
+        return None if found is None else self.for_team(*found)
 
     def token_refused(self, workspace_id: int, client: WebClient, error: str) -> None:
         """Slack answered `error` to the workspace's client; a dead token is dropped from the
         store so no process tries it again (a reinstall brings a new one)."""
-        if error not in DEAD_TOKEN_ERRORS or self.store is None or not client.token:
+        if error not in DEAD_TOKEN_ERRORS or self.tokens is None or not client.token:
             return
-        self.store.delete_bot_token(client.token)
+        found = self._workspace(workspace_id)
+        if found is None:
+            return
+        team_id, enterprise_id = found
+        self.tokens.forget(client.token, enterprise_id or None, team_id)
         log.warning(
             "Slack refused the bot token of workspace #%s (%s): it was removed; the workspace "
             "is skipped until the app is installed again",

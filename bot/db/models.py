@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -419,6 +420,20 @@ slack_installations = SQLAlchemyInstallationStore.build_installations_table(
     Base.metadata, "slack_installations"
 )
 slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+# Their token columns are text, not slack_sdk's VARCHAR(200): a token sealed with
+# TOKEN_ENCRYPTION_KEY (bot.token_cipher) is about twice as long as the token, and a rotating
+# one (xoxe.xoxb-…) is already near 200 characters in plain.
+TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+
+
+def _tokens_as_text(*tables: Table) -> None:
+    for table in tables:
+        for name in TOKEN_COLUMNS:
+            if name in table.c:
+                table.c[name].type = Text()
+
+
+_tokens_as_text(slack_installations, slack_bots)
 slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, "slack_oauth_states"
 )

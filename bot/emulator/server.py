@@ -75,7 +75,9 @@ class EmulatorApp:
             result = {"ok": False, "error": "not_authed"}
         elif self.state.is_revoked(token):
             result = {"ok": False, "error": "token_revoked"}
-        elif not token.startswith(("xoxb-", "xapp-")):
+        elif self.state.is_expired(token):
+            result = {"ok": False, "error": "token_expired"}
+        elif not token.startswith(("xoxb-", "xoxe.xoxb-", "xapp-")):
             result = {"ok": False, "error": "invalid_auth"}
         elif token.startswith("xapp-") != (method == "apps.connections.open"):
             # An app-level token opens Socket Mode connections and does nothing else.
@@ -83,6 +85,7 @@ class EmulatorApp:
         elif fault is not None and fault.kind == "error":
             result = {"ok": False, "error": fault.error}
         else:
+            self.state.token_used(token)
             result = await run_in_threadpool(self.api.call, method, args, team)
         if fault is not None and fault.kind == "delay_after":
             # The call took effect; the answer is late (a caller killed now never hears it).

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.clock import OffsetClock
+from bot.emulator.tokens import Rotation
 
 TEAM_ID = "T0HIRING"
 TEAM_NAME = "Acme Inc"
@@ -134,10 +135,12 @@ SECOND_TEAM = Team(
 
 @dataclass(frozen=True)
 class OAuthApp:
-    """The app's credentials as Slack knows them, for oauth.v2.access."""
+    """The app's credentials as Slack knows them, for oauth.v2.access, and whether its
+    tokens rotate (the manifest's settings.token_rotation_enabled)."""
 
     client_id: str
     client_secret: str
+    token_rotation: bool = False
 
 
 @dataclass
@@ -198,6 +201,7 @@ class EmulatorState:
             # the default team's (the single-workspace setup, SLACK_BOT_TOKEN).
             self.tokens: dict[str, str] = {}
             self.revoked_tokens: set[str] = set()
+            self.rotation = Rotation()
             self.oauth_app: OAuthApp | None = None
             self.oauth_codes: dict[str, dict[str, str]] = {}
             self.messages: list[dict[str, Any]] = []
@@ -495,18 +499,33 @@ class EmulatorState:
             return self.teams[TEAM_ID] if token.startswith("xoxb-") else None
 
     def is_revoked(self, token: str) -> bool:
-        return self.token_revoked or token in self.revoked_tokens
+        return self.token_revoked or token in self.revoked_tokens or token in self.rotation.revoked
+
+    def is_expired(self, token: str) -> bool:
+        """An expiring token (token rotation) past its time, by the emulator's clock."""
+        with self.lock:
+            return self.rotation.expired(token, self.clock.now())
+
+    def token_used(self, token: str) -> None:
+        """A call was made with `token`: with token rotation, that retires the refresh token
+        it was traded for (see bot.emulator.tokens)."""
+        with self.lock:
+            self.rotation.used(token)
 
     def revoke_team_tokens(self, team_id: str) -> list[str]:
         """What Slack does when a workspace uninstalls the app: its tokens stop working."""
         with self.lock:
             revoked = [t for t, team in self.tokens.items() if team == team_id]
             self.revoked_tokens.update(revoked)
+            self.rotation.retire_team(team_id)
             return revoked
 
-    def configure_oauth(self, client_id: str, client_secret: str) -> None:
+    def configure_oauth(
+        self, client_id: str, client_secret: str, *, token_rotation: bool = False
+    ) -> None:
+        """The app Slack knows; `token_rotation` as its manifest's token_rotation_enabled."""
         with self.lock:
-            self.oauth_app = OAuthApp(client_id, client_secret)
+            self.oauth_app = OAuthApp(client_id, client_secret, token_rotation)
 
     def authorize(self, team_id: str, user_id: str, client_id: str, scope: str) -> str:
         """Slack's authorize page, approved by `user_id`: a one-use code for that team."""
@@ -519,18 +538,30 @@ class EmulatorState:
             self.oauth_codes[code] = {"team": team_id, "user": user_id, "scope": scope}
             return code
 
-    def exchange_code(self, code: str) -> tuple[Team, dict[str, str], str]:
-        """oauth.v2.access: the code's team, who approved, and a new bot token for that team."""
+    def exchange_code(self, code: str) -> tuple[Team, dict[str, str], dict[str, object]]:
+        """oauth.v2.access: the code's team, who approved, and the token fields of the answer
+        (with token rotation: an expiring token, its lifetime and a refresh token)."""
         with self.lock:
             grant = self.oauth_codes.pop(code, None)
             if grant is None:
                 raise KeyError("invalid_code")
             team = self.teams[grant["team"]]
-            # Shaped like Slack's: xoxb-<team number>-<bot number>-<secret>.
-            numbers = f"{secrets.randbelow(10**12)}-{secrets.randbelow(10**12)}"
-            token = f"xoxb-{numbers}-{secrets.token_hex(12)}"
-            self.tokens[token] = team.id
-            return team, grant, token
+            if self.oauth_app is not None and self.oauth_app.token_rotation:
+                issued = self.rotation.issue(team.id, grant["scope"], self.clock.now())
+            else:
+                # Shaped like Slack's: xoxb-<team number>-<bot number>-<secret>.
+                numbers = f"{secrets.randbelow(10**12)}-{secrets.randbelow(10**12)}"
+                issued = {"access_token": f"xoxb-{numbers}-{secrets.token_hex(12)}"}
+            self.tokens[str(issued["access_token"])] = team.id
+            return team, grant, issued
+
+    def refresh(self, refresh_token: str) -> tuple[Team, str, dict[str, object]]:
+        """oauth.v2.access with grant_type=refresh_token: the team, the scope granted and the
+        new pair's fields; KeyError("invalid_refresh_token") for one Slack won't take."""
+        with self.lock:
+            grant, issued = self.rotation.trade(refresh_token, self.clock.now())
+            self.tokens[str(issued["access_token"])] = grant.team
+            return self.teams[grant.team], grant.scope, issued
 
     # -- queries for tests and the page -----------------------------------------------------
     def messages_in(

@@ -189,22 +189,34 @@ class WebApi:
             return {"ok": False, "error": "invalid_client_id"}, None
         if client_secret != app.client_secret:
             return {"ok": False, "error": "bad_client_secret"}, None
+        if args.get("grant_type") == "refresh_token":
+            # Token rotation: a refresh token for a new pair (bot.emulator.tokens).
+            try:
+                team, scope, issued = self.state.refresh(str(args.get("refresh_token") or ""))
+            except KeyError:
+                return {"ok": False, "error": "invalid_refresh_token"}, None
+            return self._granted(team, scope, issued), team
         try:
-            team, grant, token = self.state.exchange_code(str(args.get("code") or ""))
+            team, grant, issued = self.state.exchange_code(str(args.get("code") or ""))
         except KeyError:
             return {"ok": False, "error": "invalid_code"}, None
         return {
+            **self._granted(team, grant["scope"], issued),
+            "authed_user": {"id": grant["user"]},
+        }, team
+
+    def _granted(self, team: Team, scope: str, issued: dict[str, object]) -> Result:
+        return {
             "ok": True,
-            "access_token": token,
+            **issued,
             "token_type": "bot",
-            "scope": grant["scope"],
+            "scope": scope,
             "bot_user_id": team.bot_user_id,
             "app_id": APP_ID,
             "team": {"id": team.id, "name": team.name},
             "enterprise": None,
             "is_enterprise_install": False,
-            "authed_user": {"id": grant["user"]},
-        }, team
+        }
 
     # -- channels ---------------------------------------------------------------------------
     def _channel(self, ref: Any, *, must_be_member: bool = True) -> dict[str, Any]:

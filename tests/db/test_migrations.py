@@ -297,3 +297,53 @@ def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
         assert "version" not in {c["name"] for c in inspect(engine).get_columns("voices")}
     finally:
         engine.dispose()
+
+
+def test_token_columns_hold_sealed_tokens_and_the_way_down_opens_them(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sealed tokens outgrow slack_sdk's VARCHAR(200), so the columns are text; the revision
+    below keeps tokens plain, so going down opens them with the key, or stops saying so."""
+    from alembic import command
+    from cryptography.fernet import Fernet
+    from sqlalchemy import insert
+
+    from bot.db.models import slack_bots
+    from bot.token_cipher import TokenCipher
+
+    url = empty_database_url
+    config = alembic_config(url)
+    upgrade_to_head(url)
+    key = Fernet.generate_key().decode()
+    token = "xoxe.xoxb-1-" + "T" * 180  # a rotating token's length; sealed it is ~350
+    sealed = TokenCipher([key]).seal(token)
+    assert sealed is not None and len(sealed) > 300
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(slack_bots).values(
+                    client_id="1.2",
+                    app_id="A1",
+                    team_id="T1",
+                    bot_token=sealed,
+                    bot_id="B1",
+                    bot_user_id="U1",
+                    installed_at=NOW.replace(tzinfo=None),
+                )
+            )
+        engine.dispose()
+        monkeypatch.delenv("TOKEN_ENCRYPTION_KEY", raising=False)
+        with pytest.raises(RuntimeError, match="set TOKEN_ENCRYPTION_KEY"):
+            command.downgrade(config, "9b2d4e6f8a13")
+        assert current_revision(url) == head_revision(url)
+        monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", key)
+        token = "xoxe.xoxb-1-" + "T" * 150  # plain, it fits the old columns
+        with engine.begin() as connection:
+            connection.execute(slack_bots.update().values(bot_token=TokenCipher([key]).seal(token)))
+        engine.dispose()
+        command.downgrade(config, "9b2d4e6f8a13")
+        with engine.connect() as connection:
+            assert connection.execute(select(slack_bots.c.bot_token)).scalar_one() == token
+    finally:
+        engine.dispose()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.config import (
     REQUIRED_FOR_HTTP,
@@ -23,6 +24,7 @@ GOOD = {
     "SLACK_BOT_TOKEN": "xoxb-1111-2222-abcdefghijkl",
     "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
 }
+KEY = Fernet.generate_key().decode()
 
 
 def test_defaults_are_the_embedded_ones() -> None:
@@ -57,6 +59,8 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({"SCHEDULER_ENABLED": "maybe"}, "SCHEDULER_ENABLED"),
         # One thread would let one rate-limited channel hold up every other one.
         ({"BACKGROUND_WORKERS": "1"}, "BACKGROUND_WORKERS"),
+        ({"TOKEN_ENCRYPTION_KEY": "hunter2"}, "TOKEN_ENCRYPTION_KEY"),
+        ({"TOKEN_ENCRYPTION_KEY": f"{KEY},"}, "TOKEN_ENCRYPTION_KEY"),
     ],
 )
 def test_malformed_settings_name_the_setting(environ: dict[str, str], named: str) -> None:
@@ -65,6 +69,14 @@ def test_malformed_settings_name_the_setting(environ: dict[str, str], named: str
     message = str(raised.value)
     assert message.startswith(named)
     assert "\n" not in message
+
+
+def test_token_keys_are_read_first_one_sealing_and_kept_out_of_repr() -> None:
+    other = Fernet.generate_key().decode()
+    settings = load_settings({"TOKEN_ENCRYPTION_KEY": f"{KEY}, {other}"}, dotenv_path=None)
+    assert settings.token_keys == (KEY, other)
+    assert KEY not in repr(settings) and KEY in settings.secrets()
+    assert load_settings({}, dotenv_path=None).token_keys == ()
 
 
 def test_http_mode_requires_the_signing_secret() -> None:
@@ -102,6 +114,7 @@ def _run_cli(*args: str, environ: dict[str, str], cwd: Path) -> subprocess.Compl
         ({"SLACK_BOT_TOKEN": GOOD["SLACK_BOT_TOKEN"]}, "SLACK_SIGNING_SECRET"),
         ({**GOOD, "PORT": "-1"}, "PORT"),
         ({**GOOD, "DATABASE_URL": "oracle://nope"}, "DATABASE_URL"),
+        ({**GOOD, "TOKEN_ENCRYPTION_KEY": "correct-horse-battery-staple"}, "TOKEN_ENCRYPTION_KEY"),
     ],
 )
 def test_serve_stops_with_one_clear_line_and_exit_2(
@@ -113,6 +126,7 @@ def test_serve_stops_with_one_clear_line_and_exit_2(
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+    assert "correct-horse" not in result.stderr  # a malformed key is still not printed
 
 
 BAD_DATABASE_URLS = {
@@ -175,3 +189,44 @@ def test_log_filter_redacts_secrets_and_token_shapes(capsys: pytest.CaptureFixtu
     ):
         assert secret not in text
     assert "[redacted]" in text
+
+
+# What Bolt, slack_sdk and uvicorn print at DEBUG (and some at INFO/WARNING), with the
+# secret each line carries. The e2e test (tests/e2e/test_oauth.py) checks a real run's log.
+LIBRARY_LINES = {
+    "GET /slack/oauth_redirect?code=4242.9191.0a1b2c&state=st4te-value HTTP/1.1": [
+        "4242.9191.0a1b2c",
+        "st4te-value",
+    ],
+    "Failed to fetch oauth.v2.access result with code: 4242.9191.0a1b2c - error: x": [
+        "4242.9191.0a1b2c"
+    ],
+    "body_params: {'client_id': '1.2', 'code': '4242.9191.0a1b2c', 'grant_type': None}": [
+        "4242.9191.0a1b2c"
+    ],
+    'Received: {"ok": true, "access_token": "xoxe.xoxb-1-QUJDREVG", "expires_in": 43200, '
+    '"refresh_token": "xoxe-1-R0hJSktM"}': ["QUJDREVG", "R0hJSktM"],
+    "token=verif1cation&team_id=T1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands"
+    "%2FT1%2F1%2Fs3cretpath&trigger_id=1.2": ["verif1cation", "s3cretpath"],
+    "Sending a request - url: https://hooks.slack.com/actions/T1/2/s3cretpath, body: {}": [
+        "s3cretpath"
+    ],
+    "Sending a request - url: http://127.0.0.1:4000/response/s3cretpath, body: {}": ["s3cretpath"],
+    "{'response_urls': [{'response_url': 'https://hooks.slack.com/app/T1/2/s3cretpath'}]}": [
+        "s3cretpath"
+    ],
+    "row ('fernet:gAAAAABmQUJD', 'T1')": ["gAAAAABmQUJD"],
+}
+
+
+@pytest.mark.parametrize("line", list(LIBRARY_LINES))
+def test_log_filter_redacts_codes_response_urls_and_rotating_tokens(line: str) -> None:
+    redacted = SecretRedactingFilter().redact(line)
+    for secret in LIBRARY_LINES[line]:
+        assert secret not in redacted
+    assert "[redacted]" in redacted
+
+
+def test_log_filter_leaves_ordinary_lines_alone() -> None:
+    line = "chat.postMessage to C0HIRING answered ok (status code: 200) for workspace T0HIRING"
+    assert SecretRedactingFilter().redact(line) == line
