@@ -37,9 +37,7 @@ def upgrade() -> None:
     # Every conversation so far was for one opening: the older code never said "both"
     # because someone could hire two, so 1 is what they meant.
     with op.batch_alter_table("hiring_conversations", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("openings", sa.Integer(), server_default="1", nullable=False)
-        )
+        batch_op.add_column(sa.Column("openings", sa.Integer(), server_default="1", nullable=False))
         batch_op.create_check_constraint("openings", "openings >= 1")
     # Autogenerate does not see CHECK constraints; batch mode rebuilds the table on SQLite,
     # which cannot alter a constraint in place.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from hypothesis import example, given, settings
@@ -242,3 +243,39 @@ def test_action_ids_are_unique_within_each_block() -> None:
         for block in message.blocks:
             ids = [e["action_id"] for e in block.get("elements", []) if "action_id" in e]
             assert len(ids) == len(set(ids)), block
+
+
+def test_the_readme_example_is_the_bots_own_words() -> None:
+    """README.md's example exchange quotes the recommendation as the bot writes it, for
+    one opening and after "We can hire two" (line breaks and mrkdwn aside)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### An example exchange", 1)[1].split("```")[1]
+
+    def plain(text: str) -> str:
+        for mark in ("*", "_", "`"):
+            text = text.replace(mark, "")
+        return " ".join(text.replace(" …", "").split())
+
+    shown = plain(example)
+    answers = {
+        "stage": "large",
+        "pace": "critical",
+        "product": "saas",
+        "team": "small",
+        "ownership": "implements",
+        "work": "systems",
+    }
+    title = "Senior engineer, data platform"
+    one = recommendation_message(RecommendationView(1, title, recommend(load_criteria(), answers)))
+    two = recommendation_message(
+        RecommendationView(1, title, recommend(load_criteria(), answers, openings=2))
+    )
+    quoted = []
+    for message, blocks in ((one, (1, 2)), (two, (1,))):
+        for index in blocks:
+            quoted += message.blocks[index]["text"]["text"].split("\n")
+    for line in quoted:
+        words = re.sub(r"^:[a-z_]+: ", "", plain(line)).split(" (the smallest")[0]
+        assert words in shown, line
