@@ -238,11 +238,6 @@ class Recommendation:
         return self.outcome == TOO_CLOSE
 
     @property
-    def near_tie(self) -> bool:
-        """Too close, a slight lead, or "both" (whose order is never more than slight)."""
-        return self.too_close or self.outcome == BOTH or self.lead == SLIGHT_LEAD
-
-    @property
     def leaning_for(self) -> int:
         return sum(1 for r in self.reasons if r.supports)
 
@@ -364,6 +359,7 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], openings: int = 1)
         for question, option in chosen
     ]
     lead = lead_words(now.margin, turnable=flip is not None)
+    # "Both" always says what would settle which role goes first.
     near_tie = now.outcome in {TOO_CLOSE, BOTH} or lead == SLIGHT_LEAD
     return Recommendation(
         now.outcome,
