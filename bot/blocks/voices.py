@@ -336,8 +336,8 @@ def _team_words(team: TeamVerdict) -> str:
     elif combined.outcome == BOTH:
         said = f"the team's points call for {_verdict_words(combined, team.lead)}"
     else:
-        said = f"the team's points point to {_verdict_words(combined, team.lead)}"
-    return f"{emoji} *Together:* {said}. Every voice's points added up, each voice once: {points}."
+        said = f"the team's points add up to {_verdict_words(combined, team.lead)}"
+    return f"{emoji} *Together:* {said}. Every voice's points, each voice once: {points}."
 
 
 def _discuss_line(row: Disagreement, picks: Mapping[str, Sequence[str]]) -> str:
@@ -401,7 +401,7 @@ def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Me
         blocks.append(section("*Where the team disagrees:* nowhere — every answer matches."))
     blocks.append(
         context(
-            f"Everyone's answers, question by question: `/hire show {round_.conversation_id}`. "
+            f"Everyone's answers: `/hire show {round_.conversation_id}`. "
             "The decision is still made with the buttons on the recommendation, by "
             f"<@{round_.started_by}> or a workspace admin."
         )

@@ -158,11 +158,11 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
         assert f"<@{user}>" in text
     # The team's verdict is everyone's points added up: product engineer 9 + 3 + 0 = 12,
     # software engineer 0 + 6 + 8 = 14; two of the three voices get it on their own too.
-    assert "*Together:* the team's points point to *Software engineer* — slight lead" in text
+    assert "*Together:* the team's points add up to *Software engineer* — slight lead" in text
     assert "software engineer 14 · product engineer 12 · growth engineer 0" in text
     assert "not what most of you got" not in text
     assert "*The disagreements that matter most*" in text
-    # One screen: the answers question by question are in `/hire show`.
+    # One screen: everyone's answers are in `/hire show`.
     assert "`/hire show 1`" in text and len(shown["blocks"]) <= 5
     # ONE message, posted once.
     assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
