@@ -30,7 +30,7 @@ from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     truncate,
 )
-from bot.core.recommendation import TOO_CLOSE, lead_words_for
+from bot.core.recommendation import BOTH, TOO_CLOSE, lead_words_for
 
 OUTCOME_LABELS: Mapping[str, str] = {
     "product_engineer": "Product engineer",
@@ -88,13 +88,23 @@ def outcome_label(outcome: str | None) -> str:
     return VERDICT_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
 
 
-def recommendation_label(outcome: str | None, confidence: float | None) -> str:
+def recommendation_label(
+    outcome: str | None, confidence: float | None, hire_first: str | None = None
+) -> str:
     """A stored recommendation with how sure it was, in the one wording (never a percentage):
-    "Software engineer — slight lead"."""
+    "Software engineer — slight lead". "Both" says which to hire first when that is known
+    (its wording is about the order, so it reads with the order only)."""
     label = outcome_label(outcome)
+    if outcome == BOTH:
+        return f"{label} — {outcome_label(hire_first).lower()} first" if hire_first else label
     if confidence is None or outcome in {None, TOO_CLOSE}:
         return label
     return f"{label} — {lead_words_for(confidence)}"
+
+
+def openings_label(openings: int) -> str:
+    """How many people the team can hire for a position, as `/hire show` says it."""
+    return "One" if openings <= 1 else "More than one"
 
 
 @dataclass

@@ -14,7 +14,6 @@ from bot.blocks import hire as hire_blocks
 from bot.blocks.common import STATUS_LABELS, Message, outcome_label
 from bot.blocks.text import user_text
 from bot.content.criteria import Criteria
-from bot.content.roles import load_roles
 from bot.core.conversation import (
     Answer,
     Back,
@@ -23,13 +22,14 @@ from bot.core.conversation import (
     Decide,
     Note,
     Nudge,
+    Openings,
     Orphan,
     Reopen,
     Restart,
     State,
 )
 from bot.core.hire import Acted, ConversationView, NotDone
-from bot.core.recommendation import BOTH, Recommendation, recommend
+from bot.core.recommendation import Recommendation, recommend
 
 
 @dataclass(frozen=True)
@@ -145,27 +145,16 @@ def question(view: ConversationView, criteria: Criteria) -> Message:
 
 
 def recommendation_of(view: ConversationView, criteria: Criteria) -> Recommendation:
-    return recommend(criteria, view.answer_map)
+    return recommend(criteria, view.answer_map, view.openings)
 
 
 def recommendation_view(
     view: ConversationView, rec: Recommendation, criteria: Criteria | None = None
 ) -> hire_blocks.RecommendationView:
-    roles = load_roles().roles
-    if rec.outcome in roles:
-        summary_line: str | None = roles[rec.outcome].summary.text
-    elif rec.outcome == BOTH:
-        summary_line = (
-            "A product engineer to move the product fast, and a software engineer for depth "
-            "and scale."
-        )
-    else:  # too close to call: the contenders' reasons say what each would bring
-        summary_line = None
     return hire_blocks.RecommendationView(
         conversation_id=view.id,
         title=view.title,
         recommendation=rec,
-        summary=summary_line,
         version=view.version,
         started_by=view.started_by,
         answers=_answers_given(view, criteria) if criteria else (),
@@ -275,6 +264,20 @@ def after_act(acted: Acted, criteria: Criteria, clicked_ts: str | None) -> list[
     if isinstance(event, Reopen):
         said = f":leftwards_arrow_with_hook: <@{actor}> reopened the decision."
         return history_changed(after, criteria, said, event.reason)
+    if isinstance(event, Openings):
+        said = (
+            f":busts_in_silhouette: <@{actor}> said the team can hire more than one person: "
+            "the recommendation above now says which kind to hire first."
+            if event.count >= 2
+            else f":bust_in_silhouette: <@{actor}> said the team has one opening: the "
+            "recommendation above now names one kind of engineer."
+        )
+        return [
+            Rewrite(
+                before.recommendation_message_ts or clicked_ts, recommendation(after, criteria)
+            ),
+            Post(hire_blocks.openings_note_message(said)),
+        ]
     if isinstance(event, Note):
         return [Tell(":memo: Noted: it is kept with this decision (`/hire show` lists notes).")]
     if isinstance(event, Nudge):

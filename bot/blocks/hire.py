@@ -39,7 +39,17 @@ from bot.blocks.common import (
     status_label,
 )
 from bot.blocks.text import clean, slack_date, truncate, user_text
-from bot.core.recommendation import BOTH, SLIGHT_LEAD, TOO_CLOSE, Flip, Reason, Recommendation
+from bot.core.recommendation import (
+    BOTH,
+    GROWTH,
+    PRODUCT,
+    SLIGHT_LEAD,
+    SOFTWARE,
+    TOO_CLOSE,
+    Flip,
+    Reason,
+    Recommendation,
+)
 
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
 NOTE_LIMIT = 500
@@ -53,6 +63,8 @@ NOT_HIRING_ACTION = "hire_not_hiring"
 OVERRIDE_CALLBACK = "hire_override_submit"
 CHANGE_ACTION = "hire_change"
 REOPEN_ACTION = "hire_reopen"
+# "We can hire two" / "Only one opening" on the recommendation: how many the team can hire.
+OPENINGS_ACTION = "hire_openings"
 CHANGE_CALLBACK = "hire_change_submit"
 REOPEN_CALLBACK = "hire_reopen_submit"
 NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
@@ -102,7 +114,6 @@ class RecommendationView:
     conversation_id: int
     title: str
     recommendation: Recommendation  # the verdict, its margin, reasons and what would turn it
-    summary: str | None = None  # one line on what the recommended role is
     version: int = 0
     started_by: str = ""  # who may decide (with admins): a modal is refused before it opens
     # (step, question, the answer given): "Change an answer…" offers each one.
@@ -276,24 +287,54 @@ def superseded_question_message(step: int, total: int, prompt: str, note: str) -
     return render([section(text)], f"Question {step + 1} of {total}: {note}")
 
 
-def recommendation_message(rec: RecommendationView, *, decided: bool = False) -> Message:
+def job_line(verdict: Recommendation) -> str:
+    """The job as it was answered, in one line under the verdict: it restates the answers
+    about the job, so it can never contradict them."""
+    said = [r.said for r in verdict.reasons if r.about == "job" and r.said]
+    return f"_The job as answered: someone who {', and '.join(said)}._" if said else ""
+
+
+def _opening(rec: RecommendationView) -> tuple[str, str]:
+    """The verdict in a sentence, and the same in plain words for the notification."""
     verdict = rec.recommendation
-    label = outcome_label(verdict.outcome)
     emoji = OUTCOME_EMOJI.get(verdict.outcome, "")
     title = user_text(rec.title, TITLE_IN_MESSAGES)
     if verdict.too_close:
-        opening = (
+        return (
             f"{emoji} For *{title}* the answers are *too close to call* between "
             f"{_joined(verdict.contenders)}. I won't pick one for you: here is what "
-            "separates them."
+            "separates them.",
+            f"too close to call between {_joined(verdict.contenders, bold=False)}",
         )
-        fallback = f"too close to call between {_joined(verdict.contenders, bold=False)}"
-    else:
-        opening = f"{emoji} For *{title}* the answers point to *{label}* — a {verdict.lead}."
-        fallback = f"{label} — {verdict.lead}"
+    if verdict.outcome == BOTH:
+        first, second = verdict.contenders
+        if verdict.hire_first is None:
+            return (
+                f"{emoji} For *{title}*, with more than one opening, the answers point to "
+                f"*both* a {_role(first)} and a {_role(second)}; which to hire first is "
+                "too close to call.",
+                f"both a {_role(first)} and a {_role(second)} (which first: too close to call)",
+            )
+        return (
+            f"{emoji} For *{title}*, with more than one opening, the answers point to *both*: "
+            f"hire a *{_role(first)}* first, then a *{_role(second)}*.",
+            f"both: a {_role(first)} first, then a {_role(second)}",
+        )
+    label = outcome_label(verdict.outcome)
+    return (
+        f"{emoji} For *{title}* the answers point to *{label}* — a {verdict.lead}.",
+        f"{label} — {verdict.lead}",
+    )
+
+
+def recommendation_message(rec: RecommendationView, *, decided: bool = False) -> Message:
+    verdict = rec.recommendation
+    opening, fallback = _opening(rec)
+    job = job_line(verdict)
+    headline = "Both" if verdict.outcome == BOTH else outcome_label(verdict.outcome)
     blocks: list[Any] = [
-        header("Too close to call" if verdict.too_close else f"Recommendation: {label}"),
-        section(opening + (f"\n{rec.summary}" if rec.summary else "")),
+        header("Too close to call" if verdict.too_close else f"Recommendation: {headline}"),
+        section(opening + (f"\n{job}" if job else "")),
         section(how_close(verdict)),
         *[section(text) for text in reason_groups(verdict)],
     ]
@@ -329,10 +370,11 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
             ]
             first: list[Any] = []
         else:
-            first = [button(f"Accept: {label}", ACCEPT_ACTION, value, style="primary")]
+            first = [button(f"Accept: {headline}", ACCEPT_ACTION, value, style="primary")]
         blocks.append(
             actions(
                 *first,
+                *openings_button(rec),
                 button("Choose another outcome…", OVERRIDE_ACTION, value),
                 button("Not hiring now…", NOT_HIRING_ACTION, value),
                 change_answer_control(rec, value),
@@ -351,6 +393,19 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
             )
         )
     return render(blocks, f"Recommendation for #{rec.conversation_id}: {fallback}")
+
+
+def openings_button(rec: RecommendationView) -> list[Any]:
+    """ "We can hire two" where two openings would make it both (the runner-up is close);
+    "Only one opening" to take that back. Each is drawn for the conversation's version, so
+    a stale or second click records nothing."""
+    verdict = rec.recommendation
+    value = {"c": rec.conversation_id, "v": rec.version, "u": rec.started_by}
+    if verdict.openings >= 2:
+        return [button("Only one opening", OPENINGS_ACTION, {**value, "n": 1})]
+    if verdict.both_if_two_openings:
+        return [button("We can hire two", OPENINGS_ACTION, {**value, "n": 2})]
+    return []
 
 
 def _role(key: str) -> str:
@@ -378,16 +433,17 @@ def contribution(weights: Mapping[str, int]) -> str:
 
 
 def reason_line(reason: Reason) -> str:
-    """One answer, which way it leans (or that it leans nowhere) and the points it gives."""
-    if reason.towards is None:
-        shared = len(set(reason.weights.values())) > 1
-        stance = "neutral, no single role ahead" if shared else "neutral"
-    else:
-        stance = f"leans {_role(reason.towards)}"
+    """One answer, which way it leans (or that it leans nowhere), the points it gives, and
+    why; a reason that is our own judgement, not the articles', says so."""
+    stance = "neutral" if reason.towards is None else f"leans {_role(reason.towards)}"
+    ours = "" if reason.source_url else " _(our judgement)_"
     return (
         f"• {reason.question} *{reason.answer}* — {stance} "
-        f"({contribution(reason.weights)}). {reason.reason}"
+        f"({contribution(reason.weights)}). {reason.reason}{ours}"
     )
+
+
+NEUTRAL_HEADING = "*Neutral* — these give every role the same points"
 
 
 def reason_groups(verdict: Recommendation) -> list[str]:
@@ -412,9 +468,7 @@ def reason_groups(verdict: Recommendation) -> list[str]:
                 [r for r in verdict.reasons if not r.supports and not r.neutral],
             )
         )
-    groups.append(
-        ("*Neutral* — these favour no one role", [r for r in verdict.reasons if r.neutral])
-    )
+    groups.append((NEUTRAL_HEADING, [r for r in verdict.reasons if r.neutral]))
     return [
         "\n".join([heading, *(reason_line(r) for r in reasons)])
         for heading, reasons in groups
@@ -422,50 +476,83 @@ def reason_groups(verdict: Recommendation) -> list[str]:
     ]
 
 
-def how_close(verdict: Recommendation) -> str:
-    """The scores, the margin in plain words, and the smallest change of one answer that
-    would turn the verdict (for a tie: that would settle it each way)."""
-    ranked = sorted(verdict.scores, key=lambda k: -verdict.scores[k])
-    points = " · ".join(f"{_role(k)} {verdict.scores[k]}" for k in ranked)
-    lines = [f"*Points:* {points} (each answer gives each role 0 to 3)."]
+def _lead_sentence(verdict: Recommendation) -> str:
+    """The gap that decides the verdict, in points and in the one wording."""
     scores = verdict.scores
+    nearly = ": nearly a tie." if verdict.lead == SLIGHT_LEAD else "."
     if verdict.too_close:
         tied = _joined(verdict.contenders, bold=False)
-        lines.append(
+        return (
             f"{tied.capitalize()} tie on {_points(scores[verdict.contenders[0]])} each — "
             f"{verdict.lead}."
         )
-    elif verdict.outcome == BOTH:
-        pe, swe = verdict.contenders
-        gap = abs(scores[pe] - scores[swe])
-        apart = "level" if gap == 0 else f"only {_points(gap)} apart"
-        lines.append(
-            f"Product and software engineer are {apart}, close enough that the team needs "
-            f"both, and both are ahead of growth engineer by at least {_points(verdict.margin)}"
-            f" — a {verdict.lead}" + (": nearly a tie." if verdict.lead == SLIGHT_LEAD else ".")
+    if verdict.outcome == BOTH:
+        first, second = verdict.contenders
+        behind = scores[second] - scores[GROWTH]
+        if verdict.hire_first is None:
+            return (
+                f"Product and software engineer are level, {_points(behind)} ahead of growth "
+                "engineer: the team needs both, and which to hire first is too close to call."
+            )
+        return (
+            f"{outcome_label(first)} is {_points(verdict.margin)} ahead of {_role(second)}, and "
+            f"{_role(second)} is {_points(behind)} ahead of growth engineer: nearer the top "
+            "than the bottom, so with more than one opening the team needs both, "
+            f"{_role(first)} first — a {verdict.lead}" + nearly
         )
-    else:
-        assert verdict.runner_up is not None
-        lines.append(
-            f"{outcome_label(verdict.outcome)} is {_points(verdict.margin)} ahead of "
-            f"{_role(verdict.runner_up)} — a {verdict.lead}"
-            + (": nearly a tie." if verdict.lead == SLIGHT_LEAD else ".")
+    assert verdict.runner_up is not None
+    return (
+        f"{outcome_label(verdict.outcome)} is {_points(verdict.margin)} ahead of "
+        f"{_role(verdict.runner_up)} — a {verdict.lead}" + nearly
+    )
+
+
+def _openings_sentence(verdict: Recommendation) -> str | None:
+    """What the number of openings does to this verdict, where it matters."""
+    if verdict.both_if_two_openings:
+        return (
+            "That is for one opening. If the team can hire more than one person, the answers "
+            "call for both a product and a software engineer: *We can hire two* below says so."
         )
+    if verdict.openings >= 2 and verdict.outcome != BOTH:
+        scores = verdict.scores
+        low, high = sorted((PRODUCT, SOFTWARE), key=lambda k: scores[k])
+        why = (
+            "growth engineer leads"
+            if scores[GROWTH] >= scores[high]
+            else f"{_role(low)} is nearer growth engineer than {_role(high)}"
+        )
+        return (
+            "You said the team can hire more than one person, but the answers still point to "
+            f"one kind: {why}."
+        )
+    return None
+
+
+def how_close(verdict: Recommendation) -> str:
+    """The scores, the margin in plain words, and the smallest change of one answer that
+    would turn the verdict (for a near tie: that would settle it each way)."""
+    ranked = sorted(verdict.scores, key=lambda k: -verdict.scores[k])
+    points = " · ".join(f"{_role(k)} {verdict.scores[k]}" for k in ranked)
+    lines = [
+        f"*Points:* {points} (each answer gives a role 0 to 3; the two answers about the job "
+        "itself weigh most).",
+        _lead_sentence(verdict),
+    ]
+    openings = _openings_sentence(verdict)
+    if openings:
+        lines.append(openings)
     if verdict.outnumbered:
         lines.append(
             f"More answers lean away from this ({verdict.leaning_against}) than towards it "
             f"({verdict.leaning_for}), but the verdict follows the points, not the count: "
-            "every answer gives every role some points, and "
-            + (
-                "product and software engineer still both end above growth engineer."
-                if verdict.outcome == BOTH
-                else f"{_role(verdict.outcome)} still ends with the most."
-            )
+            "the answers about the job itself carry more points than those about the company."
         )
     if verdict.too_close:
         lines.append("*What would settle it* (the smallest change of one answer, each way):")
         lines += [f"• {_turn(flip)}" for flip in verdict.settles]
-    elif verdict.flip is None:
+        return "\n".join(lines)
+    if verdict.flip is None:
         lines.append(
             "*What would change it:* no change to one answer alone; it would take two or more."
         )
@@ -474,18 +561,38 @@ def how_close(verdict: Recommendation) -> str:
             f"*What would change it:* {_turn(verdict.flip)} "
             "No smaller change of one answer turns it."
         )
+    # A near tie: which way each doubt points (what "would change it" says is not repeated).
+    settles = [flip for flip in verdict.settles if flip != verdict.flip]
+    if settles:
+        lines.append("*Which way it could still go* (the smallest change of one answer, each way):")
+        lines += [f"• {_settle(flip)}" for flip in settles]
     return "\n".join(lines)
+
+
+def _result(flip: Flip) -> str:
+    if flip.verdict == TOO_CLOSE:
+        return "it would be too close to call"
+    if flip.verdict == BOTH:
+        if flip.hire_first is None:
+            return "it would be *both*, with which first too close to call"
+        return f"it would be *both*, with *{_role(flip.hire_first)}* first"
+    return f"this would be *{outcome_label(flip.verdict)}*"
 
 
 def _turn(flip: Flip) -> str:
     """ "If the team were small and multi-skilled (not “Larger team of specialists”), this
-    would be Product engineer." """
-    result = (
-        "it would be too close to call"
-        if flip.verdict == TOO_CLOSE
-        else f"this would be *{outcome_label(flip.verdict)}*"
-    )
-    return f"If {flip.condition} (not “{flip.from_answer}”), {result}."
+    would be *Product engineer*." """
+    return f"If {flip.condition} (not “{flip.from_answer}”), {_result(flip)}."
+
+
+def _settle(flip: Flip) -> str:
+    """One way a near tie could settle: the role it would put ahead, and by how much."""
+    if_ = f"if {flip.condition} (not “{flip.from_answer}”)"
+    if flip.verdict == BOTH and flip.hire_first is not None:
+        first = _role(flip.hire_first)
+        return f"Towards {first} first: {if_}, it would be *both*, with *{first}* first."
+    role = _role(flip.verdict)
+    return f"Towards {role}: {if_}, {role} would lead by {_points(flip.margin)}."
 
 
 def decision_recorded_message(
@@ -605,8 +712,10 @@ def hire_help_message(start_title: str | None = None) -> Message:
         section(
             ":compass: *Decide which engineer to hire, in a thread.*\n"
             "I ask six short questions about your company and the role — stage, pace, product, "
-            "team, ownership and the work itself — then recommend a product engineer, a "
-            "software engineer, a growth engineer, or both, and record what you decide."
+            "team, ownership and the work itself — then recommend one kind of engineer "
+            "(product, software or growth) and record what you decide. If you can hire more "
+            "than one person, say so on the recommendation: it can then point to both a "
+            "product and a software engineer, and say which to hire first."
         ),
         section(usage),
         context(
@@ -704,6 +813,11 @@ def reopen_modal(conversation_id: int, version: int, current: str) -> dict[str, 
             ),
         ),
     )
+
+
+def openings_note_message(text: str) -> Message:
+    """The thread's line when the starter says how many people the team can hire."""
+    return render([section(text)], text)
 
 
 def history_note_message(text: str, reason: str) -> Message:

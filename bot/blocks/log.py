@@ -15,6 +15,7 @@ from bot.blocks.common import (
     divider,
     fields_section,
     header,
+    openings_label,
     outcome_label,
     recommendation_label,
     render,
@@ -140,6 +141,9 @@ def history_line(
     elif kind == "restarted":
         where = f" in <#{event.channel_id}>" if event.channel_id else ""
         said = f"Restarted in a new thread{where} by {who}"
+    elif kind == "openings":
+        count = "more than one person" if event.option_key != "1" else "one person"
+        said = f"{who} said the team can hire {count}"
     else:
         said = f"{who}: {kind.replace('_', ' ')}{why}"
     return f"• {said} — {when}"
@@ -168,10 +172,12 @@ def decision_detail(
     may_restart: bool = False,
     checkin: CheckinView | None = None,
     team: RoundView | None = None,
+    hire_first: str | None = None,
 ) -> Message:
     """`/hire show`: the conversation, its answers and notes, and every change with who
     made it and when (`names`: people's names, by id). An orphaned one offers a restart to
-    whoever `may_restart`."""
+    whoever `may_restart`. `hire_first`: which to hire first, when the recommendation is
+    "both"."""
     decision = snapshot.decision
     fields = [
         f"*State*\n{status_label(snapshot.state, decision.final_outcome if decision else None)}",
@@ -179,7 +185,9 @@ def decision_detail(
         f"{slack_date(snapshot.created_at, with_time=False)}",
     ]
     if recommendation:
-        fields.append(f"*Recommendation*\n{recommendation_label(recommendation, confidence)}")
+        said = recommendation_label(recommendation, confidence, hire_first)
+        fields.append(f"*Recommendation*\n{said}")
+    fields.append(f"*Openings*\n{openings_label(snapshot.openings)}")
     if decision:
         fields.append(
             f"*Decided by*\n<@{decision.decided_by}> on {slack_date(decision.decided_at)}"

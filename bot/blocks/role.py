@@ -24,7 +24,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.text import user_text
-from bot.content.roles import Role, RoleBook, Source
+from bot.content.roles import BulletList, Dimension, Role, RoleBook, Source
 from bot.core.role_fit import FitProgress, FitReading, Strength, read_fit
 from bot.core.role_lookup import CompareRoles, RoleButton, ShowRole
 
@@ -48,6 +48,14 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 def _sources_line(sources: Sequence[Source]) -> str:
     unique = {s.url: s for s in sources}.values()
     return "Source: " + " · ".join(f"<{s.url}|{s.title}>" for s in unique)
+
+
+# After a text that is our own guidance, where the articles say nothing: never cited.
+OURS = "_(our guidance; the articles don't say)_"
+
+
+def _ours(source: Source | None) -> str:
+    return f" {OURS}" if source is None else ""
 
 
 def _bullets(items: Sequence[str]) -> str:
@@ -106,9 +114,14 @@ def role_list(book: RoleBook) -> Message:
             button("Is product engineering for me?", FIT_START_ACTION, {}),
         )
     )
+    blocks.append(context(_sources_line(list(book.sources.values()))))
     blocks.append(context(USAGE))
     names = ", ".join(r.name.lower() for r in book.roles.values())
     return render(blocks, f"Roles: {names}. Try /role product engineer.")
+
+
+def _list_section(heading: str, items: BulletList) -> Any:
+    return section(f"*{heading}*{_ours(items.source)}\n{_bullets(items.items)}")
 
 
 def role_card(
@@ -118,22 +131,25 @@ def role_card(
     if full:
         blocks: list[Any] = [
             header(f"{role.emoji} {role.name}"),
-            section(f"_{role.summary.text}_"),
+            section(f"_{role.summary.text}_{_ours(role.summary.source)}"),
             fields_section(
                 [
-                    f"*Focus and ownership*\n{role.focus.text}",
-                    f"*Where the time goes*\n{role.time.text}",
+                    f"*Focus and ownership*\n{role.focus.text}{_ours(role.focus.source)}",
+                    f"*Where the time goes*\n{role.time.text}{_ours(role.time.source)}",
                 ]
             ),
-            section(f"*What they're like*\n{_bullets(role.characteristics.items)}"),
-            section(f"*Skills*\n{_bullets(role.skills.items)}"),
-            section(f"*Hire one when*\n{_bullets(role.when_to_hire.items)}"),
+            _list_section("What they're like", role.characteristics),
+            _list_section("Skills", role.skills),
+            _list_section("Hire one when", role.when_to_hire),
             context(_sources_line(role.sources)),
         ]
     else:
         blocks = [
             header(f"{role.emoji} {role.name}"),
-            section(f"_{role.summary.text}_\n{_bullets(role.brief.items)}"),
+            section(
+                f"_{role.summary.text}_{_ours(role.summary.source)}\n"
+                f"{_bullets(role.brief.items)}{_ours(role.brief.source)}"
+            ),
             context(_sources_line(role.brief_sources)),
         ]
     shown = ShowRole(role.key, full=full)  # "Share in channel" posts what the user sees
@@ -168,6 +184,11 @@ def role_card(
     return render(blocks, f"{role.name}: {role.summary.text}")
 
 
+def _value(dim: Dimension, role: str) -> str:
+    """A comparison value; one that is our own guidance says so (it is not cited)."""
+    return dim.values[role] + (" _(our guidance)_" if role in dim.ours else "")
+
+
 def comparison(
     book: RoleBook,
     first: Role,
@@ -186,8 +207,8 @@ def comparison(
         blocks.append(
             fields_section(
                 [
-                    f"*{dim.label}* · {first.emoji} {first.name}\n{dim.values[first.key]}",
-                    f"*{dim.label}* · {second.emoji} {second.name}\n{dim.values[second.key]}",
+                    f"*{dim.label}* · {first.emoji} {first.name}\n{_value(dim, first.key)}",
+                    f"*{dim.label}* · {second.emoji} {second.name}\n{_value(dim, second.key)}",
                 ]
             )
         )
@@ -195,8 +216,9 @@ def comparison(
         blocks.append(
             section(
                 f"*When to hire which*\n{first.emoji} *{first.name}:* "
-                f"{first.when_to_hire.items[0]}\n"
-                f"{second.emoji} *{second.name}:* {second.when_to_hire.items[0]}"
+                f"{first.when_to_hire.items[0]}{_ours(first.when_to_hire.source)}\n"
+                f"{second.emoji} *{second.name}:* "
+                f"{second.when_to_hire.items[0]}{_ours(second.when_to_hire.source)}"
             )
         )
         blocks.append(

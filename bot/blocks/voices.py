@@ -1,8 +1,7 @@
 """Block Kit for "Ask the team": the invite modal, the questions in an invitee's DM, the
 round's line in the thread, and the one message that shows the team's answers.
 
-Pure: `bot.core.voices` results in, messages out. The combined verdict is worded by the
-same functions as a single one (`bot.blocks.hire.how_close`, `reason_groups`)."""
+Pure: `bot.core.voices` results in, messages out."""
 
 from __future__ import annotations
 
@@ -31,11 +30,11 @@ from bot.blocks.common import (
 )
 from bot.blocks.text import user_text
 from bot.content.criteria import Criteria
-from bot.core.recommendation import Recommendation
+from bot.core.recommendation import BOTH, TOO_CLOSE, Recommendation, Verdict
 from bot.core.voices import (
     MAX_INVITEES,
+    Disagreement,
     NotInvited,
-    QuestionAgreement,
     RoundView,
     TeamVerdict,
     VoiceNotDone,
@@ -305,45 +304,73 @@ def unreachable_words(problem: str | None) -> str:
     return UNREACHABLE.get(problem or "", f"Slack said `{problem}`")
 
 
-def _verdict_words(rec: Recommendation) -> str:
-    if rec.too_close:
-        names = " / ".join(outcome_label(k) for k in rec.contenders)
+def _outcome_words(verdict: Verdict | Recommendation) -> str:
+    """A verdict in a few words: "*Product engineer*", "*both*, software engineer first"."""
+    if verdict.outcome == TOO_CLOSE:
+        names = " / ".join(outcome_label(k) for k in verdict.contenders)
         return f"too close to call ({names})"
-    return f"*{outcome_label(rec.outcome)}* — {rec.lead}"
+    if verdict.outcome == BOTH:
+        if verdict.hire_first is None:
+            return "*both*, which first too close to call"
+        return f"*both*, {outcome_label(verdict.hire_first).lower()} first"
+    return f"*{outcome_label(verdict.outcome)}*"
 
 
-def _agreement_line(row: QuestionAgreement, starter: str) -> str:
-    lead = next(label for key, label, _ in row.chosen if key == row.team_option)
-    others = ", ".join(
-        f"{label} {count}" for key, label, count in row.chosen if key != row.team_option
-    )
-    line = f"• {row.prompt} — *{row.agreeing} of {row.voices}* {lead}"
-    if others:
-        line += f" (also: {others})"
-    if row.split:
-        line += f"; a tie, settled by <@{starter}>'s answer or the first option"
-    return line + ("" if not row.unanimous else " :white_check_mark:")
+def _verdict_words(verdict: Verdict | Recommendation, lead: str) -> str:
+    """With how sure, where it is one role: "*Product engineer* — clear lead"."""
+    words = _outcome_words(verdict)
+    return words if verdict.outcome in {TOO_CLOSE, BOTH} else f"{words} — {lead}"
 
 
-def _discuss_line(
-    row: QuestionAgreement, picks: Mapping[str, Sequence[str]], *, turns: bool
-) -> str:
-    said = "; ".join(f"{_people(picks[key])} said {label}" for key, label, _ in row.chosen)
-    why = (
-        "Settle this first: the other answer would turn the team's recommendation."
-        if turns
-        else "Worth a word, though either answer leaves the team's recommendation as it is."
-    )
-    return f"• *{row.prompt}* {said}. {why}"
+def _team_words(team: TeamVerdict) -> str:
+    combined = team.combined
+    emoji = OUTCOME_EMOJI.get(combined.outcome, "")
+    ranked = sorted(team.scores, key=lambda k: -team.scores[k])
+    points = " · ".join(f"{outcome_label(k).lower()} {team.scores[k]}" for k in ranked)
+    if combined.outcome == TOO_CLOSE:
+        said = (
+            f"the team is *too close to call* between "
+            f"{' and '.join(outcome_label(k) for k in combined.contenders)}; the tie is yours "
+            "to settle"
+        )
+    elif combined.outcome == BOTH:
+        said = f"the team's points call for {_verdict_words(combined, team.lead)}"
+    else:
+        said = f"the team's points add up to {_verdict_words(combined, team.lead)}"
+    return f"{emoji} *Together:* {said}. Every voice's points, each voice once: {points}."
+
+
+def _discuss_line(row: Disagreement, picks: Mapping[str, Sequence[str]]) -> str:
+    said = "; ".join(f"{_people(picks[key])}: {label}" for key, label, _ in row.agreement.chosen)
+    if row.turns:
+        ways = "; ".join(
+            f"all “{label}” would make it {_outcome_words(verdict)}"
+            for _, label, verdict in row.if_all
+        )
+        why = f"Settle this first: {ways}."
+    else:
+        why = "Worth a word, though any of these answers leaves the team's verdict as it is."
+    return f"• *{row.agreement.prompt}* {said}. {why}"
 
 
 def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Message:
-    """ONE message: each voice's recommendation, the combined one (worded as a single one
-    is), the agreement per question, and the two questions to discuss."""
-    combined = team.combined
-    emoji = OUTCOME_EMOJI.get(combined.outcome, "")
+    """ONE message that fits on a screen: each voice's verdict, the team's (the sum of
+    everyone's points), and the two disagreements that matter. When the team's verdict is
+    not what most voices got on their own, it says so first. Every answer, question by
+    question, is in `/hire show`."""
     voices = len(team.voices)
     missing = round_.waiting_for
+    blocks: list[Any] = []
+    if team.against_most:
+        agreeing = team.agreeing_voices
+        blocks.append(
+            section(
+                f":warning: *The team's verdict is not what most of you got on your own:* "
+                f"{agreeing} of {voices} {'voice' if voices == 1 else 'voices'} "
+                f"{'gets' if agreeing == 1 else 'get'} it from their own answers. It is what "
+                "everyone's points add up to, so talk it through before deciding."
+            )
+        )
     opening = (
         f":busts_in_silhouette: *The team's view on {_title(round_.title)}* "
         f"(#{round_.conversation_id}) — {voices} {'voice' if voices == 1 else 'voices'}."
@@ -355,65 +382,33 @@ def team_message(round_: RoundView, team: TeamVerdict, criteria: Criteria) -> Me
             f" <@{round_.started_by}>'s own answers in the thread weren't complete yet, so "
             "they aren't counted either."
         )
-    each = ["*Each voice*"] + [
-        f"• <@{v.user}>: {_verdict_words(v.recommendation)}" for v in team.voices
+    each = [
+        f"• <@{v.user}>: {_verdict_words(v.recommendation, v.recommendation.lead)}"
+        for v in team.voices
     ]
-    if combined.too_close:
-        together = (
-            f"{emoji} *Together:* the team's answers are *too close to call* between "
-            f"{' and '.join(outcome_label(k) for k in combined.contenders)}."
-        )
-    else:
-        together = (
-            f"{emoji} *Together:* the team's answers point to "
-            f"*{outcome_label(combined.outcome)}* — a {combined.lead}."
-        )
-    together += (
-        " The team's answer to each question is the one most people chose "
-        "(a tie goes to the starter's answer, else the first option)."
-    )
-    table = ["*Agreement, question by question*"] + [
-        _agreement_line(row, round_.started_by) for row in team.agreement
-    ]
-    blocks: list[Any] = [
-        section(opening),
-        section("\n".join(each)),
-        section(together),
-        section(hire_blocks.how_close(combined)),
-        *[section(text) for text in hire_blocks.reason_groups(combined)],
-        section("\n".join(table)),
+    blocks += [
+        section(opening + "\n" + "\n".join(each)),
+        section(_team_words(team)),
     ]
     if team.to_discuss:
         picks: dict[str, dict[str, list[str]]] = {}
         for voice in team.voices:
             for question_key, option_key in voice.answers.items():
                 picks.setdefault(question_key, {}).setdefault(option_key, []).append(voice.user)
-        blocks.append(
-            section(
-                "\n".join(
-                    ["*Where the team disagrees most — worth talking through*"]
-                    + [
-                        _discuss_line(
-                            row,
-                            picks[row.question_key],
-                            turns=row.question_key in team.turning,
-                        )
-                        for row in team.to_discuss
-                    ]
-                )
-            )
-        )
+        lines = [_discuss_line(row, picks[row.question_key]) for row in team.to_discuss]
+        blocks.append(section("\n".join(["*The disagreements that matter most*", *lines])))
     else:
         blocks.append(section("*Where the team disagrees:* nowhere — every answer matches."))
     blocks.append(
         context(
+            f"Everyone's answers: `/hire show {round_.conversation_id}`. "
             "The decision is still made with the buttons on the recommendation, by "
             f"<@{round_.started_by}> or a workspace admin."
         )
     )
     fallback = (
         f"The team's view on #{round_.conversation_id}: "
-        f"{_verdict_words(combined).replace('*', '')} ({voices} voices)"
+        f"{_verdict_words(team.combined, team.lead).replace('*', '')} ({voices} voices)"
     )
     return render(blocks, fallback)
 

@@ -14,8 +14,14 @@ import yaml
 from bot.content.roles import ContentError
 
 OUTCOME_KEYS = ("product_engineer", "software_engineer", "growth_engineer")
+# What a question is about: the job itself decides the verdict, the company tunes it.
+ABOUT = ("job", "company")
 LABEL_LIMIT = 40  # fits a Slack button (75) with room to spare on mobile
 REASON_LIMIT = 200
+# `source: ours` marks a reason that is our own judgement, not a claim of the articles: it
+# is shown without a citation.
+OUR_OWN = "ours"
+SAID_LIMIT = 60  # a job answer in a few words: "builds what others plan"
 CONDITION_LIMIT = 80  # one clause of a sentence: "If <condition>, this would be …"
 NUMBER_WORDS = {
     "one": 1,
@@ -36,9 +42,12 @@ class Option:
     synonyms: tuple[str, ...]
     weights: dict[str, int]
     reason: str
-    source_url: str
+    source_url: str | None  # None: our own judgement (`source: ours`), never cited
     # Reads after "If": "the team were small and multi-skilled" (what would turn a verdict).
     condition: str
+    # A job question's answer in a few words, as the line under a verdict restates the job:
+    # "builds what others plan", "deep technical systems". None for company questions.
+    said: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Question:
     prompt: str
     help: str | None
     options: tuple[Option, ...]
+    about: str = "company"  # one of ABOUT
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
@@ -79,12 +89,14 @@ def parse_criteria(raw: Any) -> Criteria:
     seen_questions: set[str] = set()
     for qi, q in enumerate(raw["questions"] or []):
         where = f"questions[{qi}]"
-        if not isinstance(q, dict) or not {"key", "prompt", "options"} <= q.keys():
-            raise ContentError(f"{where}: needs key, prompt and options")
-        if set(q) - {"key", "prompt", "help", "options"}:
-            raise ContentError(
-                f"{where}: unknown key {sorted(set(q) - {'key', 'prompt', 'help', 'options'})}"
-            )
+        if not isinstance(q, dict) or not {"key", "prompt", "about", "options"} <= q.keys():
+            raise ContentError(f"{where}: needs key, prompt, about and options")
+        if set(q) - {"key", "prompt", "about", "help", "options"}:
+            unknown = sorted(set(q) - {"key", "prompt", "about", "help", "options"})
+            raise ContentError(f"{where}: unknown key {unknown}")
+        if q["about"] not in ABOUT:
+            raise ContentError(f"{where}.about: expected one of {', '.join(ABOUT)}")
+        job = q["about"] == "job"
         if q["key"] in seen_questions:
             raise ContentError(f"{where}: duplicate question key {q['key']!r}")
         seen_questions.add(q["key"])
@@ -96,8 +108,12 @@ def parse_criteria(raw: Any) -> Criteria:
         for oi, o in enumerate(raw_options):
             owhere = f"{where}.options[{oi}]"
             required = {"key", "label", "synonyms", "weights", "reason", "source", "condition"}
+            if job:  # the line under a verdict restates the job's answers
+                required.add("said")
             if not isinstance(o, dict) or set(o) != required:
                 raise ContentError(f"{owhere}: expected exactly {', '.join(sorted(required))}")
+            if job and not (isinstance(o["said"], str) and 0 < len(o["said"]) <= SAID_LIMIT):
+                raise ContentError(f"{owhere}.said: expected 1 to {SAID_LIMIT} characters")
             if len(o["label"]) > LABEL_LIMIT:
                 raise ContentError(f"{owhere}.label: longer than {LABEL_LIMIT} characters")
             if len(o["reason"]) > REASON_LIMIT or not o["reason"].strip():
@@ -118,13 +134,21 @@ def parse_criteria(raw: Any) -> Criteria:
                 raise ContentError(
                     f"{owhere}.weights: need 0..3 for each of {', '.join(OUTCOME_KEYS)}"
                 )
+            top = max(weights.values())
+            if 1 < list(weights.values()).count(top) < len(OUTCOME_KEYS):
+                # Neutral means the same points for every role; anything else must lean
+                # one way, or the message could not say which.
+                raise ContentError(
+                    f"{owhere}.weights: two roles share the top; give every role the same "
+                    "points (neutral) or one role the most"
+                )
             if not isinstance(o["synonyms"], list) or not all(
                 isinstance(x, str) for x in o["synonyms"]
             ):
                 raise ContentError(
                     f"{owhere}.synonyms: expected a list of text (quote yes/no in YAML)"
                 )
-            if o["source"] not in sources:
+            if o["source"] not in sources and o["source"] != OUR_OWN:
                 raise ContentError(f"{owhere}.source: unknown source {o['source']!r}")
             for name in (o["key"], o["label"], *o["synonyms"]):
                 normalised = _words(str(name))
@@ -140,11 +164,12 @@ def parse_criteria(raw: Any) -> Criteria:
                     tuple(o["synonyms"]),
                     dict(weights),
                     " ".join(o["reason"].split()),
-                    sources[o["source"]],
+                    sources.get(o["source"]),
                     " ".join(o["condition"].split()),
+                    " ".join(o["said"].split()) if job else None,
                 )
             )
-        questions.append(Question(q["key"], q["prompt"], q.get("help"), tuple(options)))
+        questions.append(Question(q["key"], q["prompt"], q.get("help"), tuple(options), q["about"]))
     if len(questions) < 3:
         raise ContentError("criteria.yaml: expected at least 3 questions")
     return Criteria(tuple(questions))

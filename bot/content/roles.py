@@ -32,6 +32,11 @@ _STATED_COUNT = re.compile(
 )
 
 
+# `source: ours` marks a passage, a list or a comparison value that is our own guidance, where
+# the articles say nothing: it is shown as ours, never cited to them.
+OUR_OWN = "ours"
+
+
 class ContentError(ValueError):
     """The content file is broken; the message says where and how."""
 
@@ -46,13 +51,13 @@ class Source:
 @dataclass(frozen=True)
 class Passage:
     text: str
-    source: Source
+    source: Source | None  # None: our own guidance (`source: ours`)
 
 
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[str, ...]
-    source: Source
+    source: Source | None  # None: our own guidance (`source: ours`)
 
 
 @dataclass(frozen=True)
@@ -81,19 +86,22 @@ class Role:
             self.skills,
             self.when_to_hire,
         ):
-            seen.setdefault(part.source.key, part.source)
+            if part.source is not None:
+                seen.setdefault(part.source.key, part.source)
         return tuple(seen.values())
 
     @property
     def brief_sources(self) -> tuple[Source, ...]:
         """Where the summary card's facts come from (it shows only summary and brief)."""
-        return tuple({p.source.key: p.source for p in (self.summary, self.brief)}.values())
+        parts = (self.summary, self.brief)
+        return tuple({p.source.key: p.source for p in parts if p.source is not None}.values())
 
 
 @dataclass(frozen=True)
 class Dimension:
     label: str
     values: dict[str, str]
+    ours: frozenset[str] = frozenset()  # roles whose value is our own guidance, uncited
 
 
 @dataclass(frozen=True)
@@ -168,15 +176,20 @@ class _Reader:
         return text
 
     def source(self, value: Any, where: str) -> Source:
+        """A source the text is cited to: one of the articles."""
         if value not in self.sources:
             raise ContentError(f"{where}: unknown source {value!r}")
         return self.sources[value]
+
+    def source_or_ours(self, value: Any, where: str) -> Source | None:
+        """An article, or None for our own guidance (`source: ours`)."""
+        return None if value == OUR_OWN else self.source(value, where)
 
     def passage(self, value: Any, where: str, limit: int) -> Passage:
         raw = self.mapping(value, where, {"text", "source"})
         return Passage(
             self.text(raw["text"], f"{where}.text", limit),
-            self.source(raw["source"], f"{where}.source"),
+            self.source_or_ours(raw["source"], f"{where}.source"),
         )
 
     def bullets(
@@ -194,7 +207,7 @@ class _Reader:
             raise ContentError(f"{where}.items: expected {wanted} bullets")
         return BulletList(
             tuple(self.text(item, f"{where}.items[{i}]", limit) for i, item in enumerate(items)),
-            self.source(raw["source"], f"{where}.source"),
+            self.source_or_ours(raw["source"], f"{where}.source"),
         )
 
 
@@ -283,13 +296,26 @@ def parse_role_book(raw: Any) -> RoleBook:
         values = _Reader.mapping(
             entry["values"], f"comparison.dimensions[{i}].values", set(ROLE_KEYS)
         )
+        texts: dict[str, str] = {}
+        ours: set[str] = set()
+        for k in ROLE_KEYS:
+            vwhere = f"comparison.dimensions[{i}].values.{k}"
+            value = values[k]
+            if isinstance(value, dict):  # {text, source: ours}: our guidance, not cited
+                value = _Reader.mapping(value, vwhere, {"text", "source"})
+                if value["source"] != OUR_OWN:
+                    raise ContentError(
+                        f"{vwhere}.source: a value is cited to the comparison's source; "
+                        f"only {OUR_OWN!r} may be given here"
+                    )
+                ours.add(k)
+                value = value["text"]
+            texts[k] = _Reader.text(value, vwhere, 80)
         dimensions.append(
             Dimension(
                 _Reader.text(entry["label"], f"comparison.dimensions[{i}].label", 40),
-                {
-                    k: _Reader.text(values[k], f"comparison.dimensions[{i}].values.{k}", 80)
-                    for k in ROLE_KEYS
-                },
+                texts,
+                frozenset(ours),
             )
         )
     if len(dimensions) < 3:

@@ -96,6 +96,16 @@ class Reopen:
 
 
 @dataclass(frozen=True)
+class Openings:
+    """How many people the team can hire for this position (1, or 2 for "more than one"),
+    said on the recommendation: it changes what the recommendation says, so its buttons
+    are redrawn (the version moves on) and a stale or second click changes nothing."""
+
+    count: int
+    drawn_version: int | None = None
+
+
+@dataclass(frozen=True)
 class Note:
     text: str
     message_ts: str = ""  # the thread message it came from: a retried event is kept once
@@ -131,10 +141,12 @@ class Restart:
     drawn_version: int | None = None
 
 
-Event = Answer | Back | Cancel | Decide | Change | Reopen | Note | Nudge | Orphan | Restart
+Event = (
+    Answer | Back | Cancel | Decide | Change | Reopen | Openings | Note | Nudge | Orphan | Restart
+)
 
 # Events only the starter (or a workspace admin) may make.
-OWNER_ONLY: tuple[type, ...] = (Answer, Back, Cancel, Decide, Change, Reopen, Restart)
+OWNER_ONLY: tuple[type, ...] = (Answer, Back, Cancel, Decide, Change, Reopen, Openings, Restart)
 # What an orphaned conversation still takes: a restart, a cancel, notes (and a reminder's
 # refusal). Anything else is answered with how to restart it.
 ORPHAN_TAKES: tuple[type, ...] = (Restart, Cancel, Note, Nudge)
@@ -230,6 +242,12 @@ def decide_move(position: Position, event: Event, *, by_owner: bool) -> Outcome:
         if position.state is not State.DECIDED:
             return Refused("not_decided")
         return Move(position, State.AWAITING_DECISION, position.step, bumps_version=True)
+    if isinstance(event, Openings):
+        if position.state is State.DECIDED:
+            return Refused("already_decided")
+        if position.state is not State.AWAITING_DECISION:
+            return Refused("not_awaiting_decision")
+        return Move(position, State.AWAITING_DECISION, position.step, bumps_version=True)
     if isinstance(event, Note):
         # A note never invalidates a button; it only says someone is still at it.
         return Move(
@@ -294,7 +312,7 @@ def _why_stale(position: Position, event: Event) -> RefusalReason:
         position.state is not State.IN_PROGRESS or event.step < position.step
     ):
         return "already_answered"
-    if isinstance(event, Decide) and position.state is State.DECIDED:
+    if isinstance(event, (Decide, Openings)) and position.state is State.DECIDED:
         return "already_decided"
     if isinstance(event, Change) and position.state is State.DECIDED:
         return "decision_changed"

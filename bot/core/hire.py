@@ -52,6 +52,9 @@ class ConversationView:
     decision: DecisionView | None = None
     # Started in a private channel (or a DM): only its members may read it.
     private_channel: bool = False
+    # How many people the team can hire for this position: 1 unless the starter said more
+    # on the recommendation; only then may it say "both".
+    openings: int = 1
 
     @property
     def position(self) -> Position:

@@ -50,8 +50,8 @@ class NoteRow:
 @dataclass(frozen=True)
 class EventRow:
     """One change in a conversation's history. `kind` is a stored event's (recorded,
-    changed, reopened, cancelled, answered, went_back, orphaned, restarted), or `started`
-    and `answered` for the conversation's opening and the answers that stand."""
+    changed, reopened, cancelled, answered, went_back, orphaned, restarted, openings), or
+    `started` and `answered` for the conversation's opening and the answers that stand."""
 
     kind: str
     from_outcome: str | None

@@ -2,22 +2,23 @@
 
 Plain Python, no Slack, no SQL. The starter (or a workspace admin) invites up to
 `MAX_INVITEES` teammates; each answers the same questions privately. Once revealed, every
-voice gets the recommendation its own answers give (`bot.core.recommendation`, unchanged),
-and the team gets one more:
+voice gets the recommendation its own answers give (`bot.core.recommendation`), and the
+team gets one more:
 
-* The team's answer to a question is the option most voices chose. A tie among options
-  goes to the starter's answer when it is one of the tied, else to the tied option listed
-  first in the criteria, and the agreement table shows the question as split, so the
-  tie-break is never hidden.
-* The combined recommendation is `recommend()` on the team's answers: the same verdict
-  rules, the same margin words, the same neutral answers and the same "what would change
-  it", so a team verdict reads exactly like a single one.
+* The team's points are the sum of every voice's points, role by role, and the team's
+  verdict is the same rule on them (`verdict`). Each voice counts once, with all of its
+  answers together; no question is settled by a majority, and a tie is said as a tie,
+  never broken for one role. Since every verdict is a set of inequalities between the
+  roles' points, voices that each get the same verdict get it together.
+* How sure the team can be reads as a single verdict does: "clear" only where no change
+  of one answer by any one voice turns it.
+* When most voices have another verdict of their own than the team's, `against_most`
+  says so (the message leads with it).
 
-Agreement, per question: how many voices chose the team's answer, out of how many. Where
-the team disagrees most: the questions not answered unanimously, ranked by the share of
-voices that did not choose the team's answer (more first), then by how many different
-options were chosen, then by how far apart the chosen options' points are (a split that
-moves the verdict more matters more), then by question order; the first two are shown.
+Agreement, per question: how many voices chose each option. The disagreements that matter,
+at most two: the questions not answered unanimously, those where everyone giving one of
+the answers given would turn the team's verdict first, then the ones whose answers are
+furthest apart in points, then the most divided, then question order.
 """
 
 from __future__ import annotations
@@ -26,10 +27,17 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.content.criteria import OUTCOME_KEYS, Criteria, Option, Question
+from bot.content.criteria import OUTCOME_KEYS, Criteria, Option
 from bot.core.conversation import State
 from bot.core.hire import Owed
-from bot.core.recommendation import Recommendation, recommend
+from bot.core.recommendation import (
+    TOO_CLOSE,
+    Recommendation,
+    Verdict,
+    lead_words,
+    recommend,
+    verdict,
+)
 
 MAX_INVITEES = 10
 TO_DISCUSS = 2
@@ -89,19 +97,24 @@ class VoiceVerdict:
     recommendation: Recommendation
 
 
+def same_verdict(a: Verdict | Recommendation, b: Verdict | Recommendation) -> bool:
+    """The same advice: the same outcome, the same role first for "both", and for a tie the
+    same tied roles."""
+    tied = a.outcome == TOO_CLOSE
+    return (
+        a.outcome == b.outcome
+        and a.hire_first == b.hire_first
+        and (not tied or set(a.contenders) == set(b.contenders))
+    )
+
+
 @dataclass(frozen=True)
 class QuestionAgreement:
     question_key: str
     prompt: str
     # (option key, label, how many chose it), most chosen first, then criteria order.
     chosen: tuple[tuple[str, str, int], ...]
-    team_option: str
     voices: int
-    split: bool  # two or more options share the top count: the team's answer was a tie-break
-
-    @property
-    def agreeing(self) -> int:
-        return next(count for key, _, count in self.chosen if key == self.team_option)
 
     @property
     def unanimous(self) -> bool:
@@ -109,38 +122,53 @@ class QuestionAgreement:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """A question the voices answered differently, and what each answer given would make
+    the team's verdict if every voice had given it."""
+
+    agreement: QuestionAgreement
+    if_all: tuple[tuple[str, str, Verdict], ...]  # (option key, label, the team's verdict)
+    turns: bool  # one of those verdicts is not the team's
+
+    @property
+    def question_key(self) -> str:
+        return self.agreement.question_key
+
+
+@dataclass(frozen=True)
 class TeamVerdict:
     voices: tuple[VoiceVerdict, ...]
-    team_answers: Mapping[str, str]
-    combined: Recommendation
+    scores: Mapping[str, int]  # every voice's points, added up role by role
+    combined: Verdict
+    lead: str  # how sure, in the one wording: "clear" only if no one answer turns it
     agreement: tuple[QuestionAgreement, ...]
-    to_discuss: tuple[QuestionAgreement, ...]
-    # Questions to discuss where another answer someone gave would turn the team's verdict.
-    turning: frozenset[str] = frozenset()
+    to_discuss: tuple[Disagreement, ...]
+    openings: int = 1
+
+    @property
+    def agreeing_voices(self) -> int:
+        """Voices whose own verdict is the team's."""
+        return sum(1 for v in self.voices if same_verdict(v.recommendation, self.combined))
+
+    @property
+    def against_most(self) -> bool:
+        """Most voices have another verdict of their own than the team's."""
+        return 2 * (len(self.voices) - self.agreeing_voices) > len(self.voices)
 
 
-def _agreement(
-    question: Question, picks: Sequence[tuple[str, str]], starter: str
-) -> tuple[QuestionAgreement, int]:
-    """The question's agreement, and how far apart its chosen options' points are."""
-    counts = {option.key: 0 for option in question.options}
-    for _, key in picks:
-        counts[key] += 1
-    order = [option.key for option in question.options]
-    chosen = sorted((k for k in order if counts[k]), key=lambda k: (-counts[k], order.index(k)))
-    top = counts[chosen[0]]
-    tied = [k for k in chosen if counts[k] == top]
-    starters = [key for user, key in picks if user == starter]
-    team_option = starters[0] if starters and starters[0] in tied else tied[0]
-    options = {option.key: option for option in question.options}
-    labelled = tuple((k, options[k].label, counts[k]) for k in chosen)
-    agreement = QuestionAgreement(
-        question.key, question.prompt, labelled, team_option, len(picks), len(tied) > 1
-    )
-    return agreement, _spread([options[k] for k in chosen])
+def _sum(criteria: Criteria, voices: Sequence[Mapping[str, str]]) -> dict[str, int]:
+    total = dict.fromkeys(OUTCOME_KEYS, 0)
+    for answers in voices:
+        for question in criteria.questions:
+            option = question.option(answers[question.key])
+            assert option is not None  # each voice was recommended on these answers
+            for role in OUTCOME_KEYS:
+                total[role] += option.weights[role]
+    return total
 
 
 def _spread(options: Sequence[Option]) -> int:
+    """How far apart in points the answers given to one question are."""
     return max(
         max(o.weights[k] for o in options) - min(o.weights[k] for o in options)
         for k in OUTCOME_KEYS
@@ -148,38 +176,88 @@ def _spread(options: Sequence[Option]) -> int:
 
 
 def combine(
-    criteria: Criteria, voices: Sequence[tuple[str, Mapping[str, str]]], starter: str
+    criteria: Criteria,
+    voices: Sequence[tuple[str, Mapping[str, str]]],
+    openings: int = 1,
 ) -> TeamVerdict:
-    """Every voice's recommendation, the team's answers and combined recommendation, the
-    agreement per question and the (at most two) questions to discuss. `voices` holds
-    (user, complete answers), at least one; the order is kept for display only."""
+    """Every voice's recommendation, the team's summed points and verdict, the agreement per
+    question and the (at most two) disagreements that matter. `voices` holds (user,
+    complete answers), at least one; the order is kept for display only. `openings`: how
+    many people the conversation can hire."""
     if not voices:
         raise ValueError("a team verdict needs at least one voice")
     verdicts = tuple(
-        VoiceVerdict(user, dict(answers), recommend(criteria, answers)) for user, answers in voices
+        VoiceVerdict(user, dict(answers), recommend(criteria, answers, openings))
+        for user, answers in voices
     )
+    answer_sets = [answers for _, answers in voices]
+    count = len(voices)
+    scores = _sum(criteria, answer_sets)
+    team = verdict(scores, openings)
+
+    def team_if(index: int, question_key: str, option_key: str) -> Verdict:
+        changed = [
+            {**answers, question_key: option_key} if i == index else answers
+            for i, answers in enumerate(answer_sets)
+        ]
+        return verdict(_sum(criteria, changed), openings)
+
+    turnable = any(
+        not same_verdict(team_if(i, question.key, option.key), team)
+        for i, answers in enumerate(answer_sets)
+        for question in criteria.questions
+        for option in question.options
+        if option.key != answers[question.key]
+    )
+
     agreement: list[QuestionAgreement] = []
-    ranked: list[tuple[tuple[float, int, int, int], QuestionAgreement]] = []
+    ranked: list[tuple[tuple[bool, int, float, int], Disagreement]] = []
     for index, question in enumerate(criteria.questions):
-        picks = [(user, answers[question.key]) for user, answers in voices]
-        row, spread = _agreement(question, picks, starter)
-        agreement.append(row)
-        if not row.unanimous:
-            disagreeing = 1 - row.agreeing / row.voices
-            ranked.append(((-disagreeing, -len(row.chosen), -spread, index), row))
-    team_answers = {row.question_key: row.team_option for row in agreement}
-    ranked.sort(key=lambda item: item[0])
-    combined = recommend(criteria, team_answers)
-    to_discuss = tuple(row for _, row in ranked[:TO_DISCUSS])
-    turning = frozenset(
-        row.question_key
-        for row in to_discuss
-        if any(
-            recommend(criteria, {**team_answers, row.question_key: key}).outcome != combined.outcome
-            for key, _, _ in row.chosen
+        counts = {option.key: 0 for option in question.options}
+        for answers in answer_sets:
+            counts[answers[question.key]] += 1
+        order = [option.key for option in question.options]
+        chosen = sorted((k for k in order if counts[k]), key=lambda k: (-counts[k], order.index(k)))
+        labels = {option.key: option.label for option in question.options}
+        row = QuestionAgreement(
+            question.key,
+            question.prompt,
+            tuple((k, labels[k], counts[k]) for k in chosen),
+            count,
         )
+        agreement.append(row)
+        if row.unanimous:
+            continue
+        if_all = tuple(
+            (
+                key,
+                labels[key],
+                verdict(
+                    _sum(criteria, [{**answers, question.key: key} for answers in answer_sets]),
+                    openings,
+                ),
+            )
+            for key in chosen
+        )
+        turns = any(not same_verdict(v, team) for _, _, v in if_all)
+        options = [o for o in question.options if counts[o.key]]
+        disagreeing = 1 - counts[chosen[0]] / count
+        ranked.append(
+            (
+                (not turns, -_spread(options), -disagreeing, index),
+                Disagreement(row, if_all, turns),
+            )
+        )
+    ranked.sort(key=lambda item: item[0])
+    return TeamVerdict(
+        verdicts,
+        scores,
+        team,
+        lead_words(team.margin, turnable=turnable),
+        tuple(agreement),
+        tuple(d for _, d in ranked[:TO_DISCUSS]),
+        openings,
     )
-    return TeamVerdict(verdicts, team_answers, combined, tuple(agreement), to_discuss, turning)
 
 
 # -- what the use cases return (rendered by bot.blocks.voices) ----------------------------------
@@ -219,6 +297,7 @@ class RoundView:
     voices: tuple[VoiceView, ...]
     # The starter's own answers from the thread, when all questions are answered there.
     starter_answers: Mapping[str, str] | None = None
+    openings: int = 1  # the conversation's: how many people the team can hire
 
     @property
     def waiting_for(self) -> tuple[str, ...]:

@@ -39,6 +39,8 @@ DECISION_EVENT_KINDS = (
     "went_back",
     "orphaned",
     "restarted",
+    # The starter said how many people the team can hire (`option_key`: the count).
+    "openings",
 )
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
 OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice", "round")
@@ -72,6 +74,7 @@ class HiringConversation(Base):
     __tablename__ = "hiring_conversations"
     __table_args__ = (
         CheckConstraint(_in("state", CONVERSATION_STATES), name="state"),
+        CheckConstraint("openings >= 1", name="openings"),
         Index(
             "ix_conversations_workspace_state_activity", "workspace_id", "state", "last_activity_at"
         ),
@@ -100,6 +103,9 @@ class HiringConversation(Base):
     # Bumped by every change, so a guarded UPDATE can tell a stale click from a fresh one.
     version: Mapped[int] = mapped_column(Integer, default=0)
     cancelled_by: Mapped[str | None] = mapped_column(String(32))
+    # How many people the team can hire for this position: 1 unless the starter said more
+    # on the recommendation (then it may recommend both kinds, saying which first).
+    openings: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     permalink: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -166,7 +172,8 @@ class DecisionEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # answered: the question and the option; went_back: the question asked again.
+    # answered: the question and the option; went_back: the question asked again;
+    # openings: how many the team can hire, in `option_key`.
     question_key: Mapped[str | None] = mapped_column(String(64))
     option_key: Mapped[str | None] = mapped_column(String(64))
     # orphaned: the channel of the thread that was lost; restarted: the new thread's.

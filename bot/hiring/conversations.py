@@ -29,6 +29,7 @@ from bot.core.conversation import (
     Move,
     Note,
     Nudge,
+    Openings,
     Orphan,
     OrphanCause,
     Refused,
@@ -83,9 +84,12 @@ ORPHAN_CAUSES: dict[OrphanCause, str] = {
 
 
 def _values_with(event: Event, actor: str) -> dict[str, object]:
-    """Columns a move sets besides its state: who cancelled; a restart's new thread."""
+    """Columns a move sets besides its state: who cancelled; a restart's new thread; how
+    many the team can hire."""
     if isinstance(event, Cancel):
         return {"cancelled_by": actor}
+    if isinstance(event, Openings):
+        return {"openings": event.count}
     if isinstance(event, Restart):
         return {
             "channel_id": event.channel_id,
@@ -142,6 +146,7 @@ class Conversations:
             created_at=conv.created_at,
             last_activity_at=conv.last_activity_at,
             private_channel=conv.private_channel,
+            openings=conv.openings,
             answers=tuple(
                 AnswerView(a.step, a.question_key, a.option_key, a.answered_by) for a in answers
             ),
@@ -443,7 +448,11 @@ class Conversations:
                 kept += (AnswerView(step, question.key, option, actor),)
             answers = kept
         if isinstance(event, Decide):
-            rec = recommend(self.criteria, {a.question_key: a.option_key for a in answers})
+            rec = recommend(
+                self.criteria,
+                {a.question_key: a.option_key for a in answers},
+                before.openings,
+            )
             DecisionRepository.record(
                 session,
                 workspace,
@@ -521,6 +530,16 @@ class Conversations:
                 now=now,
                 channel_id=event.channel_id,
             )
+        elif isinstance(event, Openings):
+            DecisionRepository.add_event(
+                session,
+                workspace,
+                conv_id,
+                kind="openings",
+                actor=actor,
+                now=now,
+                option_key=str(event.count),
+            )
         elif isinstance(event, Note):
             NoteRepository.add(
                 session,
@@ -545,6 +564,7 @@ class Conversations:
             answers=answers,
             decision=decision,
             cancelled_by=actor if isinstance(event, Cancel) else before.cancelled_by,
+            openings=event.count if isinstance(event, Openings) else before.openings,
             current_question_ts=None if moved_on else before.current_question_ts,
             recommendation_message_ts=before.recommendation_message_ts
             if target.state in {State.AWAITING_DECISION, State.DECIDED}

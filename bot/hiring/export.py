@@ -39,6 +39,9 @@ COLUMNS = (
     # as `user=stage/pace/product/team/ownership/work`, separated by "; ".
     "voices",
     "team_answers",
+    # How many people the team could hire: 1, or 2 when the starter said more than one
+    # (only then can the recommendation be "both").
+    "openings",
 )
 ANSWER_COLUMNS = ("stage", "pace", "product", "team", "ownership", "work")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,6 +93,7 @@ def decisions_csv(
             )
             for conv, decision in found
         ]
+        openings = [conv.openings for conv, _ in found]
         ids = [conv.id for conv, _ in found]
         team = VoiceRepository.revealed_answers(session, workspace_id, ids)
     team_columns: dict[int, tuple[str, str]] = {
@@ -114,10 +118,11 @@ def decisions_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for conversation_id, row in zip(ids, rows, strict=True):
+    for conversation_id, row, count in zip(ids, rows, openings, strict=True):
         started_by, decided_by = str(row[3]), str(row[9])
         voices, answers = team_columns.get(conversation_id, ("", ""))
         writer.writerow(
-            neutralise(v) for v in (*row, name(started_by), name(decided_by), voices, answers)
+            neutralise(v)
+            for v in (*row, name(started_by), name(decided_by), voices, answers, count)
         )
     return buffer.getvalue(), len(rows)

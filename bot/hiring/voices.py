@@ -101,6 +101,7 @@ class Voices:
             round_.state,  # type: ignore[arg-type]
             tuple(self._voice(v, answers[v.id]) for v in voices),
             mine if complete else None,
+            conv.openings,
         )
 
     def round_within(

@@ -22,6 +22,7 @@ from bot.core.conversation import (
     Change,
     Decide,
     Event,
+    Openings,
     OrphanCause,
     Refused,
     Reopen,
@@ -93,6 +94,7 @@ class Clicked:
     outcome: str | None  # the recommendation (accept) or the decision (change, reopen)
     started_by: str | None = None  # on decision buttons: who may decide, with admins
     to_step: int | None = None  # "change an answer…": the question to go back to
+    openings: int | None = None  # "We can hire two" / "Only one opening": how many
 
 
 def clicked(action: dict[str, Any]) -> Clicked | None:
@@ -111,6 +113,7 @@ def clicked(action: dict[str, Any]) -> Clicked | None:
         _str(value.get("r")) or _str(value.get("f")),
         _str(value.get("u")),
         _int(value.get("t")),
+        _int(value.get("n")),
     )
 
 
@@ -130,6 +133,8 @@ def button_event(action_id: str, click: Clicked) -> Event | None:
         return Cancel(click.version)
     if action_id == hire_blocks.ACCEPT_ACTION and click.outcome is not None:
         return Decide(click.outcome, None, click.version)
+    if action_id == hire_blocks.OPENINGS_ACTION and click.openings in {1, 2}:
+        return Openings(click.openings, click.version)
     return None
 
 

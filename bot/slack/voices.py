@@ -327,7 +327,7 @@ class VoiceDesk:
         counted = round_.counted()
         message = (
             voice_blocks.team_message(
-                round_, combine(self.criteria, counted, round_.started_by), self.criteria
+                round_, combine(self.criteria, counted, round_.openings), self.criteria
             )
             if counted
             else voice_blocks.no_voices_message(round_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from hypothesis import example, given, settings
@@ -34,12 +35,24 @@ STARTUP = {
     "ownership": "owns",
     "work": "features",
 }
+# Product and growth engineer on 3 points each.
 TIED = {
-    **STARTUP,
+    "stage": "scaleup",
     "pace": "balanced",
     "product": "funnel",
+    "team": "specialists",
     "ownership": "sometimes",
-    "work": "growth",
+    "work": "features",
+}
+# Software engineer 4, product engineer 3, growth engineer 0: product engineer is nearer the
+# top than the bottom, so two openings make it both, software engineer first.
+CLOSE = {
+    "stage": "startup",
+    "pace": "critical",
+    "product": "complex",
+    "team": "small",
+    "ownership": "sometimes",
+    "work": "systems",
 }
 
 
@@ -125,7 +138,12 @@ def test_recommendation_explains_and_offers_the_three_decisions() -> None:
     message = recommendation_message(rec)
     text = _all_text(message.blocks)
     assert "Product engineer" in message.text
-    assert "Early on, one person who can find a user problem" in text
+    assert "names startups and early-stage companies" in text
+    # The line under the verdict restates the job as answered.
+    assert (
+        "The job as answered: someone who talks to users and owns the roadmap, and works "
+        "mostly on user-facing features" in text
+    )
     assert "Checkout &lt;b&gt;" in text
     assert SOURCE in text
     action_ids = {
@@ -142,6 +160,44 @@ def test_recommendation_explains_and_offers_the_three_decisions() -> None:
         e["action_id"] for b in decided.blocks if b["type"] == "actions" for e in b["elements"]
     }
     assert decided_ids == {"hire_change", "hire_reopen"}  # the decision buttons are gone
+
+
+def _buttons(blocks: list[dict]) -> dict[str, dict]:
+    return {e["text"]["text"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def test_one_opening_gets_one_verdict_and_is_offered_two_where_that_says_both() -> None:
+    one = recommend(load_criteria(), CLOSE)
+    assert one.outcome == "software_engineer" and one.both_if_two_openings
+    message = recommendation_message(RecommendationView(7, "Platform", one, version=4))
+    assert "both" not in message.text.lower()
+    offered = _buttons(message.blocks)["We can hire two"]
+    assert offered["action_id"] == "hire_openings"
+    assert decode_value(offered["value"]) == {"c": 7, "v": 4, "n": 2, "u": ""}
+    assert "If the team can hire more than one person" in _all_text(message.blocks)
+    # A clear single verdict has nothing to offer: two openings would not change it.
+    clear = recommend(load_criteria(), STARTUP)
+    assert not clear.both_if_two_openings
+    assert "We can hire two" not in _buttons(
+        recommendation_message(RecommendationView(7, "t", clear)).blocks
+    )
+
+
+def test_two_openings_say_both_and_which_to_hire_first() -> None:
+    two = recommend(load_criteria(), CLOSE, openings=2)
+    assert (two.outcome, two.hire_first) == ("both", "software_engineer")
+    message = recommendation_message(RecommendationView(7, "Platform", two, version=5))
+    text = _all_text(message.blocks)
+    assert "hire a *software engineer* first, then a *product engineer*" in text
+    assert message.text == (
+        "Recommendation for #7: both: a software engineer first, then a product engineer"
+    )
+    buttons = _buttons(message.blocks)
+    assert decode_value(buttons["Accept: Both"]["value"])["r"] == "both"
+    assert decode_value(buttons["Only one opening"]["value"]) == {"c": 7, "v": 5, "n": 1, "u": ""}
+    assert "We can hire two" not in buttons
+    # A near tie says which way each doubt points.
+    assert "*Which way it could still go*" in text and "Towards product engineer" in text
 
 
 def test_override_modal_requires_outcome_and_reason() -> None:
@@ -187,3 +243,39 @@ def test_action_ids_are_unique_within_each_block() -> None:
         for block in message.blocks:
             ids = [e["action_id"] for e in block.get("elements", []) if "action_id" in e]
             assert len(ids) == len(set(ids)), block
+
+
+def test_the_readme_example_is_the_bots_own_words() -> None:
+    """README.md's example exchange quotes the recommendation as the bot writes it, for
+    one opening and after "We can hire two" (line breaks and mrkdwn aside)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### An example exchange", 1)[1].split("```")[1]
+
+    def plain(text: str) -> str:
+        for mark in ("*", "_", "`"):
+            text = text.replace(mark, "")
+        return " ".join(text.replace(" …", "").split())
+
+    shown = plain(example)
+    answers = {
+        "stage": "large",
+        "pace": "critical",
+        "product": "saas",
+        "team": "small",
+        "ownership": "implements",
+        "work": "systems",
+    }
+    title = "Senior engineer, data platform"
+    one = recommendation_message(RecommendationView(1, title, recommend(load_criteria(), answers)))
+    two = recommendation_message(
+        RecommendationView(1, title, recommend(load_criteria(), answers, openings=2))
+    )
+    quoted = []
+    for message, blocks in ((one, (1, 2)), (two, (1,))):
+        for index in blocks:
+            quoted += message.blocks[index]["text"]["text"].split("\n")
+    for line in quoted:
+        words = re.sub(r"^:[a-z_]+: ", "", plain(line)).split(" (the smallest")[0]
+        assert words in shown, line

@@ -83,9 +83,38 @@ def test_within_slack_limits(name: str, message: Message) -> None:
 
 @pytest.mark.parametrize(("name", "message"), MESSAGES, ids=[n for n, _ in MESSAGES])
 def test_every_card_comparison_and_check_links_its_source(name: str, message: Message) -> None:
-    if name in {"list", "unknown"}:
+    if name == "unknown":
         return
     assert "<https://posthog.com/blog/" in json.dumps(message.blocks)
+
+
+def test_the_role_list_links_both_articles() -> None:
+    (listed,) = [m for n, m in MESSAGES if n == "list"]
+    text = json.dumps(listed.blocks)
+    for source in BOOK.sources.values():
+        assert f"<{source.url}|{source.title}>" in text
+
+
+def test_our_own_guidance_is_shown_as_ours_and_never_cited() -> None:
+    """The growth engineer's time, skills and when-to-hire, and three of its comparison
+    values, are not in the articles: each says it is our guidance, and a card of nothing but
+    our guidance would cite no article for it."""
+    growth = BOOK.role("growth_engineer")
+    full = json.dumps(role_blocks.role_card(BOOK, growth, full=True).blocks, ensure_ascii=False)
+    for part in (growth.time, growth.skills, growth.when_to_hire):
+        assert part.source is None
+    assert full.count(role_blocks.OURS) == 3
+    for part in (BOOK.role("product_engineer"), BOOK.role("software_engineer")):
+        shown = json.dumps(role_blocks.role_card(BOOK, part, full=True).blocks)
+        assert role_blocks.OURS not in shown
+    compared = role_blocks.comparison(BOOK, BOOK.role("product_engineer"), growth, full=True).blocks
+    cells = [f["text"] for b in compared if b["type"] == "section" for f in b.get("fields", [])]
+    marked = [c.split("\n", 1)[0] for c in cells if "_(our guidance)_" in c]
+    assert marked == [
+        "*Mindset* · :chart_with_upwards_trend: Growth engineer",
+        "*Time outside code* · :chart_with_upwards_trend: Growth engineer",
+        "*Best fit* · :chart_with_upwards_trend: Growth engineer",
+    ]
 
 
 @pytest.mark.parametrize("key", ROLE_KEYS)

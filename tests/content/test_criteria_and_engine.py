@@ -21,7 +21,8 @@ from tests.content.seeds import SEEDS, copied_phrases
 
 CRITERIA_FILE = Path(__file__).resolve().parents[2] / "bot" / "content" / "criteria.yaml"
 CRITERIA = load_criteria()
-OUTCOMES = {"product_engineer", "software_engineer", "growth_engineer", "both", "too_close"}
+ONE_OPENING = {"product_engineer", "software_engineer", "growth_engineer", "too_close"}
+OUTCOMES = {*ONE_OPENING, "both"}
 
 
 def test_criteria_cover_the_articles_questions() -> None:
@@ -37,10 +38,23 @@ def test_criteria_cover_the_articles_questions() -> None:
     assert product is not None
     labels = " ".join(o.label for o in product.options).lower()
     assert "saas" in labels and "data tool" in labels
+    # The two questions about the job itself decide; the others are about the company.
+    assert {q.key: q.about for q in CRITERIA.questions} == {
+        "stage": "company",
+        "pace": "company",
+        "product": "company",
+        "team": "company",
+        "ownership": "job",
+        "work": "job",
+    }
     for question in CRITERIA.questions:
         for option in question.options:
-            assert option.source_url.startswith("https://posthog.com/blog/")
+            # Cited to an article, or our own judgement (never cited).
+            assert option.source_url is None or option.source_url.startswith(
+                "https://posthog.com/blog/"
+            )
             assert len(option.label) <= 40
+            assert (option.said is not None) == (question.about == "job")
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles are not beside the project")
@@ -66,6 +80,16 @@ def _raw() -> dict:
         (lambda r: r["questions"][0]["options"][0].update(synonyms=[True]), "quote yes/no"),
         (lambda r: r["questions"][0]["options"][0].update(source="nowhere"), "unknown source"),
         (lambda r: r["questions"][0].update(options=r["questions"][0]["options"][:1]), "2 to 4"),
+        (lambda r: r["questions"][0].pop("about"), "needs key, prompt, about"),
+        (lambda r: r["questions"][0].update(about="mood"), "about: expected one of"),
+        (lambda r: r["questions"][5]["options"][0].pop("said"), "expected exactly"),
+        (lambda r: r["questions"][0]["options"][0].update(said="x"), "expected exactly"),
+        (
+            lambda r: r["questions"][0]["options"][0].update(
+                weights={"product_engineer": 2, "software_engineer": 2, "growth_engineer": 0}
+            ),
+            "two roles share the top",
+        ),
     ],
 )
 def test_broken_criteria_are_rejected(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -80,10 +104,12 @@ answer_sets = st.fixed_dictionaries(
 )
 
 
-@given(answer_sets)
-def test_every_complete_answer_set_gives_one_outcome_with_a_reason(answers: dict[str, str]) -> None:
-    result = recommend(CRITERIA, answers)
-    assert result.outcome in OUTCOMES
+@given(answer_sets, st.sampled_from([1, 2]))
+def test_every_complete_answer_set_gives_one_outcome_with_a_reason(
+    answers: dict[str, str], openings: int
+) -> None:
+    result = recommend(CRITERIA, answers, openings)
+    assert result.outcome in (OUTCOMES if openings > 1 else ONE_OPENING)
     assert result.reasons and any(r.supports for r in result.reasons)
     assert 0.0 <= result.confidence <= 1.0
     assert result.lead in {"clear lead", "moderate lead", "slight lead", "too close to call"}
@@ -96,17 +122,19 @@ def test_the_order_of_answers_does_not_matter(answers: dict[str, str], rng) -> N
     assert recommend(CRITERIA, dict(items)) == recommend(CRITERIA, answers)
 
 
-def test_every_outcome_is_reachable() -> None:
+@pytest.mark.parametrize(("openings", "outcomes"), [(1, ONE_OPENING), (2, OUTCOMES)])
+def test_every_outcome_is_reachable(openings: int, outcomes: set[str]) -> None:
+    """ "Both" only when the team can hire more than one person."""
     keys = [q.key for q in CRITERIA.questions]
     seen = {
-        recommend(CRITERIA, dict(zip(keys, combo, strict=True))).outcome
+        recommend(CRITERIA, dict(zip(keys, combo, strict=True)), openings).outcome
         for combo in itertools.product(*[[o.key for o in q.options] for q in CRITERIA.questions])
     }
-    assert seen == OUTCOMES
+    assert seen == outcomes
 
 
 @pytest.mark.parametrize(
-    ("answers", "expected"),
+    ("answers", "openings", "expected"),
     [
         (
             {
@@ -117,6 +145,7 @@ def test_every_outcome_is_reachable() -> None:
                 "ownership": "owns",
                 "work": "features",
             },
+            1,
             "product_engineer",
         ),
         (
@@ -128,6 +157,7 @@ def test_every_outcome_is_reachable() -> None:
                 "ownership": "implements",
                 "work": "systems",
             },
+            1,
             "software_engineer",
         ),
         (
@@ -139,6 +169,7 @@ def test_every_outcome_is_reachable() -> None:
                 "ownership": "sometimes",
                 "work": "growth",
             },
+            1,
             "growth_engineer",
         ),
         (
@@ -150,12 +181,26 @@ def test_every_outcome_is_reachable() -> None:
                 "ownership": "implements",
                 "work": "features",
             },
+            1,
+            "product_engineer",
+        ),
+        (
+            # The same with two openings: product 5, software 3, close enough for both.
+            {
+                "stage": "scaleup",
+                "pace": "critical",
+                "product": "saas",
+                "team": "specialists",
+                "ownership": "implements",
+                "work": "features",
+            },
+            2,
             "both",
         ),
     ],
 )
-def test_worked_examples(answers: dict[str, str], expected: str) -> None:
-    assert recommend(CRITERIA, answers).outcome == expected
+def test_worked_examples(answers: dict[str, str], openings: int, expected: str) -> None:
+    assert recommend(CRITERIA, answers, openings).outcome == expected
 
 
 def test_incomplete_or_unknown_answers_are_errors() -> None:

@@ -148,6 +148,19 @@ def _raw() -> dict:
         ),
         (lambda r: r["roles"]["growth_engineer"]["brief"].update(source="blog"), "unknown source"),
         (lambda r: r["comparison"].update(brief=["Owns", "Mindset"]), "expected 3 different"),
+        (
+            lambda r: r["comparison"]["dimensions"][0]["values"].update(
+                growth_engineer={"text": "Growth", "source": "vs"}
+            ),
+            "only 'ours' may be given",
+        ),
+        (
+            lambda r: r["comparison"]["dimensions"][0]["values"].update(
+                growth_engineer={"text": "Growth"}
+            ),
+            "missing source",
+        ),
+        (lambda r: r["comparison"].update(source="ours"), "unknown source"),
         (lambda r: r["comparison"].update(brief=["Owns", "Owns", "Mindset"]), "3 different"),
         (
             lambda r: r["comparison"].update(brief=["Owns", "Mindset", "Salary"]),

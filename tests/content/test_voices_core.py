@@ -1,9 +1,10 @@
 """ "Ask the team", the pure rules (bot.core.voices): who may be invited, and how several
-people's answers combine into one verdict, an agreement table and what to discuss."""
+people's answers combine into one verdict (the sum of their points, each voice once), the
+agreement per question and the disagreements that matter."""
 
 from __future__ import annotations
 
-from collections import Counter
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from bot.blocks.voices import team_message
 from bot.content.criteria import load_criteria
 from bot.core.conversation import State
 from bot.core.hire import Owed, round_key, team_key, voice_key
-from bot.core.recommendation import recommend
+from bot.core.recommendation import recommend, verdict
 from bot.core.voices import (
     MAX_INVITEES,
     TO_DISCUSS,
@@ -25,89 +26,197 @@ from bot.core.voices import (
     may_manage,
     question_owed,
     round_line_owed,
+    same_verdict,
     team_message_owed,
 )
 
 CRITERIA = load_criteria()
 STARTER = "U_STARTER"
+EVERY_ANSWER_SET = [
+    dict(zip([q.key for q in CRITERIA.questions], combo, strict=True))
+    for combo in itertools.product(*[[o.key for o in q.options] for q in CRITERIA.questions])
+]
 
 answer_sets = st.fixed_dictionaries(
     {q.key: st.sampled_from([o.key for o in q.options]) for q in CRITERIA.questions}
 )
+openings = st.sampled_from([1, 2])
 teams = st.lists(answer_sets, min_size=1, max_size=11).map(
     lambda sets: [(STARTER if i == 0 else f"U{i}", answers) for i, answers in enumerate(sets)]
 )
 
 
-@settings(max_examples=200)
-@given(teams)
-def test_every_voice_gets_its_own_recommendation_and_the_team_one_like_a_single(
-    voices: list[tuple[str, dict[str, str]]],
+def _advice(answers: dict[str, str], count: int) -> tuple[str, str | None, frozenset[str]]:
+    """What "the same verdict" means: outcome, who goes first, and for a tie the tied roles."""
+    rec = recommend(CRITERIA, answers, count)
+    tied = frozenset(rec.contenders) if rec.outcome == "too_close" else frozenset()
+    return rec.outcome, rec.hire_first, tied
+
+
+# Every answer set, grouped by the advice it gets on its own, for one opening and for two.
+BY_ADVICE = {
+    count: {
+        advice: [a for a in EVERY_ANSWER_SET if _advice(a, count) == advice]
+        for advice in {_advice(a, count) for a in EVERY_ANSWER_SET}
+    }
+    for count in (1, 2)
+}
+
+
+@st.composite
+def like_minded(draw: st.DrawFn, size: st.SearchStrategy[int]) -> tuple[int, list[dict[str, str]]]:
+    """Voices whose own answers, however different, each get the same advice."""
+    count = draw(openings)
+    groups = BY_ADVICE[count]
+    advice = draw(st.sampled_from(sorted(groups, key=str)))
+    members = groups[advice]
+    return count, [draw(st.sampled_from(members)) for _ in range(draw(size))]
+
+
+@settings(max_examples=300)
+@given(like_minded(st.just(3)))
+def test_three_voices_with_the_same_verdict_always_give_it_together(
+    group: tuple[int, list[dict[str, str]]],
 ) -> None:
-    team = combine(CRITERIA, voices, STARTER)
+    count, answer_sets_ = group
+    team = combine(CRITERIA, [(f"U{i}", a) for i, a in enumerate(answer_sets_)], count)
+    assert all(same_verdict(v.recommendation, team.combined) for v in team.voices)
+    assert team.agreeing_voices == 3 and not team.against_most
+
+
+@settings(max_examples=200)
+@given(like_minded(st.integers(min_value=1, max_value=11)))
+def test_any_number_of_like_minded_voices_give_their_verdict_together(
+    group: tuple[int, list[dict[str, str]]],
+) -> None:
+    count, answer_sets_ = group
+    team = combine(CRITERIA, [(f"U{i}", a) for i, a in enumerate(answer_sets_)], count)
+    assert same_verdict(team.voices[0].recommendation, team.combined)
+
+
+@settings(max_examples=200)
+@given(teams, openings)
+def test_the_team_is_the_sum_of_its_voices_points_each_counted_once(
+    voices: list[tuple[str, dict[str, str]]], count: int
+) -> None:
+    team = combine(CRITERIA, voices, count)
     assert [v.user for v in team.voices] == [user for user, _ in voices]
-    for verdict, (_, answers) in zip(team.voices, voices, strict=True):
-        assert verdict.recommendation == recommend(CRITERIA, answers)
-    # The combined verdict is the engine's, on the team's answers: the same wording rules.
-    assert team.combined == recommend(CRITERIA, team.team_answers)
+    for voice, (_, answers) in zip(team.voices, voices, strict=True):
+        assert voice.recommendation == recommend(CRITERIA, answers, count)
+    summed = {k: sum(v.recommendation.scores[k] for v in team.voices) for k in team.scores}
+    assert dict(team.scores) == summed
+    assert team.combined == verdict(summed, count)
+    # Who started it, and in which order the voices came, change nothing.
+    reordered = combine(CRITERIA, list(reversed(voices)), count)
+    assert (reordered.combined, reordered.lead) == (team.combined, team.lead)
 
 
 @settings(max_examples=200)
-@given(teams)
-def test_the_team_answer_is_a_most_chosen_one_and_a_tie_is_said(
-    voices: list[tuple[str, dict[str, str]]],
+@given(teams, openings)
+def test_a_tie_is_said_as_a_tie_never_broken_for_one_role(
+    voices: list[tuple[str, dict[str, str]]], count: int
 ) -> None:
-    team = combine(CRITERIA, voices, STARTER)
-    for row in team.agreement:
-        counts = Counter(answers[row.question_key] for _, answers in voices)
-        top = max(counts.values())
-        assert counts[row.team_option] == top == row.agreeing
-        assert row.voices == len(voices) == sum(count for _, _, count in row.chosen)
-        assert row.split == (sum(1 for c in counts.values() if c == top) > 1)
-        if row.split and voices[0][1][row.question_key] in {
-            key for key, count in counts.items() if count == top
-        }:
-            assert row.team_option == voices[0][1][row.question_key]  # the starter's
-
-
-@settings(max_examples=200)
-@given(teams)
-def test_what_to_discuss_is_the_most_divided_and_never_unanimous(
-    voices: list[tuple[str, dict[str, str]]],
-) -> None:
-    team = combine(CRITERIA, voices, STARTER)
-    divided = [row for row in team.agreement if not row.unanimous]
-    assert len(team.to_discuss) == min(TO_DISCUSS, len(divided))
-    assert all(not row.unanimous for row in team.to_discuss)
-    shown_share = [row.agreeing / row.voices for row in team.to_discuss]
-    for row in divided:
-        if row not in team.to_discuss and shown_share:
-            assert row.agreeing / row.voices >= max(shown_share)
-    assert team.turning <= {row.question_key for row in team.to_discuss}
+    team = combine(CRITERIA, voices, count)
+    top = max(team.scores.values())
+    tied = {k for k, points in team.scores.items() if points == top}
+    if team.combined.outcome not in {"too_close", "both"}:
+        assert tied == {team.combined.outcome}
+    if team.combined.outcome == "too_close":
+        assert set(team.combined.contenders) == tied and len(tied) > 1
 
 
 @settings(max_examples=100)
-@given(answer_sets, st.integers(min_value=1, max_value=10))
-def test_a_unanimous_team_is_the_single_verdict_with_nothing_to_discuss(
-    answers: dict[str, str], size: int
+@given(teams, openings)
+def test_clear_only_where_no_one_answer_of_anyone_turns_it(
+    voices: list[tuple[str, dict[str, str]]], count: int
 ) -> None:
-    voices = [(f"U{i}", answers) for i in range(size)]
-    team = combine(CRITERIA, voices, "U0")
-    assert team.combined == recommend(CRITERIA, answers)
+    team = combine(CRITERIA, voices, count)
+    own = [recommend(CRITERIA, answers, count).scores for _, answers in voices]
+    turned = False
+    for index, (_, answers) in enumerate(voices):
+        for question in CRITERIA.questions:
+            for option in question.options:
+                changed = recommend(CRITERIA, {**answers, question.key: option.key}).scores
+                scores = {
+                    k: sum(changed[k] if i == index else s[k] for i, s in enumerate(own))
+                    for k in team.scores
+                }
+                if not same_verdict(verdict(scores, count), team.combined):
+                    turned = True
+    assert (team.lead == "clear lead") == (team.combined.margin > 0 and not turned)
+
+
+@settings(max_examples=200)
+@given(teams, openings)
+def test_the_team_says_when_it_differs_from_most_of_its_voices(
+    voices: list[tuple[str, dict[str, str]]], count: int
+) -> None:
+    team = combine(CRITERIA, voices, count)
+    differing = [v for v in team.voices if not same_verdict(v.recommendation, team.combined)]
+    assert team.against_most == (len(differing) > len(voices) / 2)
+    round_ = RoundView(1, 1, "t", STARTER, "C1", "1.1", "revealed", (), {}, count)
+    message = team_message(round_, team, CRITERIA)
+    first = message.blocks[0]["text"]["text"]
+    assert ("not what most of you got" in first) == team.against_most
+
+
+@settings(max_examples=200)
+@given(teams, openings)
+def test_the_disagreements_shown_are_the_ones_that_matter(
+    voices: list[tuple[str, dict[str, str]]], count: int
+) -> None:
+    team = combine(CRITERIA, voices, count)
+    divided = [row for row in team.agreement if not row.unanimous]
+    assert len(team.to_discuss) == min(TO_DISCUSS, len(divided))
+    for row in team.agreement:
+        assert sum(n for _, _, n in row.chosen) == row.voices == len(voices)
+    for shown in team.to_discuss:
+        assert not shown.agreement.unanimous
+        # What each answer given would make the team's verdict, if everyone gave it.
+        for option_key, _, if_all in shown.if_all:
+            everyone = [(u, {**a, shown.question_key: option_key}) for u, a in voices]
+            assert if_all == combine(CRITERIA, everyone, count).combined
+        assert shown.turns == any(not same_verdict(v, team.combined) for _, _, v in shown.if_all)
+    # A disagreement that would turn the verdict is never left out for one that would not.
+    if any(not d.turns for d in team.to_discuss):
+        shown_keys = {d.question_key for d in team.to_discuss}
+        for row in divided:
+            if row.question_key in shown_keys:
+                continue
+            everyone = [
+                combine(CRITERIA, [(u, {**a, row.question_key: k}) for u, a in voices], count)
+                for k, _, _ in row.chosen
+            ]
+            assert all(same_verdict(t.combined, team.combined) for t in everyone)
+
+
+@settings(max_examples=100)
+@given(answer_sets, st.integers(min_value=1, max_value=10), openings)
+def test_a_unanimous_team_is_the_single_verdict_with_nothing_to_discuss(
+    answers: dict[str, str], size: int, count: int
+) -> None:
+    team = combine(CRITERIA, [(f"U{i}", answers) for i in range(size)], count)
+    single = recommend(CRITERIA, answers, count)
+    assert same_verdict(single, team.combined)
     assert team.to_discuss == () and all(row.unanimous for row in team.agreement)
 
 
 @settings(max_examples=100)
-@given(teams)
-def test_the_team_message_is_one_valid_message_naming_every_voice(
-    voices: list[tuple[str, dict[str, str]]],
+@given(teams, openings)
+def test_the_team_message_fits_on_one_screen_and_names_every_voice(
+    voices: list[tuple[str, dict[str, str]]], count: int
 ) -> None:
     round_ = RoundView(1, 1, "<!channel> & co", STARTER, "C1", "1.1", "revealed", ())
-    message = team_message(round_, combine(CRITERIA, voices, STARTER), CRITERIA)
+    message = team_message(round_, combine(CRITERIA, voices, count), CRITERIA)
     text = "".join(str(b) for b in message.blocks)
     assert "&lt;!channel&gt; &amp; co" in text and "<!channel>" not in text
     for user, _ in voices:
         assert f"<@{user}>" in text
+    # Each voice, the verdict, two disagreements and a pointer to the details: one screen.
+    assert len(message.blocks) <= 5
+    shown = "".join(b["text"]["text"] if b["type"] == "section" else str(b) for b in message.blocks)
+    assert len(shown) <= 2600, len(shown)
+    assert "/hire show 1" in text
 
 
 @given(st.lists(st.sampled_from(["U1", "U2", "U3", STARTER, "UBOT", ""]), max_size=30))

@@ -20,6 +20,7 @@ from bot.core.conversation import (
     Change,
     Decide,
     Note,
+    Openings,
     Reopen,
     State,
 )
@@ -53,9 +54,9 @@ def _act(conversations: Conversations, view: ConversationView, event, actor: str
     return conversations.act(TEAM_A, view.id, event, actor, NOW + timedelta(minutes=1))
 
 
-def _awaiting(conversations: Conversations) -> ConversationView:
+def _awaiting(conversations: Conversations, options: list[str] = FIRST_OPTIONS) -> ConversationView:
     view = _started(conversations)
-    for step, option in enumerate(FIRST_OPTIONS):
+    for step, option in enumerate(options):
         result = _act(conversations, view, Answer(step, option, view.version))
         assert isinstance(result, Acted), result
         view = result.after
@@ -242,3 +243,83 @@ def test_workspace_b_cannot_see_or_act_on_workspace_a(
         result = conversations.act(TEAM_B, view.id, event, STARTER, NOW, actor_is_admin=True)
         assert isinstance(result, NotDone) and result.reason == "not_found"
     assert conversations.get(TEAM_A, view.id, NOW) == view
+
+
+# Software engineer 4, product engineer 3: one opening gets a software engineer; two would
+# make it both, software engineer first.
+CLOSE = ["startup", "critical", "complex", "small", "sometimes", "systems"]
+
+
+def _openings_events(session_factory: sessionmaker[Session]) -> list[tuple[str, str | None]]:
+    with session_factory() as session:
+        rows = session.execute(
+            select(DecisionEvent.kind, DecisionEvent.option_key).where(
+                DecisionEvent.kind == "openings"
+            )
+        ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_two_openings_are_kept_and_make_the_recommendation_both(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _awaiting(conversations, CLOSE)
+    assert view.openings == 1
+    assert conversations.record_step(view, None, "200.1", NOW)  # the recommendation's ts
+    said = _act(conversations, view, Openings(2, view.version))
+    assert isinstance(said, Acted)
+    after = said.after
+    assert after.openings == 2 and after.state is State.AWAITING_DECISION
+    assert after.version == view.version + 1  # the recommendation's buttons are redrawn
+    # Same answers, and the same message: it is rewritten in place, not posted again.
+    assert after.answers == view.answers and after.recommendation_message_ts == "200.1"
+    assert said.owed is None
+    assert conversations.get(TEAM_A, view.id, NOW) == after
+    assert _openings_events(session_factory) == [("openings", "2")]
+    # Accepting now records "both": the recommendation as it reads with two openings.
+    decided = _act(conversations, after, Decide("both", None, after.version))
+    assert isinstance(decided, Acted) and decided.after.decision is not None
+    assert decided.after.decision.recommendation == "both"
+    assert decided.after.openings == 2
+
+
+def test_a_stale_or_second_openings_click_records_nothing(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _awaiting(conversations, CLOSE)
+    click = Openings(2, view.version)
+    results = race(THREADS, lambda i: _act(conversations, view, click))
+    assert sum(isinstance(r, Acted) for r in results) == 1
+    assert {r.reason for r in results if isinstance(r, NotDone)} == {"stale"}
+    assert _openings_events(session_factory) == [("openings", "2")]
+    stored = conversations.get(TEAM_A, view.id, NOW)
+    assert stored is not None and stored.openings == 2
+    # "Only one opening" drawn before the two was recorded is stale too: nothing changes.
+    late = _act(conversations, stored, Openings(1, view.version))
+    assert isinstance(late, NotDone) and late.reason == "stale"
+    again = conversations.get(TEAM_A, view.id, NOW)
+    assert again is not None and again.openings == 2
+
+
+def test_openings_are_said_on_the_recommendation_only(
+    session_factory: sessionmaker[Session], workspaces: Workspaces
+) -> None:
+    conversations = Conversations(session_factory, CRITERIA)
+    view = _awaiting(conversations, CLOSE)
+    back = _act(conversations, view, Back(view.step, None, view.version))
+    assert isinstance(back, Acted) and back.after.state is State.IN_PROGRESS
+    early = _act(conversations, back.after, Openings(2, back.after.version))
+    assert isinstance(early, NotDone) and early.reason == "not_awaiting_decision"
+    last = len(CRITERIA) - 1
+    answered = _act(conversations, back.after, Answer(last, CLOSE[last], back.after.version))
+    assert isinstance(answered, Acted)
+    view = answered.after
+    by_teammate = _act(conversations, view, Openings(2, view.version), TEAMMATE)
+    assert isinstance(by_teammate, NotDone) and by_teammate.reason == "not_allowed"
+    decided = _act(conversations, view, Decide("software_engineer", None, view.version))
+    assert isinstance(decided, Acted)
+    late = _act(conversations, decided.after, Openings(2, decided.after.version))
+    assert isinstance(late, NotDone) and late.reason == "already_decided"
+    assert _openings_events(session_factory) == []

@@ -11,8 +11,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select
+from sqlalchemy import column, insert, inspect, select, table
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.core.hire import OwedKind
 from bot.db import migrate
@@ -27,7 +28,7 @@ from bot.db.migrate import (
     upgrade_to_head,
 )
 from bot.db.models import OutboxMessage, Voice, VoiceRound
-from bot.db.repositories import ConversationRepository, OutboxRepository, WorkspaceRepository
+from bot.db.repositories import OutboxRepository, WorkspaceRepository
 from bot.db.session import make_engine, make_session_factory
 from tests.db.conftest import NOW
 
@@ -48,6 +49,57 @@ TABLES = {
     "slack_bots",
     "slack_oauth_states",
 }
+
+
+# A conversation row with only the columns every revision has: the model has columns added
+# later (`openings`), which an older revision's table does not.
+_CONVERSATIONS = table(
+    "hiring_conversations",
+    *(
+        column(name)
+        for name in (
+            "id",
+            "workspace_id",
+            "title",
+            "started_by",
+            "channel_id",
+            "root_ts",
+            "state",
+            "current_step",
+            "version",
+            "created_at",
+            "updated_at",
+            "last_activity_at",
+        )
+    ),
+)
+
+
+def _conversation(session: Session, workspace: int, root_ts: str = "1.1") -> int:
+    """The id of the conversation at `root_ts` in channel C1, stored if it is not yet."""
+    found = session.scalar(
+        select(_CONVERSATIONS.c.id).where(
+            _CONVERSATIONS.c.workspace_id == workspace, _CONVERSATIONS.c.root_ts == root_ts
+        )
+    )
+    if found is not None:
+        return int(found)
+    session.execute(
+        insert(_CONVERSATIONS).values(
+            workspace_id=workspace,
+            title="t",
+            started_by="U1",
+            channel_id="C1",
+            root_ts=root_ts,
+            state="awaiting_decision",
+            current_step=6,
+            version=6,
+            created_at=NOW,
+            updated_at=NOW,
+            last_activity_at=NOW,
+        )
+    )
+    return _conversation(session, workspace, root_ts)
 
 
 def _schema_diff(url: str) -> list[object]:
@@ -143,19 +195,9 @@ def test_the_outbox_takes_ask_the_team_kinds_only_from_their_revision(
         def owe(kind: OwedKind, key: str) -> None:
             with factory.begin() as session:
                 workspace = WorkspaceRepository.id_for(session, "T1", None, NOW)
-                conv = ConversationRepository.get_by_thread(session, workspace, "C1", "1.1")
-                if conv is None:
-                    conv = ConversationRepository.create(
-                        session,
-                        workspace,
-                        title="t",
-                        started_by="U1",
-                        channel_id="C1",
-                        now=NOW,
-                        root_ts="1.1",
-                    )
+                conv = _conversation(session, workspace)
                 OutboxRepository.owe(
-                    session, workspace, conv.id, kind, 1, now=NOW, lease_until=NOW, key=key
+                    session, workspace, conv, kind, 1, now=NOW, lease_until=NOW, key=key
                 )
 
         owe("round", "round:1:1")
@@ -232,7 +274,6 @@ def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
     numbered by their step, so `voice:{voice}:{step}` owed before the upgrade is the key of
     their current ask after it."""
     from alembic import command
-    from sqlalchemy import column, insert, table
 
     url = empty_database_url
     config = alembic_config(url)
@@ -242,19 +283,11 @@ def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
         factory = make_session_factory(engine)
         with factory.begin() as session:
             workspace = WorkspaceRepository.id_for(session, "T1", None, NOW)
-            conv = ConversationRepository.create(
-                session,
-                workspace,
-                title="t",
-                started_by="U1",
-                channel_id="C1",
-                now=NOW,
-                root_ts="1.1",
-            )
+            conv = _conversation(session, workspace)
             round_id = session.execute(
                 insert(VoiceRound).values(
                     workspace_id=workspace,
-                    conversation_id=conv.id,
+                    conversation_id=conv,
                     state="open",
                     started_by="U1",
                     created_at=NOW,
@@ -280,7 +313,7 @@ def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
                 insert(old_voices).values(
                     workspace_id=workspace,
                     round_id=round_id,
-                    conversation_id=conv.id,
+                    conversation_id=conv,
                     user_id="U2",
                     status="answering",
                     step=3,
@@ -297,6 +330,10 @@ def test_voice_versions_start_at_the_step_so_questions_owed_keep_their_keys(
         assert "version" not in {c["name"] for c in inspect(engine).get_columns("voices")}
     finally:
         engine.dispose()
+
+
+# The revision that made the token columns text (the one before conversation openings).
+TOKEN_COLUMNS_TEXT = "959d609f8eaa"
 
 
 def test_token_columns_hold_sealed_tokens_and_the_way_down_opens_them(
@@ -333,10 +370,11 @@ def test_token_columns_hold_sealed_tokens_and_the_way_down_opens_them(
                 )
             )
         engine.dispose()
+        command.downgrade(config, TOKEN_COLUMNS_TEXT)  # the revisions after it, first
         monkeypatch.delenv("TOKEN_ENCRYPTION_KEY", raising=False)
         with pytest.raises(RuntimeError, match="set TOKEN_ENCRYPTION_KEY"):
             command.downgrade(config, "9b2d4e6f8a13")
-        assert current_revision(url) == head_revision(url)
+        assert current_revision(url) == TOKEN_COLUMNS_TEXT
         monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", key)
         token = "xoxe.xoxb-1-" + "T" * 150  # plain, it fits the old columns
         with engine.begin() as connection:
@@ -345,5 +383,58 @@ def test_token_columns_hold_sealed_tokens_and_the_way_down_opens_them(
         command.downgrade(config, "9b2d4e6f8a13")
         with engine.connect() as connection:
             assert connection.execute(select(slack_bots.c.bot_token)).scalar_one() == token
+    finally:
+        engine.dispose()
+
+
+def test_conversations_so_far_had_one_opening_and_who_said_more_goes_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    """Every conversation before this revision was for one opening (the older code never
+    asked). The history takes who said how many from this revision on; the way down drops
+    those rows and the count, which the older code does not know."""
+    from alembic import command
+
+    url = empty_database_url
+    config = alembic_config(url)
+    events = table(
+        "decision_events",
+        *(column(n) for n in ("workspace_id", "conversation_id", "kind", "actor", "created_at")),
+    )
+    command.upgrade(config, TOKEN_COLUMNS_TEXT)
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with factory.begin() as session:
+            workspace = WorkspaceRepository.id_for(session, "T1", None, NOW)
+            conv = _conversation(session, workspace)
+        said = {
+            "workspace_id": workspace,
+            "conversation_id": conv,
+            "kind": "openings",
+            "actor": "U1",
+            "created_at": NOW,
+        }
+        with pytest.raises(IntegrityError), factory.begin() as session:
+            session.execute(insert(events).values(**said))
+        engine.dispose()
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert connection.execute(
+                select(column("openings")).select_from(table("hiring_conversations"))
+            ).scalars().all() == [1]
+        with factory.begin() as session:
+            session.execute(insert(events).values(**said))
+        with pytest.raises(IntegrityError), factory.begin() as session:
+            session.execute(
+                table("hiring_conversations", column("openings")).update().values(openings=0)
+            )
+        engine.dispose()
+        command.downgrade(config, TOKEN_COLUMNS_TEXT)
+        columns = {c["name"] for c in inspect(engine).get_columns("hiring_conversations")}
+        assert "openings" not in columns
+        with engine.connect() as connection:
+            kinds = connection.execute(select(column("kind")).select_from(events)).all()
+        assert kinds == []
     finally:
         engine.dispose()

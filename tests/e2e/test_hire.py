@@ -293,6 +293,65 @@ def test_twenty_concurrent_clicks_record_once(slack: SlackDriver, bot: BotProces
     assert len([m for m in thread.replies() if "Question 2 of 6" in everything(m)]) == 1
 
 
+def test_we_can_hire_two_is_recorded_once_and_says_which_to_hire_first(
+    slack: SlackDriver, bot: BotProcess
+) -> None:
+    """One opening gets one kind of engineer. Where two would make it both, the starter says
+    so with a button: the real server records it once (five clicks at once, from a client
+    with the old copy) and the same message then says both, and which to hire first."""
+    thread = start(slack, title="Senior engineer, data platform")
+    answer_all(
+        thread,
+        [
+            "Large company",
+            "Critical — ship and iterate",
+            "B2B SaaS / subscription app",
+            "Small, multi-skilled team",
+            "No — implements the plan",
+            "Deep technical systems",
+        ],
+    )
+    recommendation = thread.last()
+    assert "Recommendation: Software engineer" in everything(recommendation)
+    action_id = buttons(recommendation)["We can hire two"]
+
+    def click() -> None:
+        slack.click(
+            "U0MANAGER", recommendation["ts"], action_id, channel=CHANNEL, stale_copy=recommendation
+        )
+
+    workers = [threading.Thread(target=click) for _ in range(5)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    def rewritten() -> dict[str, Any] | None:
+        found = slack.state.find_message(CHANNEL, recommendation["ts"])
+        return found if found and "Recommendation: Both" in everything(found) else None
+
+    both = wait_for(rewritten, message="the recommendation says both")
+    assert "hire a *software engineer* first, then a *product engineer*" in everything(both)
+    wait_for(
+        lambda: len(slack.state.ephemeral_for("U0MANAGER")) == 4,
+        message="four clicks told they came from an earlier step",
+    )
+    notes = [m for m in thread.replies() if "can hire more than one person" in m["text"]]
+    assert len(notes) == 1
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            openings = connection.execute(select(HiringConversation.openings)).scalar_one()
+    finally:
+        engine.dispose()
+    assert openings == 2
+
+    thread.click("U0MANAGER", "Accept: Both", both)
+    wait_for(lambda: "Decided" in everything(thread.root), message="decided")
+    assert "Both" in everything(thread.root)
+    assert db_count(bot, Decision) == 1
+
+
 def test_restart_in_the_middle_loses_nothing(slack: SlackDriver, bot: BotProcess) -> None:
     thread = start(slack)
     answer_all(thread, STARTUP_ANSWERS[:3])

@@ -58,6 +58,9 @@ def test_list_shows_every_role_and_usage(slack: SlackDriver) -> None:
     for name in ROLE_NAMES.values():
         assert name in text
     assert "/role compare" in text and "/role fit" in text
+    # The one-line summaries come from the articles, so the list links them.
+    assert "<https://posthog.com/blog/what-is-a-product-engineer|" in text
+    assert "<https://posthog.com/blog/product-engineer-vs-software-engineer|" in text
 
 
 @pytest.mark.parametrize(("typed", "expected"), sorted(ALIASES.items()))

@@ -34,7 +34,7 @@ from tests.e2e.test_hire import (
 LARGE_COMPANY_ANSWERS = [
     "Large company",
     "Stability comes first",
-    "Data tool / enterprise platform",
+    "Large, complex data tool or platform",
     "Larger team of specialists",
     "No — implements the plan",
     "Deep technical systems",
@@ -156,11 +156,14 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
     assert "3 voices" in text
     for user in ("U0MANAGER", "U0TEAMMATE", "U0ADMIN"):
         assert f"<@{user}>" in text
-    assert (
-        "Together:" in text and "What would change it" in text
-    ) or "What would settle it" in text
-    assert "Agreement, question by question" in text
-    assert "disagrees most" in text
+    # The team's verdict is everyone's points added up: product engineer 9 + 3 + 0 = 12,
+    # software engineer 0 + 6 + 8 = 14; two of the three voices get it on their own too.
+    assert "*Together:* the team's points add up to *Software engineer* — slight lead" in text
+    assert "software engineer 14 · product engineer 12 · growth engineer 0" in text
+    assert "not what most of you got" not in text
+    assert "*The disagreements that matter most*" in text
+    # One screen: everyone's answers are in `/hire show`.
+    assert "`/hire show 1`" in text and len(shown["blocks"]) <= 5
     # ONE message, posted once.
     assert sum("The team's view" in m["text"] for m in thread.replies()) == 1
     assert stored_answers(bot) == {"U0TEAMMATE": 6, "U0ADMIN": 6}
@@ -177,7 +180,13 @@ def test_three_people_answer_and_the_thread_shows_every_voice(
     rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
     header = upload["content"].decode().splitlines()[0].split(",")
     assert header[:3] == ["decision_id", "title", "channel_id"]
-    assert header[-4:] == ["started_by_name", "decided_by_name", "voices", "team_answers"]
+    assert header[-5:] == [
+        "started_by_name",
+        "decided_by_name",
+        "voices",
+        "team_answers",
+        "openings",
+    ]
     assert rows[0]["voices"] == "3"
     assert rows[0]["team_answers"] == (
         "U0TEAMMATE=startup/critical/saas/specialists/implements/systems; "

@@ -38,7 +38,7 @@ def test_every_change_is_listed_with_who_made_it_and_when(slack: SlackDriver, ap
         lambda: "Question 3 of 6" in everything(thread.last()) and buttons(thread.last()),
         message="question 3 asked again",
     )
-    thread.click("U0MANAGER", "Data tool / enterprise platform")
+    thread.click("U0MANAGER", "Large, complex data tool or platform")
     wait_for(lambda: "Question 4 of 6" in everything(thread.last()), message="question 4")
     for label in STARTUP_ANSWERS[3:]:
         before = len(thread.replies())
@@ -78,7 +78,7 @@ def test_every_change_is_listed_with_who_made_it_and_when(slack: SlackDriver, ap
         "B2B SaaS / subscription app",
         "• Ada Okafor went back to *What kind of product will they work on?*, setting aside "
         "the answers from there on",
-        "• Maya Patel answered *What kind of product will they work on?*: Data tool / enterprise platform",
+        "• Maya Patel answered *What kind of product will they work on?*: Large, complex data tool or platform",
         "• Maya Patel answered *What does the team look like?*: Small, multi-skilled team",
         "• Maya Patel answered *Will this person talk to users and own roadmap decisions?*: "
         "Yes — talks to users, owns roadmap",

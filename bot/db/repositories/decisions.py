@@ -147,7 +147,7 @@ class DecisionRepository:
         channel_id: str | None = None,
     ) -> DecisionEvent:
         """Append to the history (recorded | changed | reopened | cancelled | answered |
-        went_back | orphaned | restarted)."""
+        went_back | orphaned | restarted | openings)."""
         event = DecisionEvent(
             workspace_id=workspace_id,
             conversation_id=conversation_id,

@@ -26,6 +26,7 @@ STALE_BUTTON = (
 WHAT = {
     hire_blocks.BACK_ACTION: "change the answers",
     hire_blocks.CANCEL_ACTION: "cancel this conversation",
+    hire_blocks.OPENINGS_ACTION: "say how many people the team can hire",
 }
 
 
@@ -35,6 +36,7 @@ def register(app: App) -> None:
         hire_blocks.BACK_ACTION,
         hire_blocks.CANCEL_ACTION,
         hire_blocks.ACCEPT_ACTION,
+        hire_blocks.OPENINGS_ACTION,
     ):
         app.action(action_id)(press)
     app.action(hire_blocks.NOT_HIRING_ACTION)(open_decision_modal)

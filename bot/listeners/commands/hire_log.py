@@ -142,9 +142,16 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
     decision = snapshot.decision
     recommendation = decision.recommendation if decision else None
     confidence = decision.confidence if decision else None
-    if decision is None and snapshot.state == "awaiting_decision":
-        rec = recommend(ctx.conversations.criteria, snapshot.answer_map)
-        recommendation, confidence = rec.outcome, rec.confidence
+    hire_first = None
+    if (
+        snapshot.state in {"awaiting_decision", "decided"}
+        and len(snapshot.answers) == snapshot.total
+    ):
+        rec = recommend(ctx.conversations.criteria, snapshot.answer_map, snapshot.openings)
+        if decision is None:
+            recommendation, confidence = rec.outcome, rec.confidence
+        if rec.outcome == recommendation:  # the order of "both" is not stored: recomputed
+            hire_first = rec.hire_first
     # Each person named once per request (and briefly across requests): a few at most.
     directory = Directory(ctx.client, ctx.services.people)
     names = {}
@@ -167,6 +174,7 @@ def show_one(ctx: hire_flow.Context, respond: Respond, conversation_id: int) -> 
         may_restart,
         checkin=detail.checkin,
         team=detail.team,
+        hire_first=hire_first,
     )
     respond(response_type="ephemeral", **message.as_kwargs())
 

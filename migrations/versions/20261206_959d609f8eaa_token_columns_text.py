@@ -7,7 +7,7 @@ be set or changed long after this revision ran).
 
 Revision ID: 959d609f8eaa
 Revises: 9b2d4e6f8a13
-Create Date: 2026-11-25 09:00:00.000000
+Create Date: 2026-12-06 09:00:00.000000
 """
 
 from __future__ import annotations
