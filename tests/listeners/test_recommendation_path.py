@@ -188,9 +188,12 @@ def test_we_can_hire_two_makes_it_both_with_which_to_hire_first(
     assert "hire a *software engineer* first, then a *product engineer*" in text
     assert "Only one opening" in buttons(both) and "We can hire two" not in buttons(both)
     note = "said the team can hire more than one person"
-    thread = slack.state.messages_in(CHANNEL, thread_ts=message["thread_ts"])
     wait_for(
-        lambda: any(note in m["text"] for m in thread) or None,
+        lambda: any(
+            note in m["text"]
+            for m in slack.state.messages_in(CHANNEL, thread_ts=message["thread_ts"])
+        )
+        or None,
         message="the thread says who recorded two openings",
     )
 
