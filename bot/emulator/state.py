@@ -20,6 +20,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.clock import OffsetClock
+from bot.emulator.app_settings import CONVERSATION_KINDS, AppSettings
+from bot.manifest import load_manifest
 
 TEAM_ID = "T0HIRING"
 TEAM_NAME = "Acme Inc"
@@ -71,6 +73,30 @@ TOMBSTONE_TEXT = "This message was deleted."
 def is_tombstone(message: dict[str, Any]) -> bool:
     """The placeholder a deleted thread root leaves while it has replies."""
     return message.get("subtype") == "tombstone"
+
+
+def shows_in_channel(message: dict[str, Any]) -> bool:
+    """A message of the channel itself: a thread's root, a message with no thread, or a reply
+    sent with "Also send to #channel" (subtype thread_broadcast), which is both."""
+    thread_ts = message.get("thread_ts")
+    return (
+        not thread_ts or thread_ts == message["ts"] or message.get("subtype") == "thread_broadcast"
+    )
+
+
+def conversation_kind(channel: dict[str, Any]) -> str:
+    """public, private, im (a DM with the bot) or mpim (a group DM): what Slack's scopes and
+    message events are named by."""
+    if channel.get("is_im"):
+        return "im"
+    if channel.get("is_mpim"):
+        return "mpim"
+    return "private" if channel.get("is_private") else "public"
+
+
+# Slack's trigger_id lasts 3 seconds and is exchanged once
+# (https://docs.slack.dev/interactivity/handling-user-interaction#modal_responses).
+TRIGGER_LIFETIME_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +180,16 @@ class Fault:
 
 
 @dataclass
+class Trigger:
+    """A trigger_id Slack sent with an interaction: whose, and when (on a real clock, which the
+    sandbox's clock buttons never move: Slack's 3 seconds are everyone's 3 seconds)."""
+
+    user: str
+    issued_at: float
+    exchanged: bool = False
+
+
+@dataclass
 class Call:
     method: str
     args: dict[str, Any]
@@ -169,7 +205,8 @@ class EmulatorState:
         clock: OffsetClock | None = None,
         *,
         links_to_emulator: bool = False,
-        app_commands: Collection[str] | None = None,
+        manifest: dict[str, Any] | None = None,
+        real_time: Callable[[], float] = time.monotonic,
     ) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
@@ -177,9 +214,11 @@ class EmulatorState:
         # The sandbox's page opens the bot's links itself, so auth.test's url and permalinks
         # point at the emulator then; tests keep Slack's https://<domain>.slack.com/ form.
         self.links_to_emulator = links_to_emulator
-        # The app's declared slash commands (its manifest): Slack answers any other itself
-        # and never calls the app. None delivers every command, for tests that probe the app.
-        self.app_commands = frozenset(app_commands) if app_commands is not None else None
+        # The app's settings, from its manifest (the project's unless a test models another):
+        # its commands, scopes, events and App Home tabs.
+        self.app = AppSettings.from_manifest(manifest if manifest is not None else load_manifest())
+        # Seconds on a clock no one moves, for what Slack times in real time (trigger_ids).
+        self.real_time = real_time
         # Called (under the lock) after every change; the sandbox saves the workspace on it.
         self.on_change: Callable[[], None] | None = None
         self.reset()
@@ -197,6 +236,8 @@ class EmulatorState:
             # Bot tokens Slack issued through OAuth, to their team; any other xoxb- token is
             # the default team's (the single-workspace setup, SLACK_BOT_TOKEN).
             self.tokens: dict[str, str] = {}
+            # The scopes each OAuth install's approver granted its token (see scopes_of).
+            self.token_scopes: dict[str, tuple[str, ...]] = {}
             self.revoked_tokens: set[str] = set()
             self.oauth_app: OAuthApp | None = None
             self.oauth_codes: dict[str, dict[str, str]] = {}
@@ -210,7 +251,7 @@ class EmulatorState:
             self.files: list[dict[str, Any]] = []
             self.pending_uploads: dict[str, dict[str, Any]] = {}
             self.responses: dict[str, dict[str, Any]] = {}
-            self.triggers: dict[str, str] = {}
+            self.triggers: dict[str, Trigger] = {}
             self.view_errors: dict[str, dict[str, str]] = {}
             self.next_id_number = 1
             self.last_ts_us = 0
@@ -324,23 +365,48 @@ class EmulatorState:
         *,
         members: Collection[str],
         is_private: bool = False,
+        is_mpim: bool = False,
         bot_member: bool = True,
         team: Team = DEFAULT_TEAM,
     ) -> dict[str, Any]:
         """A channel of `team` with these people in it (and the bot, when `bot_member`):
-        e.g. a private channel some of the team are not in."""
+        e.g. a private channel some of the team are not in, or a group DM (`is_mpim`)."""
         with self.lock:
             self.channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
                 "team": team.id,
-                "is_private": is_private,
+                "is_private": is_private or is_mpim,
                 "is_im": False,
+                "is_mpim": is_mpim,
                 "is_archived": False,
                 "members": {*members, *([team.bot_user_id] if bot_member else [])},
             }
             self._bump()
             return self.channels[channel_id]
+
+    def conversations_offered(self, user_id: str, element: dict[str, Any]) -> list[dict[str, Any]]:
+        """What a conversations_select (or channels_select) menu in a view offers the person:
+        the conversations of their workspace they can see (every public channel, the private
+        ones and group DMs they are in, their DMs) that its filter lets through. A
+        channels_select lists public channels only."""
+        team = self.users[user_id].get("team", TEAM_ID)
+        menu_filter = element.get("filter") or {}
+        if element.get("type") == "channels_select":
+            kinds = {"public"}
+        else:
+            kinds = set(menu_filter.get("include") or CONVERSATION_KINDS)
+        if menu_filter.get("exclude_bot_users"):
+            kinds.discard("im")  # every DM here is one with the app's bot
+        with self.lock:
+            return [
+                channel
+                for channel in self.channels.values()
+                if channel.get("team", TEAM_ID) == team
+                and not channel["is_archived"]
+                and conversation_kind(channel) in kinds
+                and (conversation_kind(channel) == "public" or user_id in channel["members"])
+            ]
 
     def archive(self, channel_id: str) -> None:
         with self.lock:
@@ -451,6 +517,14 @@ class EmulatorState:
             and not m.get("ephemeral_for")
         ]
 
+    # -- interactions -------------------------------------------------------------------------
+    def issue_trigger(self, user: str) -> str:
+        """A new trigger_id for an interaction of `user`, shaped like Slack's."""
+        trigger = f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+        with self.lock:
+            self.triggers[trigger] = Trigger(user, self.real_time())
+        return trigger
+
     # -- calls and faults -------------------------------------------------------------------
     def record(self, call: Call) -> None:
         with self.lock:
@@ -494,6 +568,12 @@ class EmulatorState:
                 return self.teams[self.tokens[token]]
             return self.teams[TEAM_ID] if token.startswith("xoxb-") else None
 
+    def scopes_of(self, token: str) -> tuple[str, ...]:
+        """What the token may do: the scopes its installer approved (OAuth), else the
+        manifest's bot scopes (the single-workspace token, installed from the manifest)."""
+        with self.lock:
+            return self.token_scopes.get(token, self.app.bot_scopes)
+
     def is_revoked(self, token: str) -> bool:
         return self.token_revoked or token in self.revoked_tokens
 
@@ -530,6 +610,7 @@ class EmulatorState:
             numbers = f"{secrets.randbelow(10**12)}-{secrets.randbelow(10**12)}"
             token = f"xoxb-{numbers}-{secrets.token_hex(12)}"
             self.tokens[token] = team.id
+            self.token_scopes[token] = tuple(s for s in grant["scope"].split(",") if s)
             return team, grant, token
 
     # -- queries for tests and the page -----------------------------------------------------
@@ -582,6 +663,11 @@ class EmulatorState:
                 "clock_offset_seconds": self.clock.offset.total_seconds(),
                 "team": {"id": TEAM_ID, "name": TEAM_NAME, "domain": TEAM_DOMAIN},
                 "bot": {"user_id": BOT_USER_ID, "bot_id": BOT_ID, "name": "hiring-bot"},
+                "app": {
+                    "commands": sorted(self.app.commands),
+                    "messages_tab_open": self.app.people_may_message_the_app,
+                    "home_tab_enabled": self.app.home_tab_enabled,
+                },
                 "users": list(self.users.values()),
                 "channels": [
                     {k: (sorted(v) if isinstance(v, set) else v) for k, v in c.items()}
