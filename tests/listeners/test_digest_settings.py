@@ -19,6 +19,7 @@ from bot.db.models import DigestSettingsChange
 from bot.emulator import SlackDriver, wait_for
 from bot.runtime import Runtime
 from tests.e2e.test_hire import everything
+from tests.modals import settled_modal
 
 ADA, MAYA, THEO = "U0ADMIN", "U0MANAGER", "U0TEAMMATE"
 HIRING, GENERAL, RANDOM = "C0HIRING", "C0GENERAL", "C0RANDOM"
@@ -212,7 +213,7 @@ def open_settings(slack: SlackDriver, user: str) -> dict[str, Any]:
     home = wait_for(lambda: slack.state.home_views.get(user), message="the Home tab")
     slack.state.modals.pop(user, None)
     slack.click_view(user, home["id"], "home_digest_settings")
-    return wait_for(lambda: slack.state.modals.get(user), message="a modal")[0]
+    return settled_modal(slack.state, user)
 
 
 def form(channel: str = GENERAL, enabled: str = "on", **more: Any) -> dict[str, Any]:
