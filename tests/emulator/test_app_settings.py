@@ -11,6 +11,7 @@ import copy
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from slack_sdk import WebClient
@@ -318,3 +319,32 @@ def test_a_reply_also_sent_to_the_channel(
     assert event["subtype"] == "thread_broadcast" and event["thread_ts"] == root
     assert event["root"]["ts"] == root and event["root"]["text"] == "Question 1 of 6"
     assert event["user"] == MAYA and event["text"] == "startup"
+
+
+# -- conversation menus -----------------------------------------------------------------------
+
+
+def test_a_conversations_menu_offers_what_the_person_can_see(
+    emulator: EmulatorServer, app: tuple[SlackDriver, RecordingApp]
+) -> None:
+    driver, recording = app
+    state = emulator.state
+    state.add_channel("G0THEO", "theo-only", members=[THEO], is_private=True)
+    state.add_channel("G0MAYA", "maya-too", members=[MAYA], is_private=True, bot_member=False)
+    menu = {
+        "type": "conversations_select",
+        "action_id": "value",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    offered = {c["id"] for c in state.conversations_offered(MAYA, menu)}
+    assert offered == {"C0HIRING", "C0GENERAL", "C0RANDOM", "G0MAYA"}
+    view = {**MODAL, "id": "V1", "blocks": [{"type": "input", "block_id": "c", "element": menu}]}
+    state.modals[MAYA] = [view]
+    with pytest.raises(DriverError, match="not offered"):
+        driver.submit_view(MAYA, "V1", {"c": {"value": "G0THEO"}})
+    driver.submit_view(MAYA, "V1", {"c": {"value": "G0MAYA"}})
+    submitted = json.loads(parse_qs(recording.received[-1])["payload"][0])
+    assert submitted["view"]["state"]["values"]["c"]["value"] == {
+        "type": "conversations_select",
+        "selected_conversation": "G0MAYA",
+    }
