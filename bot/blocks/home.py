@@ -149,7 +149,7 @@ def digest_settings_modal(
 
     The channel is picked from Slack's own conversations menu, which lists every public and
     private channel the person can see (no list of ours to fetch, page or cap:
-    https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element)."""
+    https://docs.slack.dev/reference/block-kit/composition-objects/conversation-filter-object)."""
     weekday_options = [
         Option(value=str(i), label=name.capitalize()) for i, name in enumerate(WEEKDAYS)
     ]

@@ -4,7 +4,7 @@ emulator does too: by default it reads the project's manifest (bot.manifest.load
 and a test can give it another to model another setting (the Messages tab off, a missing
 scope, an event not subscribed to).
 
-Manifest fields: https://docs.slack.dev/reference/app-manifest
+The App Home tabs: https://docs.slack.dev/surfaces/app-home
 """
 
 from __future__ import annotations

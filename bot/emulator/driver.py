@@ -177,7 +177,9 @@ class SlackDriver:
         bot_is_member: bool = True,
     ) -> tuple[DriverResult, str]:
         """Send an event the app subscribes to (its manifest's bot_events), from a
-        conversation its bot is in; Slack sends no other (https://docs.slack.dev/apis/events-api).
+        conversation its bot is in; Slack sends no other (a bot's events come from the
+        conversations it is a member of: https://api.slack.com/events/app_mention,
+        https://docs.slack.dev/reference/events/member_joined_channel).
         Returns the result and the body, which a test may send again as Slack's retry."""
         body = payloads.event_callback(
             event, event_id or f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(team_of)
@@ -401,8 +403,8 @@ class SlackDriver:
         self, user: str, view: dict[str, Any], values: dict[str, Any]
     ) -> None:
         """A conversations or channels menu offers only what its filter lets through of what
-        the person can see (https://docs.slack.dev/reference/block-kit/block-elements/
-        select-menu-element#conversations_multi_select): nothing else can be picked."""
+        the person can see (https://docs.slack.dev/reference/block-kit/composition-objects/
+        conversation-filter-object): nothing else can be picked."""
         for block in view.get("blocks") or []:
             element = block.get("element") or {}
             if block.get("type") != "input" or element.get("type") not in PICKS:

@@ -3,7 +3,7 @@ method pages say ("Scopes · Bot token" on https://docs.slack.dev/reference/meth
 
 Some depend on the conversation: reading one needs the read (or history) scope of its kind —
 `channels:` for a public channel, `groups:` for a private one, `im:` for a DM and `mpim:`
-for a group DM (https://docs.slack.dev/apis/web-api/using-the-conversations-api). A call
+for a group DM (https://api.slack.com/conversations-api). A call
 whose scope the token was not granted is answered `missing_scope`, with what was `needed`
 and what the token has (`provided`).
 """

@@ -95,7 +95,7 @@ def conversation_kind(channel: dict[str, Any]) -> str:
 
 
 # Slack's trigger_id lasts 3 seconds and is exchanged once
-# (https://docs.slack.dev/interactivity/handling-user-interaction#modal_responses).
+# (https://docs.slack.dev/reference/methods/views.open: expired and exchanged trigger_ids).
 TRIGGER_LIFETIME_SECONDS = 3.0
 
 
