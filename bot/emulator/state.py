@@ -655,6 +655,18 @@ class EmulatorState:
         with self.lock:
             return [c for c in self.calls if method is None or c.method == method]
 
+    def scope_refusals(self) -> list[str]:
+        """Each call refused for a scope the token lacks, as "method needs scope" (an error
+        a test injected on purpose carries no `needed`, and is not one)."""
+        with self.lock:
+            return [
+                f"{call.method} needs {call.response['needed']}"
+                for call in self.calls
+                if call.response
+                and call.response.get("error") == "missing_scope"
+                and "needed" in call.response
+            ]
+
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
