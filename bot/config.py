@@ -79,7 +79,6 @@ class Settings:
 DEFAULT_BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
     "channels:join",
     "channels:read",
     "channels:history",

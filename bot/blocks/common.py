@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.blocks.text import (
     BLOCKS_PER_MESSAGE,
@@ -146,6 +147,33 @@ def fields_section(fields: Sequence[str]) -> SectionBlock:
 
 def context(*parts: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=truncate(p, 3000)) for p in parts[:10]])
+
+
+# Slack's limit on a modal's title.
+MODAL_TITLE_LIMIT = 24
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A short answer in a modal, when a button could not do what it said."""
+    view = View(
+        type="modal",
+        title=PlainTextObject(text=title[:MODAL_TITLE_LIMIT]),
+        close=PlainTextObject(text="OK"),
+        blocks=[section(text)],
+    )
+    return view.to_dict()
+
+
+def checking_modal(title: str) -> dict[str, Any]:
+    """What a modal shows for the moment between its opening (at once, while Slack's
+    trigger_id is good) and its content, once the bot has asked Slack who the person is."""
+    view = View(
+        type="modal",
+        title=PlainTextObject(text=title[:MODAL_TITLE_LIMIT]),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[section(":hourglass_flowing_sand: Just a moment…")],
+    )
+    return view.to_dict()
 
 
 def divider() -> DividerBlock:

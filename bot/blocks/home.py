@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ConversationFilter,
+    ConversationSelectElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -41,6 +43,7 @@ from bot.core.visibility import private_count
 
 DIGEST_SETTINGS_ACTION = "home_digest_settings"
 DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
+DIGEST_SETTINGS_TITLE = "Weekly digest"
 DIGEST_MANAGERS_BLOCK = "managers"
 # An open conversation's buttons, for whoever may close it (its starter, or an admin).
 CANCEL_ACTION = "home_cancel"
@@ -139,14 +142,14 @@ def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str,
 
 
 def digest_settings_modal(
-    settings: SettingsView,
-    channels: Sequence[tuple[str, str]],
-    managers: Sequence[str] | None = None,
+    settings: SettingsView, managers: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The settings form. `managers` (the digest managers) only for an admin, who alone may
-    change them; anyone else who may change the settings gets the form without that field."""
-    channel_options = [Option(value=cid, label=f"#{name}"[:75]) for cid, name in channels[:100]]
-    current_channel = next((o for o in channel_options if o.value == settings.channel_id), None)
+    change them; anyone else who may change the settings gets the form without that field.
+
+    The channel is picked from Slack's own conversations menu, which lists every public and
+    private channel the person can see (no list of ours to fetch, page or cap:
+    https://docs.slack.dev/reference/block-kit/composition-objects/conversation-filter-object)."""
     weekday_options = [
         Option(value=str(i), label=name.capitalize()) for i, name in enumerate(WEEKDAYS)
     ]
@@ -156,15 +159,22 @@ def digest_settings_modal(
         type="modal",
         callback_id=DIGEST_SETTINGS_CALLBACK,
         private_metadata=encode_value({"v": 1}),
-        title=PlainTextObject(text="Weekly digest"),
+        title=PlainTextObject(text=DIGEST_SETTINGS_TITLE),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
         blocks=[
             InputBlock(
                 block_id="channel",
                 label=PlainTextObject(text="Channel"),
-                element=StaticSelectElement(
-                    action_id="value", options=channel_options, initial_option=current_channel
+                hint=PlainTextObject(
+                    text="For a private channel, invite me first: /invite @hiring-bot"
+                ),
+                element=ConversationSelectElement(
+                    action_id="value",
+                    initial_conversation=settings.channel_id,
+                    filter=ConversationFilter(
+                        include=["public", "private"], exclude_bot_users=True
+                    ),
                 ),
             ),
             InputBlock(
@@ -222,7 +232,7 @@ def digest_settings_refusal(refusal: str, settings: str) -> dict[str, Any]:
     """For someone who may not change the settings: who can, and the settings as they are."""
     view = View(
         type="modal",
-        title=PlainTextObject(text="Weekly digest"),
+        title=PlainTextObject(text=DIGEST_SETTINGS_TITLE),
         close=PlainTextObject(text="OK"),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=refusal)),
@@ -258,16 +268,5 @@ def cancel_modal(conversation_id: int, title: str) -> dict[str, Any]:
                 ),
             ),
         ],
-    )
-    return view.to_dict()
-
-
-def notice_modal(title: str, text: str) -> dict[str, Any]:
-    """A short answer in a modal, when a Home button could not do what it said."""
-    view = View(
-        type="modal",
-        title=PlainTextObject(text=title[:24]),
-        close=PlainTextObject(text="OK"),
-        blocks=[section(text)],
     )
     return view.to_dict()

@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from bot.emulator import payloads
+from bot.emulator.app_settings import CHANNEL_TYPE, MESSAGE_EVENT, MESSAGES_TAB_OFF
 from bot.emulator.signing import sign_request
-from bot.emulator.state import EmulatorState
+from bot.emulator.state import EmulatorState, conversation_kind
 
 SPECIAL_MENTIONS = {"here", "channel", "everyone"}
 SLACKBOT = "USLACKBOT"
@@ -68,6 +69,9 @@ class DriverResult:
     status: int
     body: str
     created: dict[str, Any] | None = None  # the message the ack body became, if any
+    # False when Slack sent the app nothing (an event it is not subscribed to, a channel it
+    # is not in): what the person did still happened, as in Slack.
+    delivered: bool = True
 
     @property
     def json(self) -> Any:
@@ -155,16 +159,40 @@ class SlackDriver:
         return f"{self.emulator_url}/response/{token}"
 
     def _trigger(self, user: str) -> str:
-        trigger = f"{secrets.randbelow(10**12)}.{secrets.token_hex(8)}"
-        with self.state.lock:
-            self.state.triggers[trigger] = user
-        return trigger
+        return self.state.issue_trigger(user)
+
+    def _may_type_in(self, channel: dict[str, Any]) -> None:
+        """In the app's DM people type only if its Messages tab is on and not read-only;
+        otherwise Slack shows a sentence where the text box was."""
+        if channel["is_im"] and not self.state.app.people_may_message_the_app:
+            raise DriverError(MESSAGES_TAB_OFF)
+
+    def _deliver_event(
+        self,
+        event: dict[str, Any],
+        event_type: str,
+        team_of: dict[str, Any],
+        event_id: str | None = None,
+        headers: dict[str, str] | None = None,
+        bot_is_member: bool = True,
+    ) -> tuple[DriverResult, str]:
+        """Send an event the app subscribes to (its manifest's bot_events), from a
+        conversation its bot is in; Slack sends no other (a bot's events come from the
+        conversations it is a member of: https://api.slack.com/events/app_mention,
+        https://docs.slack.dev/reference/events/member_joined_channel).
+        Returns the result and the body, which a test may send again as Slack's retry."""
+        body = payloads.event_callback(
+            event, event_id or f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(team_of)
+        )
+        if not bot_is_member or not self.state.app.subscribes_to(event_type):
+            return DriverResult(200, "", delivered=False), body
+        return self.deliver(body, "application/json", headers), body
 
     # -- what people do -----------------------------------------------------------------------
     def command(self, user: str, channel: str, command: str, text: str = "") -> DriverResult:
         who, where = self._user(user), self._channel(channel)
-        commands = self.state.app_commands
-        if commands is not None and command not in commands:
+        self._may_type_in(where)
+        if command not in self.state.app.commands:
             # No app declares it, so Slack answers by itself and nothing reaches the app.
             notice = self.state.add_message(
                 channel=where["id"],
@@ -200,16 +228,29 @@ class SlackDriver:
         event_id: str | None = None,
         retry_num: int | None = None,
         ts: str | None = None,
+        broadcast: bool = False,
     ) -> DriverResult:
-        """A person posts a message: it appears in the channel and the app gets the event."""
+        """A person posts a message: it appears in the channel, and the app gets the event if
+        it subscribes to that kind of conversation's messages and is in the conversation
+        (bot events come only from conversations the bot is a member of:
+        https://docs.slack.dev/reference/events/message.channels). `broadcast` is a thread
+        reply sent with "Also send to #channel": a reply that shows in the channel too
+        (https://docs.slack.dev/reference/events/message/thread_broadcast)."""
         who = self._user(user)
         where = self._channel(channel)
+        self._may_type_in(where)
+        broadcast = broadcast and bool(thread_ts)
         text = as_slack_sends(self.state, text, who.get("team"))  # stored and sent as Slack would
         if ts is None:
             stored = self.state.add_message(
-                channel=where["id"], user=user, text=text, thread_ts=thread_ts
+                channel=where["id"],
+                user=user,
+                text=text,
+                thread_ts=thread_ts,
+                **({"subtype": "thread_broadcast"} if broadcast else {}),
             )
             ts = stored["ts"]
+        kind = conversation_kind(where)
         event: dict[str, Any] = {
             "type": "message",
             "channel": where["id"],
@@ -217,20 +258,28 @@ class SlackDriver:
             "text": text,
             "ts": ts,
             "event_ts": ts,
-            "channel_type": "im" if where["is_im"] else "channel",
+            "channel_type": CHANNEL_TYPE[kind],
         }
         if thread_ts:
             event["thread_ts"] = thread_ts
             parent = self.state.find_message(where["id"], thread_ts)
-            if parent is not None and thread_ts != ts:  # Slack names who started the thread
+            if broadcast:
+                event["subtype"] = "thread_broadcast"
+                if parent is not None:  # the thread's root, as Slack sends it along
+                    event["root"] = {k: v for k, v in parent.items() if k != "channel"}
+            elif parent is not None and thread_ts != ts:  # Slack names who started the thread
                 event["parent_user_id"] = parent.get("user")
         headers = {}
         if retry_num:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        body = payloads.event_callback(
-            event, event_id or f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
+        result, body = self._deliver_event(
+            event,
+            MESSAGE_EVENT[kind],
+            who,
+            event_id,
+            headers,
+            bot_is_member=self.state.team_of(who).bot_user_id in where["members"],
         )
-        result = self.deliver(body, "application/json", headers)
         result.created = {"ts": ts, "channel": where["id"], "event_body": body}
         return result
 
@@ -331,6 +380,7 @@ class SlackDriver:
             raise DriverError(f"no open view {view_id} for {user}")
         submitted = dict(view)
         submitted["state"] = {"values": _view_state(view, values)}
+        self._check_conversation_picks(user, view, submitted["state"]["values"])
         result = self._form(payloads.view_submission(who, submitted))
         ack = result.json if result.status == 200 and isinstance(result.json, dict) else {}
         with self.state.lock:
@@ -349,6 +399,22 @@ class SlackDriver:
             self.state.touch()
         return result
 
+    def _check_conversation_picks(
+        self, user: str, view: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """A conversations or channels menu offers only what its filter lets through of what
+        the person can see (https://docs.slack.dev/reference/block-kit/composition-objects/
+        conversation-filter-object): nothing else can be picked."""
+        for block in view.get("blocks") or []:
+            element = block.get("element") or {}
+            if block.get("type") != "input" or element.get("type") not in PICKS:
+                continue
+            entry = values[block.get("block_id", "")][element.get("action_id", "")]
+            picked = entry.get(PICKS[element["type"]])
+            offered = {c["id"] for c in self.state.conversations_offered(user, element)}
+            if picked is not None and picked not in offered:
+                raise DriverError(f"{picked} is not offered to {user} in that menu")
+
     def close_view(self, user: str, view_id: str) -> DriverResult:
         who = self._user(user)
         stack = self.state.modals.get(user) or []
@@ -363,7 +429,11 @@ class SlackDriver:
         return DriverResult(200, "")
 
     def open_home(self, user: str) -> DriverResult:
+        """The person opens the app's Home tab (only an app whose manifest turns it on has
+        one)."""
         who = self._user(user)
+        if not self.state.app.home_tab_enabled:
+            raise DriverError("This app has no Home tab.")
         dm = self.state.open_dm(user)
         event = {
             "type": "app_home_opened",
@@ -372,10 +442,7 @@ class SlackDriver:
             "tab": "home",
             "event_ts": self.state.next_ts(),
         }
-        body = payloads.event_callback(
-            event, f"Ev{secrets.token_hex(6).upper()}", self.state.team_of(who)
-        )
-        return self.deliver(body, "application/json")
+        return self._deliver_event(event, "app_home_opened", who)[0]
 
     # -- installing (OAuth) -------------------------------------------------------------------
     def install(self, team_id: str, user: str | None = None) -> DriverResult:
@@ -411,6 +478,8 @@ class SlackDriver:
         """The workspace removes the app: its tokens stop working and the app is told."""
         team = self.state.teams[team_id]
         self.state.revoke_team_tokens(team_id)
+        if not self.state.app.subscribes_to("app_uninstalled"):
+            return DriverResult(200, "", delivered=False)
         body = payloads.app_uninstalled(team, f"Ev{secrets.token_hex(6).upper()}")
         return self.deliver(body, "application/json")
 
@@ -418,6 +487,8 @@ class SlackDriver:
         """The workspace's bot token is revoked (the app stays) and the app is told."""
         team = self.state.teams[team_id]
         self.state.revoke_team_tokens(team_id)
+        if not self.state.app.subscribes_to("tokens_revoked"):
+            return DriverResult(200, "", delivered=False)
         body = payloads.tokens_revoked(team, f"Ev{secrets.token_hex(6).upper()}")
         return self.deliver(body, "application/json")
 
@@ -440,6 +511,10 @@ def _find_element(
     return None, ""
 
 
+# Conversation menus, and the field of the submitted state that holds the pick.
+PICKS = {"conversations_select": "selected_conversation", "channels_select": "selected_channel"}
+
+
 def _view_state(view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Shape typed-in values the way Slack reports them, by each input element's type."""
     state: dict[str, Any] = {}
@@ -457,6 +532,8 @@ def _view_state(view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict
             entry["selected_option"] = chosen
         elif kind == "multi_users_select":
             entry["selected_users"] = list(raw or [])
+        elif kind in PICKS:
+            entry[PICKS[kind]] = raw
         else:
             entry["value"] = raw
         state[block_id] = {action_id: entry}

@@ -86,7 +86,8 @@ class EmulatorApp:
             result = {"ok": False, "error": fault.error}
         else:
             self.state.token_used(token)
-            result = await run_in_threadpool(self.api.call, method, args, team)
+            granted = self.state.scopes_of(token)
+            result = await run_in_threadpool(self.api.call, method, args, team, granted)
         if fault is not None and fault.kind == "delay_after":
             # The call took effect; the answer is late (a caller killed now never hears it).
             await _sleep(fault.seconds)
@@ -224,7 +225,11 @@ class EmulatorApp:
                 body["user"], body["channel"], body["command"], body.get("text", "")
             ),
             "message": lambda: driver.message(
-                body["user"], body["channel"], body["text"], thread_ts=body.get("thread_ts")
+                body["user"],
+                body["channel"],
+                body["text"],
+                thread_ts=body.get("thread_ts"),
+                broadcast=bool(body.get("broadcast")),
             ),
             "click_view": lambda: driver.click_view(
                 body["user"],
@@ -261,7 +266,12 @@ class EmulatorApp:
                 {"ok": False, "error": f"the app did not answer: {error}"}, status_code=502
             )
         return JSONResponse(
-            {"ok": result.status == 200, "status": result.status, "body": result.body[:2000]}
+            {
+                "ok": result.status == 200,
+                "status": result.status,
+                "body": result.body[:2000],
+                "delivered": result.delivered,
+            }
         )
 
     def routes(self) -> list[BaseRoute]:
@@ -362,8 +372,11 @@ class EmulatorServer:
         port: int = 0,
         state: EmulatorState | None = None,
         extra_routes: list[BaseRoute] | None = None,
+        manifest: dict[str, Any] | None = None,
     ) -> None:
-        self.state = state or EmulatorState()
+        """`manifest` models an app other than the project's (ignored with `state`, which
+        has its own)."""
+        self.state = state or EmulatorState(manifest=manifest)
         self.host = host
         app, self.emulator = build_emulator_app(self.state, lambda: self.url, extra_routes)
         self._server = ThreadedServer(app, host, port)

@@ -20,7 +20,9 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.clock import OffsetClock
+from bot.emulator.app_settings import CONVERSATION_KINDS, AppSettings
 from bot.emulator.tokens import Rotation
+from bot.manifest import load_manifest
 
 TEAM_ID = "T0HIRING"
 TEAM_NAME = "Acme Inc"
@@ -72,6 +74,30 @@ TOMBSTONE_TEXT = "This message was deleted."
 def is_tombstone(message: dict[str, Any]) -> bool:
     """The placeholder a deleted thread root leaves while it has replies."""
     return message.get("subtype") == "tombstone"
+
+
+def shows_in_channel(message: dict[str, Any]) -> bool:
+    """A message of the channel itself: a thread's root, a message with no thread, or a reply
+    sent with "Also send to #channel" (subtype thread_broadcast), which is both."""
+    thread_ts = message.get("thread_ts")
+    return (
+        not thread_ts or thread_ts == message["ts"] or message.get("subtype") == "thread_broadcast"
+    )
+
+
+def conversation_kind(channel: dict[str, Any]) -> str:
+    """public, private, im (a DM with the bot) or mpim (a group DM): what Slack's scopes and
+    message events are named by."""
+    if channel.get("is_im"):
+        return "im"
+    if channel.get("is_mpim"):
+        return "mpim"
+    return "private" if channel.get("is_private") else "public"
+
+
+# Slack's trigger_id lasts 3 seconds and is exchanged once
+# (https://docs.slack.dev/reference/methods/views.open: expired and exchanged trigger_ids).
+TRIGGER_LIFETIME_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -157,6 +183,16 @@ class Fault:
 
 
 @dataclass
+class Trigger:
+    """A trigger_id Slack sent with an interaction: whose, and when (on a real clock, which the
+    sandbox's clock buttons never move: Slack's 3 seconds are everyone's 3 seconds)."""
+
+    user: str
+    issued_at: float
+    exchanged: bool = False
+
+
+@dataclass
 class Call:
     method: str
     args: dict[str, Any]
@@ -166,13 +202,19 @@ class Call:
     team: str | None = None  # whose token made the call (None: no token Slack knows)
 
 
+def _scopes(granted: str) -> tuple[str, ...]:
+    """The scopes of an OAuth grant, as its comma-separated string names them."""
+    return tuple(scope for scope in granted.split(",") if scope)
+
+
 class EmulatorState:
     def __init__(
         self,
         clock: OffsetClock | None = None,
         *,
         links_to_emulator: bool = False,
-        app_commands: Collection[str] | None = None,
+        manifest: dict[str, Any] | None = None,
+        real_time: Callable[[], float] = time.monotonic,
     ) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
@@ -180,9 +222,11 @@ class EmulatorState:
         # The sandbox's page opens the bot's links itself, so auth.test's url and permalinks
         # point at the emulator then; tests keep Slack's https://<domain>.slack.com/ form.
         self.links_to_emulator = links_to_emulator
-        # The app's declared slash commands (its manifest): Slack answers any other itself
-        # and never calls the app. None delivers every command, for tests that probe the app.
-        self.app_commands = frozenset(app_commands) if app_commands is not None else None
+        # The app's settings, from its manifest (the project's unless a test models another):
+        # its commands, scopes, events and App Home tabs.
+        self.app = AppSettings.from_manifest(manifest if manifest is not None else load_manifest())
+        # Seconds on a clock no one moves, for what Slack times in real time (trigger_ids).
+        self.real_time = real_time
         # Called (under the lock) after every change; the sandbox saves the workspace on it.
         self.on_change: Callable[[], None] | None = None
         self.reset()
@@ -200,6 +244,8 @@ class EmulatorState:
             # Bot tokens Slack issued through OAuth, to their team; any other xoxb- token is
             # the default team's (the single-workspace setup, SLACK_BOT_TOKEN).
             self.tokens: dict[str, str] = {}
+            # The scopes each OAuth install's approver granted its token (see scopes_of).
+            self.token_scopes: dict[str, tuple[str, ...]] = {}
             self.revoked_tokens: set[str] = set()
             self.rotation = Rotation()
             self.oauth_app: OAuthApp | None = None
@@ -214,7 +260,7 @@ class EmulatorState:
             self.files: list[dict[str, Any]] = []
             self.pending_uploads: dict[str, dict[str, Any]] = {}
             self.responses: dict[str, dict[str, Any]] = {}
-            self.triggers: dict[str, str] = {}
+            self.triggers: dict[str, Trigger] = {}
             self.view_errors: dict[str, dict[str, str]] = {}
             self.next_id_number = 1
             self.last_ts_us = 0
@@ -328,23 +374,48 @@ class EmulatorState:
         *,
         members: Collection[str],
         is_private: bool = False,
+        is_mpim: bool = False,
         bot_member: bool = True,
         team: Team = DEFAULT_TEAM,
     ) -> dict[str, Any]:
         """A channel of `team` with these people in it (and the bot, when `bot_member`):
-        e.g. a private channel some of the team are not in."""
+        e.g. a private channel some of the team are not in, or a group DM (`is_mpim`)."""
         with self.lock:
             self.channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
                 "team": team.id,
-                "is_private": is_private,
+                "is_private": is_private or is_mpim,
                 "is_im": False,
+                "is_mpim": is_mpim,
                 "is_archived": False,
                 "members": {*members, *([team.bot_user_id] if bot_member else [])},
             }
             self._bump()
             return self.channels[channel_id]
+
+    def conversations_offered(self, user_id: str, element: dict[str, Any]) -> list[dict[str, Any]]:
+        """What a conversations_select (or channels_select) menu in a view offers the person:
+        the conversations of their workspace they can see (every public channel, the private
+        ones and group DMs they are in, their DMs) that its filter lets through. A
+        channels_select lists public channels only."""
+        team = self.users[user_id].get("team", TEAM_ID)
+        menu_filter = element.get("filter") or {}
+        if element.get("type") == "channels_select":
+            kinds = {"public"}
+        else:
+            kinds = set(menu_filter.get("include") or CONVERSATION_KINDS)
+        if menu_filter.get("exclude_bot_users"):
+            kinds.discard("im")  # every DM here is one with the app's bot
+        with self.lock:
+            return [
+                channel
+                for channel in self.channels.values()
+                if channel.get("team", TEAM_ID) == team
+                and not channel["is_archived"]
+                and conversation_kind(channel) in kinds
+                and (conversation_kind(channel) == "public" or user_id in channel["members"])
+            ]
 
     def archive(self, channel_id: str) -> None:
         with self.lock:
@@ -455,6 +526,14 @@ class EmulatorState:
             and not m.get("ephemeral_for")
         ]
 
+    # -- interactions -------------------------------------------------------------------------
+    def issue_trigger(self, user: str) -> str:
+        """A new trigger_id for an interaction of `user`, shaped like Slack's."""
+        trigger = f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+        with self.lock:
+            self.triggers[trigger] = Trigger(user, self.real_time())
+        return trigger
+
     # -- calls and faults -------------------------------------------------------------------
     def record(self, call: Call) -> None:
         with self.lock:
@@ -498,6 +577,12 @@ class EmulatorState:
                 return self.teams[self.tokens[token]]
             return self.teams[TEAM_ID] if token.startswith("xoxb-") else None
 
+    def scopes_of(self, token: str) -> tuple[str, ...]:
+        """What the token may do: the scopes its installer approved (OAuth), else the
+        manifest's bot scopes (the single-workspace token, installed from the manifest)."""
+        with self.lock:
+            return self.token_scopes.get(token, self.app.bot_scopes)
+
     def is_revoked(self, token: str) -> bool:
         return self.token_revoked or token in self.revoked_tokens or token in self.rotation.revoked
 
@@ -521,11 +606,13 @@ class EmulatorState:
             return revoked
 
     def configure_oauth(
-        self, client_id: str, client_secret: str, *, token_rotation: bool = False
+        self, client_id: str, client_secret: str, *, token_rotation: bool | None = None
     ) -> None:
-        """The app Slack knows; `token_rotation` as its manifest's token_rotation_enabled."""
+        """The app Slack knows; its tokens rotate as its manifest's token_rotation_enabled
+        says, unless `token_rotation` models the other setting."""
+        rotates = self.app.token_rotation if token_rotation is None else token_rotation
         with self.lock:
-            self.oauth_app = OAuthApp(client_id, client_secret, token_rotation)
+            self.oauth_app = OAuthApp(client_id, client_secret, rotates)
 
     def authorize(self, team_id: str, user_id: str, client_id: str, scope: str) -> str:
         """Slack's authorize page, approved by `user_id`: a one-use code for that team."""
@@ -553,6 +640,7 @@ class EmulatorState:
                 numbers = f"{secrets.randbelow(10**12)}-{secrets.randbelow(10**12)}"
                 issued = {"access_token": f"xoxb-{numbers}-{secrets.token_hex(12)}"}
             self.tokens[str(issued["access_token"])] = team.id
+            self.token_scopes[str(issued["access_token"])] = _scopes(grant["scope"])
             return team, grant, issued
 
     def refresh(self, refresh_token: str) -> tuple[Team, str, dict[str, object]]:
@@ -561,6 +649,8 @@ class EmulatorState:
         with self.lock:
             grant, issued = self.rotation.trade(refresh_token, self.clock.now())
             self.tokens[str(issued["access_token"])] = grant.team
+            # A refreshed token may do what the install granted, no more.
+            self.token_scopes[str(issued["access_token"])] = _scopes(grant.scope)
             return self.teams[grant.team], grant.scope, issued
 
     # -- queries for tests and the page -----------------------------------------------------
@@ -605,6 +695,18 @@ class EmulatorState:
         with self.lock:
             return [c for c in self.calls if method is None or c.method == method]
 
+    def scope_refusals(self) -> list[str]:
+        """Each call refused for a scope the token lacks, as "method needs scope" (an error
+        a test injected on purpose carries no `needed`, and is not one)."""
+        with self.lock:
+            return [
+                f"{call.method} needs {call.response['needed']}"
+                for call in self.calls
+                if call.response
+                and call.response.get("error") == "missing_scope"
+                and "needed" in call.response
+            ]
+
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
@@ -613,6 +715,11 @@ class EmulatorState:
                 "clock_offset_seconds": self.clock.offset.total_seconds(),
                 "team": {"id": TEAM_ID, "name": TEAM_NAME, "domain": TEAM_DOMAIN},
                 "bot": {"user_id": BOT_USER_ID, "bot_id": BOT_ID, "name": "hiring-bot"},
+                "app": {
+                    "commands": sorted(self.app.commands),
+                    "messages_tab_open": self.app.people_may_message_the_app,
+                    "home_tab_enabled": self.app.home_tab_enabled,
+                },
                 "users": list(self.users.values()),
                 "channels": [
                     {k: (sorted(v) if isinstance(v, set) else v) for k, v in c.items()}

@@ -13,12 +13,24 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from bot.emulator.state import APP_ID, TEAM_ID, EmulatorState, Team, is_tombstone
+from bot.emulator.scopes import missing_scope, needed_scopes
+from bot.emulator.state import (
+    APP_ID,
+    TEAM_ID,
+    TRIGGER_LIFETIME_SECONDS,
+    EmulatorState,
+    Team,
+    conversation_kind,
+    is_tombstone,
+    shows_in_channel,
+)
 
 Result = dict[str, Any]
 
-# The team of the token whose call is being answered (set by WebApi.call in its thread).
+# The team of the token whose call is being answered, and the scopes that token was granted
+# (set by WebApi.call in its thread).
 _caller: ContextVar[Team] = ContextVar("caller")
+_granted: ContextVar[tuple[str, ...]] = ContextVar("granted")
 
 
 class SlackError(Exception):
@@ -125,23 +137,46 @@ class WebApi:
             "files.info": self.files_info,
         }
 
-    def call(self, method: str, args: dict[str, Any], team: Team | None = None) -> Result:
+    def call(
+        self,
+        method: str,
+        args: dict[str, Any],
+        team: Team | None = None,
+        granted: tuple[str, ...] | None = None,
+    ) -> Result:
+        """Answer `method` for `team`'s token, which was `granted` these scopes (default: the
+        manifest's bot scopes, as the single-workspace token has)."""
         handler = self.methods.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
-        caller = _caller.set(team or self.state.teams[TEAM_ID])
+        scopes = self.state.app.bot_scopes if granted is None else granted
+        caller, grant = _caller.set(team or self.state.teams[TEAM_ID]), _granted.set(scopes)
         try:
+            refused = missing_scope(needed_scopes(method, args, self._kind_of), scopes)
+            if refused is not None:
+                return refused
             result = handler(args)
         except SlackError as error:
             return {"ok": False, "error": error.error}
         finally:
             _caller.reset(caller)
+            _granted.reset(grant)
         return {"ok": True, **result}
 
     @property
     def team(self) -> Team:
         """The team whose token made the call being answered."""
         return _caller.get()
+
+    def _kind_of(self, ref: str) -> str | None:
+        """The kind of conversation `ref` names for the calling team (a user id: the bot's DM
+        with them), without opening anything; None when the team has no such conversation."""
+        if ref in self.state.users:
+            return "im" if self.state.users[ref].get("team") == self.team.id else None
+        channel = self.state.channels.get(ref)
+        if channel is None or channel.get("team", TEAM_ID) != self.team.id:
+            return None
+        return conversation_kind(channel)
 
     def workspace_url(self, team: Team) -> str:
         """The address the team's links start with: Slack's, or the sandbox page's own."""
@@ -220,13 +255,15 @@ class WebApi:
 
     # -- channels ---------------------------------------------------------------------------
     def _channel(self, ref: Any, *, must_be_member: bool = True) -> dict[str, Any]:
+        """A channel the bot may act in. A private one it is not in does not exist for it
+        (`channel_not_found`); a public one it is not in is `not_in_channel`."""
         channel = self.state.channel_by_ref(str(ref or ""), self.team.id)
         if channel is None:
             raise SlackError("channel_not_found")
         if channel["is_archived"]:
             raise SlackError("is_archived")
         if must_be_member and self.team.bot_user_id not in channel["members"]:
-            raise SlackError("not_in_channel")
+            raise SlackError("channel_not_found" if channel["is_private"] else "not_in_channel")
         return channel
 
     def _channel_json(self, channel: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +273,7 @@ class WebApi:
             "is_channel": not channel["is_im"],
             "is_private": channel["is_private"],
             "is_im": channel["is_im"],
+            "is_mpim": bool(channel.get("is_mpim")),
             "is_archived": channel["is_archived"],
             "is_member": self.team.bot_user_id in channel["members"],
         }
@@ -313,7 +351,7 @@ class WebApi:
         messages = [
             m
             for m in reversed(self.state.messages_in(channel["id"], include_ephemeral=False))
-            if not m.get("thread_ts") or m["thread_ts"] == m["ts"]
+            if shows_in_channel(m)
         ]
         return _page_of_messages(messages, args)
 
@@ -332,7 +370,13 @@ class WebApi:
 
     # -- messages ---------------------------------------------------------------------------
     def chat_post_message(self, args: dict[str, Any]) -> Result:
-        channel = self._channel(args.get("channel"))
+        """Posts where the bot is a member; with chat:write.public also in a public channel
+        it is not in, without joining it (https://docs.slack.dev/reference/methods/chat.postMessage
+        and https://docs.slack.dev/reference/scopes/chat.write.public)."""
+        channel = self._channel(args.get("channel"), must_be_member=False)
+        outside = self.team.bot_user_id not in channel["members"]
+        if outside and (channel["is_private"] or "chat:write.public" not in _granted.get()):
+            self._channel(channel["id"])  # Slack's refusal for a channel it is not in
         blocks = _check_blocks(args.get("blocks"))
         text = str(args.get("text") or "")
         if not text and not blocks:
@@ -343,6 +387,7 @@ class WebApi:
         if thread_ts and self.state.find_message(channel["id"], str(thread_ts)) is None:
             raise SlackError("thread_not_found")
         metadata = _check_metadata(args.get("metadata"))
+        broadcast = bool(thread_ts) and str(args.get("reply_broadcast")).lower() in {"true", "1"}
         message = self.state.add_message(
             channel=channel["id"],
             user=self.team.bot_user_id,
@@ -350,7 +395,7 @@ class WebApi:
             text=text,
             blocks=blocks,
             thread_ts=thread_ts,
-            reply_broadcast=bool(args.get("reply_broadcast")),
+            **({"subtype": "thread_broadcast"} if broadcast else {}),
             **({"metadata": metadata} if metadata else {}),
         )
         public = {k: v for k, v in message.items() if k not in {"channel", "metadata"}}
@@ -462,25 +507,41 @@ class WebApi:
             "callback_id": view.get("callback_id", ""),
         }
 
-    def views_open(self, args: dict[str, Any]) -> Result:
-        user = self.state.triggers.get(str(args.get("trigger_id") or ""))
-        if user is None:
-            raise SlackError("invalid_trigger_id")
-        view = self._view(args.get("view"), user)
+    def _exchange_trigger(self, args: dict[str, Any], build: Callable[[str], Result]) -> Result:
+        """Exchange a trigger_id once, within 3 seconds of the interaction that carried it,
+        for what `build` does for its user (https://docs.slack.dev/reference/methods/views.open:
+        `expired_trigger_id`, `exchanged_trigger_id`, `invalid_trigger_id`)."""
         with self.state.lock:
+            trigger = self.state.triggers.get(str(args.get("trigger_id") or ""))
+            if trigger is None:
+                raise SlackError("invalid_trigger_id")
+            if trigger.exchanged:
+                raise SlackError("exchanged_trigger_id")
+            if self.state.real_time() - trigger.issued_at > TRIGGER_LIFETIME_SECONDS:
+                raise SlackError("expired_trigger_id")
+            result = build(trigger.user)
+            trigger.exchanged = True
+            return result
+
+    def views_open(self, args: dict[str, Any]) -> Result:
+        def open_for(user: str) -> Result:
+            view = self._view(args.get("view"), user)
             self.state.modals[user] = [view]
             self.state.touch()
-        return {"view": view}
+            return {"view": view}
+
+        return self._exchange_trigger(args, open_for)
 
     def views_push(self, args: dict[str, Any]) -> Result:
-        user = self.state.triggers.get(str(args.get("trigger_id") or ""))
-        if user is None or not self.state.modals.get(user):
-            raise SlackError("invalid_trigger_id")
-        view = self._view(args.get("view"), user)
-        with self.state.lock:
+        def push_for(user: str) -> Result:
+            if not self.state.modals.get(user):
+                raise SlackError("invalid_trigger_id")  # nothing open to push onto
+            view = self._view(args.get("view"), user)
             self.state.modals[user].append(view)
             self.state.touch()
-        return {"view": view}
+            return {"view": view}
+
+        return self._exchange_trigger(args, push_for)
 
     def views_update(self, args: dict[str, Any]) -> Result:
         view_id = str(args.get("view_id") or "")

@@ -64,7 +64,9 @@ def _author(body: dict[str, Any]) -> tuple[str, str | None, str | None] | None:
         # database is down must not each get an apology for something they never asked.
         bots = {a.get("user_id") for a in body.get("authorizations") or [] if isinstance(a, dict)}
         user, channel, thread = event.get("user"), event.get("channel"), event.get("thread_ts")
-        if event.get("parent_user_id") not in bots - {None}:
+        # A reply also sent to the channel (thread_broadcast) names the thread's root instead.
+        root = event.get("root") if isinstance(event.get("root"), dict) else {}
+        if (event.get("parent_user_id") or root.get("user")) not in bots - {None}:
             return None
         if isinstance(user, str) and isinstance(channel, str) and isinstance(thread, str):
             return user, channel, thread

@@ -37,12 +37,11 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 STATIC = Path(__file__).parent / "static"
-# The slash commands the app's manifest declares (manifest.yml; a test keeps them equal):
-# the emulator answers any other the way Slack does, instead of passing it to the bot.
-APP_COMMANDS = ("/role", "/hire")
 
 
-def _page_routes() -> list[BaseRoute]:
+def page_routes() -> list[BaseRoute]:
+    """The page, its static files, and the permalinks it opens."""
+
     async def index(request: object) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
@@ -90,13 +89,15 @@ def run_sandbox(host: str, port: int, fresh: bool, db_path: Path) -> int:
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         remove_workspace(workspace_file)
     clock = OffsetClock()
-    state = EmulatorState(clock, links_to_emulator=True, app_commands=APP_COMMANDS)
+    # The app as manifest.yml configures it (its commands, scopes, events, Messages tab), as a
+    # workspace that installed it from that manifest has it.
+    state = EmulatorState(clock, links_to_emulator=True)
     store = WorkspaceStore(state, workspace_file)
     problem = store.restore()
     if problem:
         print(f"Warning: {problem}", flush=True)
     store.start()
-    emulator = EmulatorServer(host=host, port=port, state=state, extra_routes=_page_routes())
+    emulator = EmulatorServer(host=host, port=port, state=state, extra_routes=page_routes())
     emulator.start()
     signing_secret = secrets.token_hex(16)
     settings = load_settings(

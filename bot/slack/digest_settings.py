@@ -38,7 +38,9 @@ from bot.core.typed_text import from_slack
 from bot.db.repositories.digests import SettingsChanges
 from bot.hiring.digest import DigestStore
 from bot.services import Services
+from bot.slack import modals
 from bot.slack.deliver import Delivery, error_code, post_problem
+from bot.slack.modals import OpenModal
 from bot.slack.people import Directory
 
 log = logging.getLogger(__name__)
@@ -224,9 +226,11 @@ class DigestSettingsDesk:
         return settings_history(changes)
 
     # -- the Home tab's modal -----------------------------------------------------------------
-    def open_form(self, workspace_id: int, user: str, trigger_id: str) -> None:
-        """The settings modal for those who may change them (the managers' field for admins
-        only); for anyone else, a modal that says who can."""
+    def fill_form(self, workspace_id: int, user: str, modal: OpenModal) -> None:
+        """The settings modal (opened at once, checking) becomes the form for those who may
+        change them (the managers' field for admins only), and for anyone else says who
+        can. Asking Slack whether the person is an admin is why it opens first: no Web API
+        call may come before views.open."""
         form = self.store.form(workspace_id, user, self.delivery.is_admin(user))
         if isinstance(form, SettingsRefused):
             settings = self.store.settings(workspace_id)
@@ -234,17 +238,10 @@ class DigestSettingsDesk:
                 self.refusal(form), settings_line(settings, self.services.clock.now())
             )
         else:
-            try:
-                found = self.client.conversations_list(
-                    types="public_channel", exclude_archived=True, limit=200
-                )["channels"]
-            except SlackApiError:
-                found = []
-            channels = [(c["id"], c["name"]) for c in found]
             view = home_blocks.digest_settings_modal(
-                form.settings, channels, form.managers if form.is_admin else None
+                form.settings, form.managers if form.is_admin else None
             )
-        self.client.views_open(trigger_id=trigger_id, view=view)
+        modals.rewrite(self.client, modal, view)
 
     def save_form(
         self,
@@ -254,9 +251,25 @@ class DigestSettingsDesk:
         **changes: Unpack[SettingsChanges],
     ) -> None:
         """Save the modal (checked again: it may have been opened before the person lost
-        the right). The Home tab shows the result; a refusal or a channel the bot can't
-        post in is told in a direct message, since a closed modal can't say it."""
-        said = self.change(workspace_id, user, managers=managers, **changes)
+        the right). Its channel menu offers every channel the person can see, so a new
+        channel is checked as `/hire digest channel` checks it (the bot joins a public one;
+        it must be invited to a private one). The Home tab shows the result; a refusal or a
+        channel the bot can't post in is told in a direct message, since a closed modal
+        can't say it."""
+        is_admin = self.delivery.is_admin(user)
+        allowed = self.store.form(workspace_id, user, is_admin)
+        if isinstance(allowed, SettingsRefused):
+            said = Said(self.refusal(allowed), trouble=True)
+        else:
+            channel = changes.get("channel_id")
+            moved = channel is not None and channel != allowed.settings.channel_id
+            problem = self._cannot_post(channel) if channel is not None and moved else None
+            if problem is not None:
+                said = Said(f"{problem} Nothing was changed.", trouble=True)
+            else:
+                said = self.change(
+                    workspace_id, user, managers=managers, is_admin=is_admin, **changes
+                )
         if said.trouble:
             try:
                 self.client.chat_postMessage(channel=user, text=said.text)

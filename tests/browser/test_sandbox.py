@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -12,6 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page
 
+from bot.emulator import EmulatorServer, EmulatorState
+from bot.emulator.app_settings import MESSAGES_TAB_OFF
+from bot.manifest import load_manifest
+from bot.sandbox import page_routes
 from tests.browser.conftest import SCREENSHOTS, SandboxProcess
 
 pytestmark = pytest.mark.browser
@@ -86,6 +91,58 @@ def test_typed_thread_reply_answers(page) -> None:  # type: ignore[no-untyped-de
     thread.get_by_text("Question 2 of 6", exact=True).wait_for()
     # The answered question is edited after the next one is posted: wait for it, too.
     thread.get_by_text("answered by", exact=False).first.wait_for()
+
+
+def test_an_answer_also_sent_to_the_channel(page) -> None:  # type: ignore[no-untyped-def]
+    """The thread's "Also send to # hiring": the reply answers, and shows in the channel
+    too, marked as a reply to a thread, as Slack shows it."""
+    start_hire(page, "Search engineer")
+    assert (
+        page.get_by_test_id("thread-composer")
+        .inner_text()
+        .strip()
+        .endswith("Also send to # hiring")
+    )
+    page.check('[data-testid="thread-broadcast"]')
+    page.fill('[data-testid="thread-input"]', "startup")
+    page.press('[data-testid="thread-input"]', "Enter")
+    thread = page.get_by_test_id("thread-messages")
+    thread.get_by_text("Question 2 of 6", exact=True).wait_for()
+    in_channel = (
+        page.get_by_test_id("messages").get_by_test_id("message").filter(has_text="startup")
+    )
+    in_channel.get_by_test_id("replied-to").wait_for()
+    assert not page.is_checked('[data-testid="thread-broadcast"]')  # one reply at a time
+    # The DM with the bot has a text box: the manifest turns its Messages tab on.
+    page.get_by_test_id("dm-bot").click()
+    assert page.get_by_test_id("composer-input").is_visible()
+    assert not page.get_by_test_id("messages-off").is_visible()
+
+
+def test_the_apps_dm_says_when_its_messages_tab_is_off(browser) -> None:  # type: ignore[no-untyped-def]
+    """An app whose manifest turns the Messages tab off (as manifest.yml once did): Slack's
+    sentence where the DM's text box was, and no text box in its threads either."""
+    manifest = copy.deepcopy(load_manifest())
+    manifest["features"]["app_home"]["messages_tab_enabled"] = False
+    state = EmulatorState(manifest=manifest, links_to_emulator=True)
+    state.add_message(channel=state.open_dm(MANAGER)["id"], user="U0BOT", text="Question 1 of 6")
+    with EmulatorServer(state=state, extra_routes=page_routes()) as emulator:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(emulator.url)
+        page.get_by_test_id("dm-bot").click()
+        page.get_by_test_id("messages-off").wait_for()
+        assert page.get_by_test_id("messages-off").inner_text() == MESSAGES_TAB_OFF
+        assert not page.get_by_test_id("composer-input").is_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(SCREENSHOTS / "test_the_apps_dm_says_when_its_messages_tab_is_off.png")
+        )
+        # A channel still has its text box.
+        page.get_by_test_id("channel-hiring").click()
+        assert page.get_by_test_id("composer-input").is_visible()
+        context.close()
 
 
 def test_teammates_click_is_refused(page) -> None:  # type: ignore[no-untyped-def]

@@ -81,3 +81,12 @@ def slack(bot: BotProcess, emulator: EmulatorServer) -> Iterator[SlackDriver]:
     _empty_database(bot.database_url)
     driver = emulator.attach(bot.url, bot.signing_secret)
     yield driver
+
+
+@pytest.fixture(autouse=True)
+def only_granted_scopes(emulator: EmulatorServer) -> Iterator[None]:
+    """Every Web API call the bot makes is one manifest.yml's scopes allow: a workspace that
+    installed the app from it refuses any other (missing_scope), whatever the test checks."""
+    yield
+    refused = emulator.state.scope_refusals()
+    assert not refused, f"the manifest does not grant what the bot asked for: {refused}"

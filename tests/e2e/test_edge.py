@@ -30,6 +30,7 @@ from bot.edge import BODY_READ_TIMEOUT_SECONDS, MAX_BODY_BYTES
 from bot.emulator import EmulatorServer, SlackDriver, sign_request, wait_for
 from tests.e2e.harness import BotProcess
 from tests.e2e.test_hire import CHANNEL, buttons, everything, start
+from tests.modals import settled_modal
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -333,7 +334,7 @@ def test_the_settings_modal_refuses_a_folder_as_a_time_zone(
     slack.open_home("U0ADMIN")
     home = wait_for(lambda: slack.state.home_views.get("U0ADMIN"), message="the Home tab")
     slack.click_view("U0ADMIN", home["id"], "home_digest_settings")
-    modal = wait_for(lambda: slack.state.modals.get("U0ADMIN"), message="settings modal")[0]
+    modal = settled_modal(slack.state, "U0ADMIN", "settings modal")
     values = {
         "channel": {"value": "C0GENERAL"},
         "weekday": {"value": "4"},

@@ -417,12 +417,21 @@ def test_private_channel_without_the_bot_gets_a_clear_answer(
 
 
 def test_joins_a_public_channel_it_is_not_in(slack: SlackDriver) -> None:
+    """It joins, so it hears the replies typed under its questions: Slack sends a bot the
+    messages of a conversation only while it is a member (posting without joining, as
+    chat:write.public allows, would leave every typed answer unheard)."""
     slack.command("U0MANAGER", "C0RANDOM", "/hire", "Growth engineer, activation")
-    wait_for(
+    root = wait_for(
         lambda: slack.state.messages_in("C0RANDOM", include_ephemeral=False),
         message="root in #random",
-    )
+    )[0]
     assert [c.method for c in slack.state.calls_to("conversations.join")] == ["conversations.join"]
+    wait_for(lambda: len(slack.state.thread("C0RANDOM", root["ts"])) == 2, message="question 1")
+    assert slack.message("U0MANAGER", "C0RANDOM", "startup", thread_ts=root["ts"]).delivered
+    wait_for(
+        lambda: "Question 2 of 6" in everything(slack.state.thread("C0RANDOM", root["ts"])[-1]),
+        message="the typed answer heard",
+    )
 
 
 def test_healthz_stays_up_while_conversations_run(slack: SlackDriver, bot: BotProcess) -> None:

@@ -13,6 +13,7 @@ from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, answer_all, buttons, e
 from tests.e2e.test_hire import start as start_conversation
 from tests.listeners.test_home_cancel import state_of
 from tests.listeners.test_orphans import hire, orphaned_at
+from tests.modals import settled_modal
 
 DATE = r"<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]+ UTC>"
 
@@ -53,7 +54,7 @@ def test_every_change_is_listed_with_who_made_it_and_when(slack: SlackDriver, ap
         message="the recommendation rewritten as the decision",
     )
     slack.click("U0ADMIN", decided["ts"], "hire_change", channel=CHANNEL)
-    modal = wait_for(lambda: slack.state.modals.get("U0ADMIN"), message="change modal")[0]
+    modal = settled_modal(slack.state, "U0ADMIN", "change modal")
     slack.submit_view(
         "U0ADMIN",
         modal["id"],

@@ -19,6 +19,7 @@ from bot.db.models import DigestSettingsChange
 from bot.emulator import SlackDriver, wait_for
 from bot.runtime import Runtime
 from tests.e2e.test_hire import everything
+from tests.modals import settled_modal
 
 ADA, MAYA, THEO = "U0ADMIN", "U0MANAGER", "U0TEAMMATE"
 HIRING, GENERAL, RANDOM = "C0HIRING", "C0GENERAL", "C0RANDOM"
@@ -212,7 +213,7 @@ def open_settings(slack: SlackDriver, user: str) -> dict[str, Any]:
     home = wait_for(lambda: slack.state.home_views.get(user), message="the Home tab")
     slack.state.modals.pop(user, None)
     slack.click_view(user, home["id"], "home_digest_settings")
-    return wait_for(lambda: slack.state.modals.get(user), message="a modal")[0]
+    return settled_modal(slack.state, user)
 
 
 def form(channel: str = GENERAL, enabled: str = "on", **more: Any) -> dict[str, Any]:
@@ -282,3 +283,21 @@ def test_a_manager_cannot_slip_managers_into_the_modal(slack: SlackDriver, app: 
     assert "Only workspace admins can name digest managers." in told[-1]["text"]
     assert changes_kept(app) == changes
     assert "Digest managers: <@U0MANAGER>." in hire(slack, THEO, "digest managers")
+
+
+def test_the_modal_offers_any_channel_and_checks_the_one_picked(
+    slack: SlackDriver, app: Runtime
+) -> None:
+    """Slack's conversations menu lists every channel Ada can see: a public one the bot is
+    not in (it joins, as for `/hire digest channel`), and a private one it is not in (it
+    can't post there: she is told how to invite it, and nothing changes)."""
+    slack.state.add_channel("C0EXEC", "exec", members=[ADA], is_private=True, bot_member=False)
+    modal = open_settings(slack, ADA)
+    slack.submit_view(ADA, modal["id"], form(channel="C0EXEC"))
+    told = wait_for(lambda: slack.state.messages_in("D0ADMIN"), message="a DM to Ada")[-1]
+    assert "I can't post in <#C0EXEC>" in told["text"] and "/invite @hiring-bot" in told["text"]
+    assert "Nothing was changed." in told["text"] and changes_kept(app) == 0
+    modal = open_settings(slack, ADA)
+    slack.submit_view(ADA, modal["id"], form(channel=RANDOM))
+    wait_for(lambda: announcements(slack, RANDOM), message="the announcement in #random")
+    assert "U0BOT" in slack.state.channels[RANDOM]["members"]

@@ -17,6 +17,7 @@ from bot.runtime import Runtime
 from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, answer_all, everything
 from tests.e2e.test_hire import start as start_conversation
 from tests.listeners.conftest import drain
+from tests.modals import settled_modal
 
 
 def home(slack: SlackDriver, user: str) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def click_cancel(slack: SlackDriver, user: str, view: dict[str, Any], conversati
 
 
 def modal_of(slack: SlackDriver, user: str) -> dict[str, Any]:
-    return wait_for(lambda: (slack.state.modals.get(user) or [None])[-1], message="a modal")
+    return settled_modal(slack.state, user)
 
 
 def state_of(app: Runtime, conversation_id: int) -> str:

@@ -189,11 +189,13 @@ def test_we_can_hire_two_makes_it_both_with_which_to_hire_first(
     assert "Only one opening" in buttons(both) and "We can hire two" not in buttons(both)
     note = "said the team can hire more than one person"
     wait_for(
-        lambda: any(
-            note in m["text"]
-            for m in slack.state.messages_in(CHANNEL, thread_ts=message["thread_ts"])
-        )
-        or None,
+        lambda: (
+            any(
+                note in m["text"]
+                for m in slack.state.messages_in(CHANNEL, thread_ts=message["thread_ts"])
+            )
+            or None
+        ),
         message="the thread says who recorded two openings",
     )
 

@@ -70,3 +70,18 @@ def test_a_title_or_channel_with_the_word_payload_is_not_dropped(
         message="the /role reply in #payload-infra",
     )
     assert "payload" in reply["text"].lower()
+
+
+def test_an_answer_also_sent_to_the_channel_counts_like_any_reply(
+    slack: SlackDriver, app: Runtime
+) -> None:
+    """Slack's "Also send to #channel" makes the reply a thread_broadcast message: still a
+    reply of the thread, and an answer like any other."""
+    thread = start_conversation(slack)
+    sent = slack.message("U0MANAGER", CHANNEL, "startup", thread_ts=thread.root_ts, broadcast=True)
+    assert sent.delivered
+    wait_for(lambda: "Question 2 of 6" in everything(thread.last()), message="question 2")
+    assert "Startup / early-stage" in everything(thread.replies()[0])
+    # The answer shows in the channel too, as Slack shows a broadcast reply.
+    in_channel = slack.state.messages_in(CHANNEL, include_ephemeral=False)
+    assert any(m["ts"] == sent.created["ts"] for m in in_channel)  # type: ignore[index]

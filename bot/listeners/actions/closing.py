@@ -16,7 +16,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks import home as home_blocks
-from bot.blocks.common import decode_value
+from bot.blocks.common import decode_value, notice_modal
 from bot.blocks.conversation import refusal
 from bot.blocks.text import user_text
 from bot.core.conversation import Cancel, Refused, decide_move
@@ -27,6 +27,7 @@ from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.events.home import publish
 from bot.services import Services
+from bot.slack import modals
 from bot.slack.hire import HireDesk, Origin, origin_of
 
 CANCEL = "cancel this conversation"
@@ -38,20 +39,37 @@ def _conversation_id(raw: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _cancellable(
+def _conversation(
     desk: HireDesk, origin: Origin, conversation_id: int | None
 ) -> tuple[ConversationView | None, str | None]:
-    """The conversation `origin.user` may cancel now, or why not (a stale or forged button)."""
+    """The conversation a Cancel names, or why there is none (a stale or forged button)."""
     if conversation_id is None:
         return None, ":information_source: That button is from an older version of the Home tab."
     view = desk.conversations.get(origin.team, conversation_id, desk.services.clock.now())
     if view is None or view.root_ts is None:
         return None, f":information_source: There is no hiring conversation #{conversation_id}."
-    may = origin.user == view.started_by or desk.delivery.is_admin(origin.user)
+    return view, None
+
+
+def _cancel_refused(view: ConversationView, may: bool) -> str | None:
+    """Why the conversation can't be cancelled by someone who `may` (its starter or an
+    admin) or may not, or None."""
     outcome = decide_move(view.position, Cancel(None), by_owner=may)
     if isinstance(outcome, Refused):
-        return None, _said(refusal(NotDone(outcome.reason, view), CANCEL), view)
-    return view, None
+        return _said(refusal(NotDone(outcome.reason, view), CANCEL), view)
+    return None
+
+
+def _cancellable(
+    desk: HireDesk, origin: Origin, conversation_id: int | None
+) -> tuple[ConversationView | None, str | None]:
+    """The conversation `origin.user` may cancel now, or why not."""
+    view, problem = _conversation(desk, origin, conversation_id)
+    if view is None:
+        return None, problem
+    may = origin.user == view.started_by or desk.delivery.is_admin(origin.user)
+    problem = _cancel_refused(view, may)
+    return (None, problem) if problem else (view, None)
 
 
 def _said(text: str, view: ConversationView) -> str:
@@ -65,26 +83,44 @@ def _said(text: str, view: ConversationView) -> str:
     return text
 
 
+def _cancel_form(view: ConversationView | None, problem: str | None) -> dict[str, Any]:
+    """The cancel modal, or the note saying why there is nothing to cancel."""
+    if view is None or problem:
+        return notice_modal("Nothing to cancel", problem or "")
+    return home_blocks.cancel_modal(view.id, view.title)
+
+
 def open_cancel(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    """Home → Cancel…: the modal opens from the ack path (a trigger_id lives 3 seconds),
-    after one read of the conversation, so a stale or forged button is answered at once."""
+    """Home → Cancel…: the modal opens from the ack path (a trigger_id lives 3 seconds), after
+    one read of the conversation and before any Web API call, so a stale or forged button is
+    answered at once. Whether someone other than its starter is an admin is asked of Slack
+    after: their modal opens checking, then becomes the form or the note."""
     ack()
     origin = origin_of(body, context)
     desk = HireDesk(services, client)
     action = (body.get("actions") or [{}])[0]
-    view, problem = _cancellable(desk, origin, _conversation_id(action.get("value")))
-    if view is None:
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=home_blocks.notice_modal("Nothing to cancel", problem or ""),
-        )
-        _refresh(services, client, context, origin.user, body)
+    view, problem = _conversation(desk, origin, _conversation_id(action.get("value")))
+    if view is not None and origin.user != view.started_by:
+        modal = modals.open_checking(client, body["trigger_id"], "Cancel the conversation")
+        if modal is None:
+            return
+        found = view
+
+        def judge() -> None:
+            refused = _cancel_refused(found, desk.delivery.is_admin(origin.user))
+            modals.rewrite(client, modal, _cancel_form(found, refused))
+            if refused:  # the Home tab's stale row goes
+                publish(hire_flow.build_context(services, client, context, origin.user))
+
+        run_in_background(services, judge, body=body, client=client)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=home_blocks.cancel_modal(view.id, view.title)
-    )
+    if view is not None:
+        problem = _cancel_refused(view, may=True)
+    client.views_open(trigger_id=body["trigger_id"], view=_cancel_form(view, problem))
+    if problem:
+        _refresh(services, client, context, origin.user, body)
 
 
 def submit_cancel(
@@ -106,7 +142,7 @@ def submit_cancel(
     desk = HireDesk(services, client)
     found, problem = _cancellable(desk, origin, _conversation_id(view.get("private_metadata")))
     if found is None:
-        notice = home_blocks.notice_modal("Nothing to cancel", problem or "")
+        notice = notice_modal("Nothing to cancel", problem or "")
         ack(response_action="update", view=notice)
         _refresh(services, client, context, origin.user, body)
         return

@@ -12,12 +12,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
+from bot.blocks.common import notice_modal
 from bot.core.hire_command import COMMAND_MAX
 from bot.core.typed_text import storable
-from bot.listeners.background import after_ack
+from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack import modals
 from bot.slack.deliver import Delivery
-from bot.slack.hire import HireDesk, button_event, clicked, origin_of
+from bot.slack.hire import Clicked, HireDesk, button_event, clicked, origin_of
 
 STALE_BUTTON = (
     ":information_source: That button is from an older version of this conversation. "
@@ -95,40 +97,56 @@ def start_titled(
 
 
 def open_decision_modal(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
-    """Open the modal straight from the ack path: it needs nothing but the button's value
-    (no database read), and Slack's trigger_id expires three seconds after the click. The
-    button names who started the conversation, so anyone else who is not an admin is told
-    at once instead of filling in a form for nothing; the submission is checked again."""
+    """Open the modal straight from the ack path, with views.open the first Web API call:
+    it needs nothing but the button's value (no database read), and Slack's trigger_id
+    expires three seconds after the click. The button names who started the conversation;
+    for anyone else the modal opens checking, then becomes the form for a workspace admin
+    and says who may decide for anyone else. The submission is checked again."""
     ack()
     action = (body.get("actions") or [{}])[0]
     click = clicked(action)
     origin = origin_of(body, context)
-    delivery = Delivery(client)
     action_id = action.get("action_id")
     needs_outcome = action_id != hire_blocks.NOT_HIRING_ACTION
     if click is None or (needs_outcome and click.outcome is None):
-        delivery.tell(origin.channel, origin.user, STALE_BUTTON)
+        Delivery(client).tell(origin.channel, origin.user, STALE_BUTTON)
         return
-    if origin.user != click.started_by and not delivery.is_admin(origin.user):
-        what = "reopen the decision" if action_id == hire_blocks.REOPEN_ACTION else "change it"
-        delivery.tell(
-            origin.channel,
-            origin.user,
-            f":lock: Only <@{click.started_by}>, who started this conversation, or a workspace "
-            f"admin can {what}.",
-        )
+    view = _decision_form(str(action_id), click)
+    if origin.user == click.started_by:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
         return
+    what = "reopen the decision" if action_id == hire_blocks.REOPEN_ACTION else "decide"
+    modal = modals.open_checking(client, body["trigger_id"], view["title"]["text"])
+    if modal is None:
+        return
+    refusal = notice_modal(
+        "Not yours to decide",
+        f":lock: Only <@{click.started_by}>, who started this conversation, or a workspace "
+        f"admin can {what}.",
+    )
+    run_in_background(
+        services,
+        lambda: modals.form_for_starter_or_admin(client, modal, origin.user, view, refusal),
+        body=body,
+        client=client,
+    )
+
+
+def _decision_form(action_id: str, click: Clicked) -> dict[str, Any]:
+    """The modal a decision button opens."""
     if action_id == hire_blocks.NOT_HIRING_ACTION:
-        view = hire_blocks.not_hiring_modal(click.conversation_id, click.version)
-    elif action_id == hire_blocks.REOPEN_ACTION:
+        return hire_blocks.not_hiring_modal(click.conversation_id, click.version)
+    if action_id == hire_blocks.REOPEN_ACTION:
         assert click.outcome is not None
-        view = hire_blocks.reopen_modal(click.conversation_id, click.version, click.outcome)
-    elif action_id == hire_blocks.CHANGE_ACTION:
-        view = hire_blocks.override_modal(
+        return hire_blocks.reopen_modal(click.conversation_id, click.version, click.outcome)
+    if action_id == hire_blocks.CHANGE_ACTION:
+        return hire_blocks.override_modal(
             click.conversation_id, click.version, click.outcome, changing_from=click.outcome
         )
-    else:
-        view = hire_blocks.override_modal(click.conversation_id, click.version, click.outcome)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    return hire_blocks.override_modal(click.conversation_id, click.version, click.outcome)

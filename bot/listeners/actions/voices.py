@@ -11,9 +11,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import voices as voice_blocks
+from bot.blocks.common import notice_modal
 from bot.hiring.conversations import Team
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack import modals
 from bot.slack.deliver import Delivery
 from bot.slack.hire import Origin, origin_of
 from bot.slack.voices import VoiceClick, VoiceDesk, conversation_of, voice_click
@@ -107,30 +109,41 @@ def press_reveal(
 
 
 def open_invite_modal(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
-    """Straight from the ack path: Slack's trigger_id expires three seconds after the
-    click. Anyone but the starter who is not an admin is told at once; the submission is
-    checked again."""
+    """Straight from the ack path, views.open first: Slack's trigger_id expires three
+    seconds after the click. For anyone but the starter the modal opens checking, then
+    becomes the form for a workspace admin and says who may ask for anyone else; the
+    submission is checked again."""
     ack()
     action = (body.get("actions") or [{}])[0]
     origin = origin_of(body, context)
-    delivery = Delivery(client)
     target = conversation_of(action.get("value"))
     if target is None:
-        delivery.tell(origin.channel, origin.user, STALE)
+        Delivery(client).tell(origin.channel, origin.user, STALE)
         return
     conversation_id, starter = target
-    if origin.user != starter and not delivery.is_admin(origin.user):
-        delivery.tell(
-            origin.channel,
-            origin.user,
-            f":lock: Only <@{starter}>, who started this conversation, or a workspace admin "
-            "can ask the team.",
-        )
+    form = voice_blocks.invite_modal(conversation_id)
+    if origin.user == starter:
+        client.views_open(trigger_id=body["trigger_id"], view=form)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=voice_blocks.invite_modal(conversation_id)
+    modal = modals.open_checking(client, body["trigger_id"], form["title"]["text"])
+    if modal is None:
+        return
+    refusal = notice_modal(
+        "Ask the team",
+        f":lock: Only <@{starter}>, who started this conversation, or a workspace admin "
+        "can ask the team.",
+    )
+    run_in_background(
+        services,
+        lambda: modals.form_for_starter_or_admin(client, modal, origin.user, form, refusal),
+        body=body,
+        client=client,
     )
 
 

@@ -15,6 +15,7 @@ from bot.hiring.log import DecisionLog
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.services import Services
+from bot.slack import modals
 from bot.slack.deliver import Delivery
 from bot.slack.digest_settings import DigestSettingsDesk
 from bot.slack.links import workspace_url
@@ -59,19 +60,35 @@ def publish_home(
     publish(hire_flow.build_context(services, client, context, event["user"]))
 
 
-@after_ack
 def open_digest_settings(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
 ) -> None:
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    DigestSettingsDesk(services, client).open_form(ctx.workspace_id, ctx.user, body["trigger_id"])
+    """The modal opens at once, from the ack path, with views.open the first Web API call
+    (Slack's trigger_id lasts 3 seconds); who may change the settings is judged after, and
+    the modal becomes the form or says who can."""
+    ack()
+    modal = modals.open_checking(client, body["trigger_id"], home_blocks.DIGEST_SETTINGS_TITLE)
+    if modal is None:
+        return
+
+    def fill() -> None:
+        ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+        DigestSettingsDesk(services, client).fill_form(ctx.workspace_id, ctx.user, modal)
+
+    run_in_background(services, fill, body=body, client=client)
 
 
 def _value(values: dict[str, Any], block: str) -> str | None:
-    """A field of the submitted modal as text, or None; never longer than any field allows."""
+    """A field of the submitted modal as text (a menu's choice, the picked conversation or
+    what was typed), or None; never longer than any field allows."""
     entry = values.get(block, {}).get("value", {})
     selected = entry.get("selected_option")
-    raw = selected.get("value") if isinstance(selected, dict) else entry.get("value")
+    if isinstance(selected, dict):
+        raw = selected.get("value")
+    elif "selected_conversation" in entry:
+        raw = entry["selected_conversation"]
+    else:
+        raw = entry.get("value")
     return storable(raw)[:255] if isinstance(raw, str) else None
 
 

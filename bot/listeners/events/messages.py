@@ -27,13 +27,14 @@ from bot.services import Services
 from bot.slack.hire import HireDesk, Origin
 from bot.slack.voices import VoiceDesk
 
+# A reply sent with "Also send to #channel" (subtype thread_broadcast) is still a reply of
+# the thread, and counts like any other.
 IGNORED_SUBTYPES = {
     "message_changed",
     "message_deleted",
     "bot_message",
     "channel_join",
     "channel_leave",
-    "thread_broadcast",
 }
 
 

@@ -284,6 +284,12 @@ function renderInput(block, error) {
         option.selected = picked.has(u.id);
         return option;
       }));
+  } else if (element.type === "conversations_select" || element.type === "channels_select") {
+    // Slack's conversation picker: what the person can see that the menu's filter lets in.
+    control = el("select", { id }, el("option", { value: "" }, element.placeholder?.text || "Choose a channel…"),
+      conversationsOffered(element).map((c) => el("option", { value: c.id }, c.is_private ? `🔒 ${c.name}` : `# ${c.name}`)));
+    const initial = element.initial_conversation || element.initial_channel;
+    if (initial) control.value = initial;
   } else if (element.type === "radio_buttons") {
     control = el("div", { id }, (element.options || []).map((o) =>
       el("label", {}, el("input", { type: "radio", name: id, value: o.value }), ` ${o.text.text}`)));
@@ -298,6 +304,18 @@ function renderInput(block, error) {
     control,
     block.hint ? el("div", { class: "input-hint" }, block.hint.text) : null,
     error ? el("div", { class: "input-error", dataset: { testid: "input-error" } }, error) : null);
+}
+
+// The conversations a conversations (or channels) menu offers the person, as Slack's picker
+// does: every public channel, the private channels and group DMs they are in, their DM with
+// the app, narrowed by the menu's filter.
+function conversationsOffered(element) {
+  const kinds = element.type === "channels_select" ? ["public"] : (element.filter?.include || ["public", "private", "im", "mpim"]);
+  const kindOf = (c) => (c.is_im ? "im" : c.is_mpim ? "mpim" : c.is_private ? "private" : "public");
+  return ui.state.channels.filter((c) => !c.is_archived && kinds.includes(kindOf(c))
+    && !(c.is_im && element.filter?.exclude_bot_users)
+    && (kindOf(c) === "public" || c.members.includes(ui.user))
+    && (!c.is_im || c.user === ui.user));
 }
 
 // ---------------------------------------------------------------- messages
@@ -334,6 +352,9 @@ function renderMessage(message, { inThread = false } = {}) {
       el("time", { class: "time", datetime: new Date(parseFloat(message.ts) * 1000).toISOString(), title: formatFullTime(message.ts), dataset: { testid: "time" } }, formatTime(message.ts)),
       message.edited ? el("span", { class: "edited" }, "(edited)") : null),
     message.ephemeral_for ? el("div", { class: "only-you", dataset: { testid: "only-you" } }, "👁 Only visible to you") : null,
+    !inThread && message.subtype === "thread_broadcast" ? el("button", {
+      class: "replied-to", dataset: { testid: "replied-to" }, onclick: () => openThread(message.thread_ts),
+    }, "replied to a thread") : null,
     message.blocks && message.blocks.length ? renderBlocks(message.blocks, message) : (message.text ? mrkdwn(message.text) : null),
     (message.files || []).map(renderFile));
   if (!inThread && message.reply_count) {
@@ -349,8 +370,10 @@ function renderMessage(message, { inThread = false } = {}) {
   }, avatar(author), body);
 }
 
+// A message of the channel itself: one with no thread, a thread's root, or a reply sent with
+// "Also send to #channel" (Slack's thread_broadcast), which shows in both.
 function isTopLevel(message) {
-  return !message.thread_ts || message.thread_ts === message.ts;
+  return !message.thread_ts || message.thread_ts === message.ts || message.subtype === "thread_broadcast";
 }
 
 // Every change redraws from the state, but a message that did not change keeps its very
@@ -540,7 +563,15 @@ function renderSidebar() {
   $("view-title").textContent = title;
   $("view-note").textContent = ui.view === "home" ? "App Home" : ui.view === "dm" ? "Messages · only you and the bot"
     : (channel && !channel.members.includes(ui.state.bot.user_id) ? "the bot is not in this channel yet" : "");
-  $("composer").hidden = ui.view === "home";
+  // With the app's Messages tab off (or read-only), Slack shows a sentence where its DM's text
+  // box was: nobody can type there, commands included.
+  const dmClosed = ui.view === "dm" && !ui.state.app.messages_tab_open;
+  $("composer").hidden = ui.view === "home" || dmClosed;
+  $("messages-off").hidden = !dmClosed;
+  $("thread-composer").hidden = dmClosed;
+  $("thread-messages-off").hidden = !dmClosed;
+  $("thread-broadcast-label").textContent = ui.view === "dm" ? "Also send as direct message"
+    : `Also send to # ${channel ? channel.name : ""}`;
   $("composer-input").placeholder = ui.view === "dm" ? "Message Hiring Bot — try /hire export"
     : channel ? `Message #${channel.name} — try /hire Senior engineer` : "";
 }
@@ -598,7 +629,7 @@ function composeTarget() {
   return ui.view;
 }
 
-async function send(text, threadTs) {
+async function send(text, threadTs, broadcast = false) {
   if (!text.trim()) return;
   stopHighlighting();
   // Slack runs a command only when "/" is the very first character; " /hire" is a message.
@@ -609,7 +640,7 @@ async function send(text, threadTs) {
     const rest = space === -1 ? "" : trimmed.slice(space + 1).trim();
     await api("/_emulator/actions/command", { user: ui.user, channel: composeTarget(), command, text: rest });
   } else {
-    await api("/_emulator/actions/message", { user: ui.user, channel: composeTarget(), text: text.trim(), thread_ts: threadTs || undefined });
+    await api("/_emulator/actions/message", { user: ui.user, channel: composeTarget(), text: text.trim(), thread_ts: threadTs || undefined, broadcast: broadcast || undefined });
   }
 }
 
@@ -681,9 +712,11 @@ function init() {
   $("thread-composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = $("thread-input");
+    const broadcast = $("thread-broadcast");
     const text = input.value;
     input.value = "";
-    send(text, ui.threadTs);
+    send(text, ui.threadTs, broadcast.checked);
+    broadcast.checked = false;
   });
   window.addEventListener("popstate", () => {
     const route = routeFromLocation();
