@@ -179,10 +179,27 @@ def test_an_oauth_token_has_the_scopes_its_installer_approved(
     state.add_team(SECOND_TEAM)
     state.configure_oauth("client-id", "client-secret")
     code = state.authorize(SECOND_TEAM.id, "U2ADMIN", "client-id", "commands,chat:write")
-    _, _, token = state.exchange_code(code)
-    installed = WebClient(token=token, base_url=emulator.api_url)
+    _, _, issued = state.exchange_code(code)
+    installed = WebClient(token=str(issued["access_token"]), base_url=emulator.api_url)
     installed.chat_postMessage(channel="C2HIRING", text="hello")
     answer = refusal(installed.users_info, user="U2ADMIN")
+    assert answer["needed"] == "users:read" and answer["provided"] == "commands,chat:write"
+
+
+def test_a_refreshed_token_may_do_what_its_install_granted_no_more(
+    emulator: EmulatorServer,
+) -> None:
+    """With token rotation each refresh gives a new token: it carries the install's grant,
+    not the manifest's whole list."""
+    state = emulator.state
+    state.add_team(SECOND_TEAM)
+    state.configure_oauth("client-id", "client-secret", token_rotation=True)
+    code = state.authorize(SECOND_TEAM.id, "U2ADMIN", "client-id", "commands,chat:write")
+    _, _, issued = state.exchange_code(code)
+    _, _, renewed = state.refresh(str(issued["refresh_token"]))
+    client = WebClient(token=str(renewed["access_token"]), base_url=emulator.api_url)
+    client.chat_postMessage(channel="C2HIRING", text="hello")
+    answer = refusal(client.users_info, user="U2ADMIN")
     assert answer["needed"] == "users:read" and answer["provided"] == "commands,chat:write"
 
 
