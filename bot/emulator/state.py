@@ -264,6 +264,8 @@ class EmulatorState:
             self.view_errors: dict[str, dict[str, str]] = {}
             self.next_id_number = 1
             self.last_ts_us = 0
+            # How far Slack's clock is from ours (negative: behind); its message ts follow it.
+            self.clock_skew = timedelta(0)
             self._bump()
 
     def _bump(self) -> None:
@@ -308,9 +310,16 @@ class EmulatorState:
         """Strictly increasing message timestamps in Slack's "seconds.micros" form."""
         with self.lock:
             # Integer microseconds: float arithmetic at this magnitude can repeat a ts.
-            now_us = int(self.clock.now().timestamp() * 1_000_000)
+            now = self.clock.now() + self.clock_skew
+            now_us = int(now.timestamp() * 1_000_000)
             self.last_ts_us = max(now_us, self.last_ts_us + 1)
             return f"{self.last_ts_us // 1_000_000}.{self.last_ts_us % 1_000_000:06d}"
+
+    def set_clock_skew(self, seconds: float) -> None:
+        """Slack's clock runs `seconds` ahead of ours (behind, if negative): the ts of every
+        message from now on says so. Nothing promises two services' clocks agree."""
+        with self.lock:
+            self.clock_skew = timedelta(seconds=seconds)
 
     def new_id(self, prefix: str) -> str:
         with self.lock:

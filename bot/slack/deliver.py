@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,6 +15,11 @@ from bot.blocks.common import Message
 from bot.core.conversation import OrphanCause
 
 log = logging.getLogger(__name__)
+
+# How far Slack's clock may be from ours when a landed post is looked for by its key (a
+# message's ts is Slack's time; when we owed it is ours). Minutes, not seconds: a look back
+# costs a page of history, a post missed costs a second copy.
+CLOCK_TOLERANCE = timedelta(minutes=15)
 
 # Why a post was refused, in words for the person who can fix it.
 POST_PROBLEMS = {
@@ -107,12 +112,13 @@ class Delivery:
     ) -> str | None:
         """The ts of the bot's message in `channel` (in the thread of `thread_ts`, if given),
         posted since `since`, whose metadata is (`event_type`, `payload`): how a retried
-        post finds out an earlier try got through."""
+        post finds out an earlier try got through. `since` is our clock and a ts is Slack's,
+        so the search starts `CLOCK_TOLERANCE` earlier: the key alone says which it is."""
         cursor = None
         while True:
             page: dict[str, Any] = {
                 "channel": channel,
-                "oldest": f"{since.timestamp() - 1:.6f}",
+                "oldest": f"{(since - CLOCK_TOLERANCE).timestamp():.6f}",
                 "include_all_metadata": True,
                 "limit": 200,
                 "cursor": cursor,

@@ -9,7 +9,8 @@ The boundaries, with the emulator's faults that hold the server there:
 - after the state change, before the post lands (`hang`: Slack has the call, no answer);
 - after the post landed, before its ts is recorded (`delay_after`: the message is in the
   thread, the answer is late).
-The server is killed there; a restarted server, or a second replica that was running all
+Where the post landed, Slack's clock runs 5 s behind ours (`slack_runs_behind`): a ts earlier
+than the moment the message was owed. The server is killed there; a restarted server, or a second replica that was running all
 along, takes the owed message over once its lease lapses (`lapse_leases` stands in for the
 two minutes) and posts it, or finds the one that landed by its idempotency key.
 """
@@ -26,7 +27,7 @@ from sqlalchemy import select, update
 from bot.db.models import HiringConversation, OutboxMessage, Voice
 from bot.db.session import make_engine
 from bot.emulator import EmulatorServer, SlackDriver, wait_for
-from tests.e2e.harness import BotProcess, lapse_leases
+from tests.e2e.harness import BotProcess, lapse_leases, slack_runs_behind
 from tests.e2e.test_digest import posts_to, run_cron
 from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, Thread, buttons, everything, start
 from tests.e2e.test_resilience import _allow
@@ -107,6 +108,8 @@ def test_a_server_killed_between_an_answer_and_its_next_question_loses_nothing(
     fault: str,
     taken_over_by: str,
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     other = request.getfixturevalue("replica") if taken_over_by == "replica" else None
     thread = start(slack)
     sent_before = len(posts_to(emulator, CHANNEL))
@@ -147,6 +150,7 @@ def test_a_server_killed_between_an_answer_and_its_next_question_loses_nothing(
 def test_a_server_killed_after_posting_the_root_of_hire_loses_nothing(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
+    slack_runs_behind(emulator)  # and Slack's clock behind ours
     emulator.state.inject_fault(
         "chat.postMessage", "delay_after", seconds=60, match={"channel": CHANNEL}
     )
@@ -221,6 +225,7 @@ def test_a_question_that_landed_before_a_server_error_is_found_not_posted_twice(
 def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
     bot: BotProcess, emulator: EmulatorServer, postgres_server: PostgresServer, slack: SlackDriver
 ) -> None:
+    slack_runs_behind(emulator)  # and Slack's clock behind ours
     if not bot.database_url.startswith("postgresql"):
         pytest.skip("the database is taken away from a PostgreSQL server")
     thread = start(slack)
@@ -256,6 +261,8 @@ def test_the_database_lost_between_the_post_and_its_ts_loses_nothing(
 def test_a_reminder_whose_poster_is_killed_is_posted_exactly_once(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     thread = start(slack)
     sent_before = len(posts_to(emulator, CHANNEL))
     emulator.state.inject_fault("chat.postMessage", fault, seconds=15, match={"channel": CHANNEL})
@@ -310,6 +317,8 @@ def test_a_server_killed_while_posting_the_teams_message_posts_it_once(
     fault: str,
     taken_over_by: str,
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     other = request.getfixturevalue("replica") if taken_over_by == "replica" else None
     thread = start(slack)
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
@@ -343,6 +352,8 @@ def test_a_server_killed_while_posting_the_teams_message_posts_it_once(
 def test_a_server_killed_while_asking_an_invitee_the_next_question_asks_it_once(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     thread = start(slack)
     invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
     round_line(thread)
@@ -436,6 +447,7 @@ def test_a_server_error_on_the_teams_message_tell_the_starter_and_post_it_later(
 def test_a_server_killed_after_an_invitees_first_question_landed_finds_it_and_reads_replies(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess
 ) -> None:
+    slack_runs_behind(emulator)  # and Slack's clock behind ours
     thread = start(slack)
     channel = dm_of("U0TEAMMATE")
     emulator.state.inject_fault(
@@ -518,6 +530,8 @@ def invited_days_ago(bot: BotProcess) -> None:
 def test_a_server_killed_while_posting_the_rounds_line_posts_it_once(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     thread = start(slack)
     sent_before = len(posts_to(emulator, CHANNEL))
     emulator.state.inject_fault("chat.postMessage", fault, seconds=15, match={"channel": CHANNEL})
@@ -566,6 +580,8 @@ def test_a_server_error_on_the_rounds_line_post_it_on_the_next_try(
 def test_a_reminder_due_while_the_question_is_owed_waits_and_never_doubles_it(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
 ) -> None:
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
     thread = start(slack)
     channel = dm_of("U0TEAMMATE")
     if fault == "delay_after":  # the question landed; the server is killed before it hears
