@@ -1,18 +1,24 @@
 """Work after the ack, in lanes: one per workspace and channel, taking turns on a few threads.
 
-A plain thread pool runs work in arrival order on whichever thread is free. When Slack rate
-limits one channel (429 with Retry-After: 20), the Web API client sleeps out the wait in the
-thread that made the call; four commands in that channel then hold all four threads, and an
-unrelated `/hire` in another channel, or another workspace, waits behind them. Here lanes
+A plain thread pool runs work in arrival order on whichever thread is free. When one channel
+is slow (Slack answering it slowly, or a rate limit's one-second wait, which the Web API
+client sits out in the thread that made the call), work there could hold every thread and an
+unrelated `/hire` in another channel, or another workspace, would wait behind it. Here lanes
 with work take turns, and no lane may hold more than all threads but one: a channel that is
 stuck waits with the threads it has, while the others carry on on the rest. A busy channel
 alone still uses almost every thread (one channel with many conversations at once is the
 common case). Within a lane, work starts in the order it came.
+
+Longer rate limits are never slept out in a thread: the message stays owed and is queued for
+later (`submit_later`), tried again in its lane once Slack's Retry-After has passed.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, Future
@@ -47,6 +53,14 @@ class LaneExecutor(Executor):
         ]
         for thread in self._threads:
             thread.start()
+        # Work queued for later: (when, order, lane, fn), released by one timer thread made
+        # on demand, which waits on a condition of its own (never the workers').
+        self._timer_changed = threading.Condition()
+        self._later: list[tuple[float, int, Hashable, Callable[[], Any]]] = []
+        self._later_order = itertools.count()
+        self._timer: threading.Thread | None = None
+        self._timer_stopped = False
+        self._timer_prefix = thread_name_prefix
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Work that shares a lane with nothing else."""
@@ -65,8 +79,46 @@ class LaneExecutor(Executor):
             self._offer_turn(lane, state)
         return future
 
+    def submit_later(self, delay: float, lane: Hashable, fn: Callable[[], Any]) -> None:
+        """Queue `fn` in `lane` once `delay` seconds have passed; no thread waits meanwhile.
+        Work still waiting at shutdown is dropped: it must be work that someone else picks
+        up when it is not done (an owed message's lease lapses, and the scheduler has it)."""
+        with self._timer_changed:
+            if self._timer_stopped:
+                return
+            due = time.monotonic() + max(0.0, delay)
+            heapq.heappush(self._later, (due, next(self._later_order), lane, fn))
+            if self._timer is None:
+                self._timer = threading.Thread(
+                    target=self._release_later, name=f"{self._timer_prefix}-later", daemon=True
+                )
+                self._timer.start()
+            self._timer_changed.notify()
+
+    def _release_later(self) -> None:
+        """The timer thread: hands work queued for later to its lane when it is due."""
+        while True:
+            with self._timer_changed:
+                while not self._timer_stopped:
+                    wait = self._later[0][0] - time.monotonic() if self._later else None
+                    if wait is not None and wait <= 0:
+                        break
+                    self._timer_changed.wait(wait)
+                if self._timer_stopped:
+                    self._later.clear()
+                    return
+                _, _, lane, fn = heapq.heappop(self._later)
+            try:
+                self.submit_to(lane, fn)
+            except RuntimeError:  # shut down meanwhile
+                return
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """No new work; what is queued still runs (unless cancelled), then the threads end."""
+        """No new work; what is queued still runs (unless cancelled), then the threads end.
+        Work queued for later and not yet due is dropped (see `submit_later`)."""
+        with self._timer_changed:
+            self._timer_stopped = True
+            self._timer_changed.notify_all()
         with self._changed:
             self._shutdown = True
             if cancel_futures:

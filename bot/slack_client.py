@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
@@ -75,6 +75,43 @@ class ConnectionErrorRetry(_SafeToRepeat, ConnectionErrorRetryHandler):
     pass
 
 
+# The longest rate-limit wait sat out in the thread that made the call. Longer ones are left
+# to the caller: an owed message is tried again once Slack's Retry-After has passed
+# (bot.slack.owed), so no thread — a lane's, the scheduler's — sleeps for a channel Slack
+# is holding back while other channels' and workspaces' work waits behind it.
+WAIT_IN_THREAD_SECONDS = 1
+
+
+def retry_after_seconds(headers: Mapping[str, Any] | None) -> int | None:
+    """Slack's Retry-After (seconds) in a 429's headers, however the client spelled them."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            first = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return max(0, int(str(first)))
+            except ValueError:
+                return None
+    return None
+
+
+class ShortRateLimitWait(RateLimitErrorRetryHandler):
+    """Waits out a 429 in the calling thread only when Slack asks for a short wait."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None  # a 429 is a response
+        wait = retry_after_seconds(response.headers)
+        return wait is None or wait <= WAIT_IN_THREAD_SECONDS
+
+
 class ServerErrorRetry(_SafeToRepeat, ServerErrorRetryHandler):
     pass
 
@@ -92,7 +129,7 @@ def _client_options(settings: Settings) -> dict[str, Any]:
         "logger": logging.getLogger("bot.slack"),
         "retry_handlers": [
             ConnectionErrorRetry(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            ShortRateLimitWait(max_retry_count=3),
             ServerErrorRetry(max_retry_count=1),
         ],
     }

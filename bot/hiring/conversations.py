@@ -288,6 +288,19 @@ class Conversations:
                     taken.append((owed, self._view(session, conv)))
         return taken
 
+    def take_owed(self, owed_id: int, now: datetime) -> tuple[Owed, ConversationView] | None:
+        """One owed message whose lease has lapsed, taken over by this process, with its
+        conversation as it is now; None when it is finished or someone else has it."""
+        with self.sessions.begin() as session:
+            row = OutboxRepository.due_one(session, owed_id, now)
+            if row is None:
+                return None
+            owed = OutboxRepository.take(session, row, now=now, lease_until=now + DELIVERY_LEASE)
+            if owed is None:
+                return None
+            conv = ConversationRepository.get(session, row.workspace_id, row.conversation_id)
+            return None if conv is None else (owed, self._view(session, conv))
+
     def finish_owed(
         self,
         owed: Owed,
@@ -302,16 +315,21 @@ class Conversations:
         with self.sessions.begin() as session:
             OutboxRepository.finish(session, owed.id, status, now=now, ts=ts, error=error)
 
-    def try_again_later(self, owed: Owed, error: str, now: datetime) -> bool:
+    def try_again_later(
+        self, owed: Owed, error: str, now: datetime, *, not_before: datetime | None = None
+    ) -> bool:
         """A try failed for a reason that may pass: the next one is due after a wait that
-        grows with each try. False when the message has been owed too long (a day since it
-        was owed, however old its conversation) and is given up."""
+        grows with each try, and not before `not_before` (Slack's Retry-After). False when
+        the message has been owed too long (a day since it was owed, however old its
+        conversation) and is given up."""
         with self.sessions.begin() as session:
             if now - owed.owed_at >= GIVE_UP_AFTER:
                 OutboxRepository.finish(session, owed.id, "failed", now=now, error=error)
                 return False
             wait = RETRY_DELAYS[min(owed.attempt, len(RETRY_DELAYS)) - 1]
-            OutboxRepository.try_again_at(session, owed.id, now + wait, error)
+            # Slack said when (a rate limit's Retry-After): then, and no sooner or later.
+            when = now + wait if not_before is None else not_before
+            OutboxRepository.try_again_at(session, owed.id, when, error)
             return True
 
     # -- acting -----------------------------------------------------------------------------

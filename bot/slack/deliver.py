@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Message
 from bot.core.conversation import OrphanCause
+from bot.slack_client import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,13 @@ def is_transient(error: Exception) -> bool:
         status = getattr(error.response, "status_code", 200)
         return status >= 500 or status == 429 or error_code(error) in TRANSIENT_ERRORS
     return isinstance(error, OSError)
+
+
+def rate_limit_wait(error: Exception) -> int | None:
+    """How long Slack asked us to wait (Retry-After, seconds) if `error` is its 429."""
+    if not isinstance(error, SlackApiError) or getattr(error.response, "status_code", 0) != 429:
+        return None
+    return retry_after_seconds(getattr(error.response, "headers", None))
 
 
 def failure_code(error: Exception) -> str:

@@ -171,7 +171,13 @@ class HireDesk:
         self.conversations = Conversations(services.session_factory, self.criteria)
         self.delivery = Delivery(client)
         self.channels = ChannelAccess(client, services.channels)
-        self.owed = OwedPoster(self.delivery, self.conversations, services.clock)
+        self.owed = OwedPoster(
+            self.delivery,
+            self.conversations,
+            services.clock,
+            background=services.background,
+            redeliver=self.redeliver,
+        )
 
     def act(
         self,

@@ -5,28 +5,51 @@ twice, and left owed for a later try when Slack will not take it yet."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Message
 from bot.core.clock import Clock
-from bot.core.hire import Owed
+from bot.core.hire import ConversationView, Owed
 from bot.hiring.conversations import Conversations
-from bot.slack.deliver import Delivery, failure_code, is_transient
+from bot.lanes import LaneExecutor
+from bot.slack.deliver import Delivery, failure_code, is_transient, rate_limit_wait
 
 log = logging.getLogger(__name__)
 
 # The metadata event type of a message the outbox delivers; its payload is the message's
 # idempotency key, how a retry finds an earlier try that got through.
 OWED_EVENT = "hiring_owed_message"
+# How long after Slack's Retry-After a rate-limited message is tried again in its lane.
+RETRY_MARGIN_SECONDS = 0.05
+
+
+# Delivers an owed message taken over by this process (a desk's `redeliver`).
+Redeliver = Callable[[Owed, ConversationView], None]
 
 
 class OwedPoster:
-    """Gets owed messages into Slack for one workspace's delivery."""
+    """Gets owed messages into Slack for one workspace's delivery.
 
-    def __init__(self, delivery: Delivery, conversations: Conversations, clock: Clock) -> None:
+    When Slack rate limits a post, the message stays owed until Slack's Retry-After has
+    passed; with `background` and `redeliver`, this process then tries it again in the
+    channel's lane (no thread sleeps the wait out). If the process is gone by then, the
+    row's lease has lapsed and the scheduler's delivery job takes it over."""
+
+    def __init__(
+        self,
+        delivery: Delivery,
+        conversations: Conversations,
+        clock: Clock,
+        *,
+        background: LaneExecutor | None = None,
+        redeliver: Redeliver | None = None,
+    ) -> None:
         self.delivery, self.conversations, self.clock = delivery, conversations, clock
+        self.background, self.redeliver = background, redeliver
 
     def send(
         self, owed: Owed, channel: str, message: Message, thread_ts: str | None = None
@@ -46,17 +69,38 @@ class OwedPoster:
         except (SlackApiError, OSError) as error:
             if not is_transient(error):
                 raise
-            self.later(owed, error)
+            self.later(owed, error, channel)
             return None
 
-    def later(self, owed: Owed, error: Exception) -> None:
-        """A try failed for a reason that may pass: owed for a later one (or given up)."""
+    def later(self, owed: Owed, error: Exception, channel: str) -> None:
+        """A try failed for a reason that may pass: owed for a later one (or given up).
+        A rate limit is tried again as soon as Slack's Retry-After has passed, no sooner."""
         code = failure_code(error)
         now = self.clock.now()
-        if self.conversations.try_again_later(owed, code, now):
-            log.info("%s is owed for a later try (%s)", owed.key, code)
-        else:
+        wait = rate_limit_wait(error)
+        not_before = None if wait is None else now + timedelta(seconds=wait)
+        if not self.conversations.try_again_later(owed, code, now, not_before=not_before):
             log.warning("gave up %s after a day (%s)", owed.key, code)
+            return
+        log.info("%s is owed for a later try (%s)", owed.key, code)
+        if wait is not None and self.background is not None and self.redeliver is not None:
+            # Just past the lease's end, so the take below finds it lapsed.
+            self.background.submit_later(
+                wait + RETRY_MARGIN_SECONDS, ("owed", channel), lambda: self._retry(owed.id)
+            )
+
+    def _retry(self, owed_id: int) -> None:
+        """Take the row over (unless the scheduler's job or another process did) and
+        deliver it as that job would."""
+        assert self.redeliver is not None
+        taken = self.conversations.take_owed(owed_id, self.clock.now())
+        if taken is None:
+            return
+        owed, view = taken
+        try:
+            self.redeliver(owed, view)
+        except Exception:  # its lease lapses and the delivery job tries it again
+            log.exception("delivering %s failed; it will be tried again", owed.key)
 
 
 def marked(message: Message, owed: Owed) -> Message:

@@ -99,7 +99,13 @@ class VoiceDesk:
         self.client = client
         # The outbox's use cases are the conversation's (`bot.hiring.conversations`).
         self.outbox = Conversations(services.session_factory, self.criteria)
-        self.owed = OwedPoster(self.delivery, self.outbox, services.clock)
+        self.owed = OwedPoster(
+            self.delivery,
+            self.outbox,
+            services.clock,
+            background=services.background,
+            redeliver=self.redeliver,
+        )
 
     def _workspace(self, team: Team) -> int:
         return self.voices.workspace_of(team, self.services.clock.now())
@@ -166,7 +172,7 @@ class VoiceDesk:
             return
         except (SlackApiError, OSError) as error:  # the DM refused, or could not be opened
             if is_transient(error):
-                self.owed.later(owed, error)
+                self.owed.later(owed, error, voice.dm_channel or voice.user)
                 return
             code = failure_code(error)
             log.info("could not ask %s in a DM: %s", voice.user, code)

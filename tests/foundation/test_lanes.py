@@ -112,3 +112,45 @@ def test_shutdown_can_cancel_what_has_not_started() -> None:
     assert running.result(timeout=0) is True
     with pytest.raises(CancelledError):
         waiting.result(timeout=0)
+
+
+def test_work_for_later_joins_its_lane_when_due_and_holds_no_thread_meanwhile() -> None:
+    """A message Slack rate limited is tried again after Retry-After: until then every
+    thread is free for other work, and when it is due it queues behind its lane's work."""
+    pool = LaneExecutor(1)  # one thread: a wait held in it would block everything
+    order: list[str] = []
+    done = threading.Event()
+    pool.submit_later(0.3, ("T1", "C1"), lambda: (order.append("later"), done.set()))
+    now = pool.submit_to(("T1", "C2"), lambda: order.append("now"))
+    now.result(timeout=5)
+    assert order == ["now"]  # ran at once, though the only thread had work queued for later
+    assert done.wait(timeout=5)
+    assert order == ["now", "later"]
+    pool.shutdown()
+
+
+def test_work_for_later_comes_out_in_time_order() -> None:
+    pool = LaneExecutor(2)
+    seen: list[int] = []
+    finished = threading.Event()
+
+    def record(i: int) -> None:
+        seen.append(i)
+        if len(seen) == 3:
+            finished.set()
+
+    for delay, i in ((0.3, 3), (0.1, 1), (0.2, 2)):
+        pool.submit_later(delay, ("T1", "C1"), lambda i=i: record(i))
+    assert finished.wait(timeout=5)
+    assert seen == [1, 2, 3]
+    pool.shutdown()
+
+
+def test_work_for_later_not_yet_due_at_shutdown_is_dropped() -> None:
+    pool = LaneExecutor(1)
+    ran = threading.Event()
+    pool.submit_later(60, ("T1", "C1"), ran.set)
+    pool.shutdown()  # returns at once: nothing waits the minute out
+    assert not ran.is_set()
+    pool.submit_later(0, ("T1", "C1"), ran.set)  # after shutdown: refused quietly
+    assert not ran.wait(timeout=0.2)

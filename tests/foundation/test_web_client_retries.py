@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import load_settings
 from bot.emulator import EmulatorServer
-from bot.slack_client import NEVER_REPEATED, build_web_client
+from bot.slack_client import NEVER_REPEATED, build_web_client, retry_after_seconds
 
 CHANNEL = "C0HIRING"
 
@@ -82,3 +82,17 @@ def test_a_server_error_on_a_read_is_tried_again(
     emulator.state.inject_fault(method, "http_500")
     assert client.api_call(method, params=arguments)["ok"] is True
     assert statuses(emulator, method) == [500, 200]
+
+
+def test_a_long_rate_limit_is_left_to_the_caller_at_once(
+    client: WebClient, emulator: EmulatorServer
+) -> None:
+    """Slack asks for half a minute: no thread sleeps it out (an owed message is tried
+    again in its lane after the wait, bot.slack.owed); the caller hears the 429 at once."""
+    emulator.state.inject_fault("chat.postMessage", "rate_limited", retry_after=30)
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel=CHANNEL, text="later")
+    assert refused.value.response.status_code == 429
+    assert retry_after_seconds(refused.value.response.headers) == 30
+    assert statuses(emulator, "chat.postMessage") == [429]
+    assert emulator.state.messages_in(CHANNEL) == []

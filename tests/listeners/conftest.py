@@ -59,9 +59,18 @@ def emulator() -> Iterator[EmulatorServer]:
         yield server
 
 
+@pytest.fixture
+def extra_settings() -> dict[str, str]:
+    """Settings a test module gives the app besides the usual ones (override it there)."""
+    return {}
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def app(
-    request: pytest.FixtureRequest, emulator: EmulatorServer, tmp_path: Path
+    request: pytest.FixtureRequest,
+    emulator: EmulatorServer,
+    tmp_path: Path,
+    extra_settings: dict[str, str],
 ) -> Iterator[Runtime]:
     url = make_migrated_database_url(request.param, request, tmp_path)
     settings = load_settings(
@@ -71,6 +80,7 @@ def app(
             "SLACK_API_URL": emulator.api_url,
             "DATABASE_URL": url,
             "SCHEDULER_ENABLED": "false",
+            **extra_settings,
         },
         dotenv_path=None,
     )

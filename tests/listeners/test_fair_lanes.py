@@ -16,7 +16,8 @@ def test_a_rate_limited_channel_does_not_hold_up_another_channels_hire(
     slack: SlackDriver, emulator: EmulatorServer, app: Runtime
 ) -> None:
     # #hiring is rate limited for a few seconds: every post there is refused with
-    # Retry-After, and the Web API client sleeps that out in the thread that made the call.
+    # Retry-After; the last second of it is slept out in the thread that made the call, the
+    # rest are owed and tried again in the channel's lane when the wait is over.
     emulator.state.inject_fault(
         "chat.postMessage", "rate_limited_for", seconds=3, match={"channel": "C0HIRING"}
     )

@@ -110,6 +110,17 @@ class OutboxRepository:
         )
 
     @staticmethod
+    def due_one(session: Session, owed_id: int, now: datetime) -> OutboxMessage | None:
+        """The row, if it is pending and nobody holds it."""
+        return session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.id == owed_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.lease_until <= now,
+            )
+        )
+
+    @staticmethod
     def take(
         session: Session, row: OutboxMessage, *, now: datetime, lease_until: datetime
     ) -> Owed | None:
