@@ -20,16 +20,28 @@ from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, answer_all, everything
 from tests.e2e.test_hire import start as start_conversation
 from tests.listeners.conftest import drain
 from tests.listeners.test_home_cancel import home
-from tests.modals import settled_modal
+from tests.modals import is_checking, settled_modal
 
 MAYA, THEO, ADA = "U0MANAGER", "U0TEAMMATE", "U0ADMIN"
 
 
-def calls_of(slack: SlackDriver, app: Runtime, act: Callable[[], object]) -> list[str]:
-    """The Web API methods the bot called because of `act` (everything before has finished)."""
+def calls_of(slack: SlackDriver, app: Runtime, act: Callable[[], object], user: str) -> list[str]:
+    """The Web API methods the bot called because of `act`, which opens a modal for `user`:
+    everything from the click until that modal shows what it was opened for, and the work
+    it started has finished."""
     drain(app)
     before = len(slack.state.calls)
+    stack = slack.state.modals.get(user) or []
+    old = stack[-1]["id"] if stack else None
+
+    def opened() -> bool:
+        top = (slack.state.modals.get(user) or [None])[-1]
+        return top is not None and top["id"] != old and not is_checking(top)
+
     act()
+    # The click's ack comes back before its listener has opened the modal and handed its
+    # work to the background: wait for what the person sees, then for that work.
+    wait_for(opened, message=f"{user}'s modal, filled in")
     drain(app)
     return [call.method for call in slack.state.calls[before:]]
 
@@ -48,7 +60,7 @@ def test_the_digest_settings_modal_opens_before_any_other_call(
 ) -> None:
     tab = home(slack, user)
     methods = calls_of(
-        slack, app, lambda: slack.click_view(user, tab["id"], "home_digest_settings")
+        slack, app, lambda: slack.click_view(user, tab["id"], "home_digest_settings"), user
     )
     assert methods[0] == "views.open", methods
     assert "views.update" in methods
@@ -79,6 +91,7 @@ def test_a_decision_modal_opens_first_for_an_admin_and_says_no_to_a_teammate(
             slack,
             app,
             lambda u=user: slack.click(u, recommendation["ts"], "hire_override", channel=CHANNEL),
+            user,
         )
         assert methods[0] == "views.open", methods
         assert shows in modal_text(slack, user)
@@ -87,6 +100,7 @@ def test_a_decision_modal_opens_first_for_an_admin_and_says_no_to_a_teammate(
         slack,
         app,
         lambda: slack.click(MAYA, recommendation["ts"], "hire_not_hiring", channel=CHANNEL),
+        MAYA,
     ) == ["views.open"]
 
 
@@ -94,7 +108,7 @@ def test_ask_the_team_opens_first_for_an_admin(slack: SlackDriver, app: Runtime)
     thread = start_conversation(slack)
     question = thread.last()
     methods = calls_of(
-        slack, app, lambda: slack.click(ADA, question["ts"], "voices_invite", channel=CHANNEL)
+        slack, app, lambda: slack.click(ADA, question["ts"], "voices_invite", channel=CHANNEL), ADA
     )
     assert methods[0] == "views.open", methods
     assert "Ask them" in modal_text(slack, ADA)
@@ -107,6 +121,7 @@ def test_cancel_from_home_opens_first_for_an_admin(slack: SlackDriver, app: Runt
         slack,
         app,
         lambda: slack.click_view(ADA, tab["id"], "home_cancel", value=encode_value({"c": 1})),
+        ADA,
     )
     assert methods[0] == "views.open", methods
     assert "Cancel it" in modal_text(slack, ADA)
