@@ -82,7 +82,6 @@ class ConversationSummary:
     started_by: str
     state: str
     answered: int
-    total_questions: int
     final_outcome: str | None = None
     decided_by: str | None = None
     cancelled_by: str | None = None

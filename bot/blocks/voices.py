@@ -431,16 +431,6 @@ def no_voices_message(round_: RoundView) -> Message:
     )
 
 
-def criteria_labels(criteria: Criteria, answers: Mapping[str, str]) -> list[str]:
-    """An invitee's answers as labels, in question order (for `/hire show`)."""
-    labels = []
-    for question in criteria.questions:
-        option = question.option(answers.get(question.key, ""))
-        if option is not None:
-            labels.append(option.label)
-    return labels
-
-
 STATUS_WORDS = {
     "invited": "not answered yet",
     "answering": "answering",

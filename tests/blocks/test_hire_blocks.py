@@ -64,7 +64,7 @@ def _all_text(blocks: list[dict]) -> str:
 def test_any_title_is_escaped_and_fits(title: str) -> None:
     for state in ("in_progress", "awaiting_decision", "decided", "cancelled"):
         message = root_message(
-            ConversationSummary(1, title, "U1", state, 2, 6, final_outcome="both", decided_by="U2")
+            ConversationSummary(1, title, "U1", state, 2, final_outcome="both", decided_by="U2")
         )
         assert "<!channel>" not in message.text
         assert len(message.blocks) <= 50
@@ -73,9 +73,7 @@ def test_any_title_is_escaped_and_fits(title: str) -> None:
 
 
 def test_channel_ping_in_title_is_neutralised() -> None:
-    message = root_message(
-        ConversationSummary(3, "<!channel> & <@U123>", "U1", "in_progress", 0, 6)
-    )
+    message = root_message(ConversationSummary(3, "<!channel> & <@U123>", "U1", "in_progress", 0))
     text = _all_text(message.blocks)
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in text
     assert "<!channel>" not in text and "<@U123>" not in text

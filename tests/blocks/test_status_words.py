@@ -50,7 +50,7 @@ def surfaces(state: str) -> dict[str, str]:
     settings = SettingsView(1, None, Schedule(0, 9, 0), True, True, None, None, None)
     return {
         "root": shown(
-            root_message(ConversationSummary(7, "Senior engineer", "U1", state, 6, 6, outcome))
+            root_message(ConversationSummary(7, "Senior engineer", "U1", state, 6, outcome))
         ),
         "list and show": shown(
             log_page(LogPage((row(state),), 0, False), "all", LogPageValue("all", 0))
