@@ -1,6 +1,6 @@
 """Slack's interactivity payloads, typed: a click (block_actions) becomes one `Click`, a modal
 submission's private_metadata its callback's kind, each through the one strict parser of
-`bot.core.interactions`. Listeners read payloads only here, and hand the result over.
+`bot.core.interactions`. Listeners get the click typed (`typed_click`) and hand it over.
 
 A click whose value this bot did not draw, or drew for something gone, is refused to the
 clicker alone, through the click's response_url (`tell_clicker`): Slack binds that URL to the
@@ -8,10 +8,11 @@ message actually clicked, whatever channel a payload names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core.interactions import METADATA_OF, VALUE_OF, ActionId, CallbackId, Stale, Value, parse
@@ -74,6 +75,13 @@ def read_click(body: dict[str, Any], context: dict[str, Any]) -> Click:
         trigger_id=str(trigger_id) if trigger_id else None,
         can_respond=bool(body.get("response_url")),
     )
+
+
+def typed_click(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:
+    """Bolt middleware: a click reaches its listener read once, as the `click` argument."""
+    if body.get("type") == "block_actions":
+        context["click"] = read_click(body, context)
+    return next()
 
 
 def read_metadata(view: dict[str, Any]) -> Value | Stale:

@@ -38,6 +38,27 @@ def told_in(slack: SlackDriver, user: str, channel: str, words: str) -> dict[str
     )
 
 
+def forge(
+    slack: SlackDriver,
+    user: str,
+    message: dict[str, Any],
+    action_id: str,
+    value: dict[str, Any],
+    channel: str,
+) -> None:
+    """`user` clicks `action_id` on `message` (in `channel`) with a hand-made `value`, and a
+    payload that names a channel they did not click in."""
+    result = slack.click(
+        user,
+        message["ts"],
+        action_id,
+        channel=channel,
+        value=json.dumps(value),
+        payload_channel=ELSEWHERE,
+    )
+    assert result.status == 200
+
+
 def value_of(message: dict[str, Any], action_id: str) -> dict[str, Any]:
     """The JSON a button of `message` carries."""
     for block in message["blocks"]:
@@ -59,15 +80,7 @@ def test_a_forged_answer_naming_another_channel_is_refused_where_it_was_clicked(
         {**drawn, "c": 2**40},  # past any id
         {**drawn, "c": 99},  # well formed, but no such conversation here
     ):
-        result = slack.click(
-            "U0MANAGER",
-            question["ts"],
-            action_id,
-            channel=CHANNEL,
-            value=json.dumps(forged),
-            payload_channel=ELSEWHERE,
-        )
-        assert result.status == 200
+        forge(slack, "U0MANAGER", question, action_id, forged, CHANNEL)
     drain(app)
     wait_for(
         lambda: len(slack.state.ephemeral_for("U0MANAGER", CHANNEL)) >= 3,
@@ -92,15 +105,7 @@ def test_a_refused_voice_answer_goes_to_the_clickers_own_dm_not_the_channel_name
     action_id = buttons(mine)["Startup / early-stage"]
     # Ada's own button, carrying Theo's voice: the questions were sent to someone else.
     forged = {**value_of(mine, action_id), "w": value_of(theirs, action_id)["w"]}
-    result = slack.click(
-        "U0ADMIN",
-        mine["ts"],
-        action_id,
-        channel=dm_of("U0ADMIN"),
-        value=json.dumps(forged),
-        payload_channel=ELSEWHERE,
-    )
-    assert result.status == 200
+    forge(slack, "U0ADMIN", mine, action_id, forged, dm_of("U0ADMIN"))
     drain(app)
     wait_for(
         lambda: any("sent to someone else" in m["text"] for m in dm(slack, "U0ADMIN")),
@@ -129,15 +134,7 @@ def test_a_checkin_button_with_true_for_its_id_records_nothing(
     ]
     action_id = buttons(checkin)["No"]
     forged = {**value_of(checkin, action_id), "k": True}
-    result = slack.click(
-        "U0MANAGER",
-        checkin["ts"],
-        action_id,
-        channel=dm_of("U0MANAGER"),
-        value=json.dumps(forged),
-        payload_channel=ELSEWHERE,
-    )
-    assert result.status == 200
+    forge(slack, "U0MANAGER", checkin, action_id, forged, dm_of("U0MANAGER"))
     drain(app)
     told_in(slack, "U0MANAGER", dm_of("U0MANAGER"), "out of date")
     assert nothing_in(slack, ELSEWHERE)

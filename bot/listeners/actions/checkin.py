@@ -17,7 +17,7 @@ from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack.checkins import CheckinDesk
-from bot.slack.payloads import read_click, read_metadata, tell_clicker
+from bot.slack.payloads import Click, read_metadata, tell_clicker
 
 STALE = ":information_source: That button is out of date; use the newest check-in message."
 
@@ -31,13 +31,12 @@ def register(app: App) -> None:
 @after_ack
 def press(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
     context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     value = click.value_as(CheckinAnswerValue)
     if value is None or value.answer not in ANSWERS:
         tell_clicker(click, STALE, respond, client)
@@ -50,7 +49,7 @@ def press(
 
 def open_note(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
     context: dict[str, Any],
     services: Services,
@@ -59,7 +58,6 @@ def open_note(
     """Opened in the listener, right after the ack: the trigger_id lasts three seconds, and
     the form shows the answer and note that stand (one read)."""
     ack()
-    click = read_click(body, context)
     value = click.value_as(CheckinValue)
     if value is None or click.trigger_id is None:
         tell_clicker(click, STALE, respond, client)

@@ -29,7 +29,7 @@ from bot.listeners.events.home import publish
 from bot.services import Services
 from bot.slack import modals
 from bot.slack.hire import HireDesk, Origin, origin_of
-from bot.slack.payloads import read_click, read_metadata, team_of, tell_clicker
+from bot.slack.payloads import Click, read_metadata, team_of, tell_clicker
 
 CANCEL = "cancel this conversation"
 REASON_LIMIT = 200
@@ -91,19 +91,25 @@ def _cancel_form(view: ConversationView | None, problem: str | None) -> dict[str
 
 
 def open_cancel(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
     """Home → Cancel…: the modal opens from the ack path (a trigger_id lives 3 seconds), after
     one read of the conversation and before any Web API call, so a stale or forged button is
     answered at once. Whether someone other than its starter is an admin is asked of Slack
     after: their modal opens checking, then becomes the form or the note."""
     ack()
-    click = read_click(body, context)
+    if click.trigger_id is None:  # nothing can open without one: not a click Slack sent
+        return
     origin = origin_of(click)
     desk = HireDesk(services, client)
     view, problem = _conversation(desk, origin, _conversation_id(click.value))
     if view is not None and origin.user != view.started_by:
-        modal = modals.open_checking(client, body["trigger_id"], "Cancel the conversation")
+        modal = modals.open_checking(client, click.trigger_id, "Cancel the conversation")
         if modal is None:
             return
         found = view
@@ -118,7 +124,7 @@ def open_cancel(
         return
     if view is not None:
         problem = _cancel_refused(view, may=True)
-    client.views_open(trigger_id=body["trigger_id"], view=_cancel_form(view, problem))
+    client.views_open(trigger_id=click.trigger_id, view=_cancel_form(view, problem))
     if problem:
         _refresh(services, client, context, origin.user, body)
 
@@ -170,11 +176,14 @@ def submit_cancel(
 
 @after_ack
 def restart_from_home(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
     """Home → Restart in a new thread: in the channel it was in, if the bot can still post
     there (if not, the Home tab says so and how to restart it elsewhere)."""
-    click = read_click(body, context)
     origin = origin_of(click)
     conversation_id = _conversation_id(click.value)
     if conversation_id is None:
@@ -187,16 +196,14 @@ def restart_from_home(
 @after_ack
 def restart_here(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
     """Restart in a new thread, from a message (`/hire show`, the note to whoever found the
     thread gone): in the channel that message is in. What happened is told to the clicker
     alone, on that message."""
-    click = read_click(body, context)
     conversation_id = _conversation_id(click.value)
     if conversation_id is None:
         said = ":information_source: That button is from an older version of this message."

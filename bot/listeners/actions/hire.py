@@ -20,7 +20,7 @@ from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
 from bot.slack.hire import HireDesk, button_event, origin_of
-from bot.slack.payloads import read_click, tell_clicker
+from bot.slack.payloads import Click, tell_clicker
 
 STALE_BUTTON = (
     ":information_source: That button is from an older version of this conversation. "
@@ -59,13 +59,11 @@ def register(app: App) -> None:
 @after_ack
 def press(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     asked = button_event(click.action, click.value)
     if asked is None:
         tell_clicker(click, STALE_BUTTON, respond, client)
@@ -77,16 +75,14 @@ def press(
 
 @after_ack
 def start_titled(
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
     """ "Start “…”" under `/hire <title that began with a command word>`: a conversation with
     exactly that title, here, by whoever clicked (as `/hire start <title>` would). The offer
     is ephemeral, so it goes once started; a second click on it starts nothing."""
-    click = read_click(body, context)
     value = click.value_as(TitleValue)
     title = storable(value.title).strip() if value else ""
     if not title:
@@ -106,9 +102,9 @@ def start_titled(
 
 def open_decision_modal(
     ack: Ack,
+    click: Click,
     body: dict[str, Any],
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
@@ -118,7 +114,6 @@ def open_decision_modal(
     for anyone else the modal opens checking, then becomes the form for a workspace admin
     and says who may decide for anyone else. The submission is checked again."""
     ack()
-    click = read_click(body, context)
     form = _decision_form(click.action, click.value)
     if form is None or click.trigger_id is None:
         tell_clicker(click, STALE_BUTTON, respond, client)

@@ -8,8 +8,6 @@ ephemeral message for the clicker, so one person's click never rewrites the chan
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks import role as role_blocks
@@ -26,7 +24,7 @@ from bot.core.role_lookup import RoleButton
 from bot.listeners.background import after_ack
 from bot.listeners.routes import action_ids
 from bot.services import Services
-from bot.slack.payloads import Click, read_click
+from bot.slack.payloads import Click
 
 
 def register(app: App) -> None:
@@ -78,12 +76,10 @@ def _post_shared(respond: Respond, message: Message, click: Click) -> None:
 @after_ack
 def show(
     ack: Ack,
-    body: dict[str, Any],
-    context: dict[str, Any],
+    click: Click,
     respond: Respond,
     services: Services,
 ) -> None:
-    click = read_click(body, context)
     clicked = _shown(click)
     if clicked is None:
         return _stale(respond)
@@ -94,12 +90,10 @@ def show(
 @after_ack
 def share(
     ack: Ack,
-    body: dict[str, Any],
-    context: dict[str, Any],
+    click: Click,
     respond: Respond,
     services: Services,
 ) -> None:
-    click = read_click(body, context)
     clicked = _shown(click)
     if clicked is None:
         return _stale(respond)
@@ -110,12 +104,10 @@ def share(
 @after_ack
 def fit_start(
     ack: Ack,
-    body: dict[str, Any],
-    context: dict[str, Any],
+    click: Click,
     respond: Respond,
     services: Services,
 ) -> None:
-    click = read_click(body, context)
     start = click.value_as(SelfCheckStartValue)
     if start is None:
         return _stale(respond)
@@ -126,12 +118,10 @@ def fit_start(
 @after_ack
 def fit_answer(
     ack: Ack,
-    body: dict[str, Any],
-    context: dict[str, Any],
+    click: Click,
     respond: Respond,
     services: Services,
 ) -> None:
-    click = read_click(body, context)
     book = load_roles()
     total = len(book.self_check.questions)
     progress = _progress(click, total)
@@ -151,12 +141,10 @@ def fit_answer(
 @after_ack
 def fit_share(
     ack: Ack,
-    body: dict[str, Any],
-    context: dict[str, Any],
+    click: Click,
     respond: Respond,
     services: Services,
 ) -> None:
-    click = read_click(body, context)
     book = load_roles()
     total = len(book.self_check.questions)
     progress = _progress(click, total)

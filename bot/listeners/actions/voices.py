@@ -16,7 +16,7 @@ from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
-from bot.slack.payloads import read_click, read_metadata, team_of, tell_clicker
+from bot.slack.payloads import Click, read_metadata, team_of, tell_clicker
 from bot.slack.voices import VoiceDesk
 
 STALE = ":information_source: That button is out of date. Use the newest message."
@@ -32,13 +32,11 @@ def register(app: App) -> None:
 @after_ack
 def press_answer(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     value = click.value_as(VoiceAnswerValue)
     if value is None:
         tell_clicker(click, STALE, respond, client)
@@ -58,13 +56,11 @@ def press_answer(
 @after_ack
 def press_back(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     value = click.value_as(VoiceBackValue)
     if value is None:
         tell_clicker(click, STALE, respond, client)
@@ -83,13 +79,11 @@ def press_back(
 @after_ack
 def press_reveal(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     value = click.value_as(ConversationValue)
     if value is None:
         tell_clicker(click, STALE, respond, client)
@@ -106,9 +100,9 @@ def press_reveal(
 
 def open_invite_modal(
     ack: Ack,
+    click: Click,
     body: dict[str, Any],
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
@@ -117,7 +111,6 @@ def open_invite_modal(
     becomes the form for a workspace admin and says who may ask for anyone else; the
     submission is checked again."""
     ack()
-    click = read_click(body, context)
     value = click.value_as(ConversationValue)
     if value is None or click.trigger_id is None:
         tell_clicker(click, STALE, respond, client)

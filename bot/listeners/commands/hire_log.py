@@ -25,7 +25,7 @@ from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.deliver import Delivery
 from bot.slack.links import workspace_url
-from bot.slack.payloads import read_click, tell_clicker
+from bot.slack.payloads import Click, tell_clicker
 from bot.slack.people import Directory
 from bot.slack.visibility import ChannelAccess, reader_audience
 
@@ -271,13 +271,12 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
 @after_ack
 def more(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: Any,
     context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    click = read_click(body, context)
     page = click.value_as(LogPageValue)
     if page is None:
         tell_clicker(click, STALE, respond, client)
