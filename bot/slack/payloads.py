@@ -99,9 +99,10 @@ def team_of(context: dict[str, Any]) -> Team:
 
 
 def tell_clicker(click: Click, text: str, respond: Respond, client: WebClient) -> None:
-    """Tell the clicker alone why a click did nothing: an ephemeral message through the
-    click's response_url, which Slack ties to the message clicked (never a channel the
-    payload names); a click in a view has none, so a direct message from the bot."""
+    """Tell the clicker alone, where they clicked (why a click did nothing, say): an
+    ephemeral message through the click's response_url, which Slack ties to the message
+    clicked, never a channel the payload names; a click in a view has none, so a direct
+    message from the bot."""
     if click.can_respond:
         respond(text=text, response_type="ephemeral", replace_original=False)
     else:
