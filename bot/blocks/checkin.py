@@ -19,7 +19,6 @@ from bot.blocks.common import (
     actions,
     button,
     context,
-    encode_value,
     outcome_label,
     render,
     section,
@@ -37,11 +36,14 @@ from bot.core.checkins import (
     held_up_rate,
     question,
 )
+from bot.core.interactions import (
+    ActionId,
+    CallbackId,
+    CheckinAnswerValue,
+    CheckinValue,
+    metadata_for,
+)
 
-# One action id per answer (ids must differ within a block); the listener matches them all.
-ANSWER_ACTION_PREFIX = "checkin_answer:"
-NOTE_ACTION = "checkin_note"
-NOTE_CALLBACK = "checkin_note_submit"
 NOTE_ANSWER_BLOCK = "answer"
 NOTE_TEXT_BLOCK = "note"
 # The check-in DM's Slack message metadata: how a retried send finds an earlier one.
@@ -88,20 +90,20 @@ def checkin_message(view: CheckinView) -> Message:
             context(":leftwards_arrow_with_hook: This decision was reopened or closed since.")
         )
     else:
-        value = {"k": view.id, "v": view.version}
+        # One action id per answer (ids must differ within a block).
         chosen = [
             button(
                 ANSWER_LABELS[key],
-                f"{ANSWER_ACTION_PREFIX}{key}",
-                {**value, "a": key},
+                ActionId.CHECKIN_ANSWER,
+                CheckinAnswerValue(view.id, view.version, key),
+                suffix=key,
                 style="primary" if key == view.answer else None,
             )
             for key in ANSWERS
         ]
         note = "Change the note…" if view.note else "Add a note…"
-        blocks.append(
-            actions(*chosen, button(note, NOTE_ACTION, value), block_id=f"checkin:{view.id}")
-        )
+        noted = button(note, ActionId.CHECKIN_NOTE, CheckinValue(view.id, view.version))
+        blocks.append(actions(*chosen, noted, block_id=f"checkin:{view.id}"))
     fallback = f"Did it hold up? {question(view.outcome)} for {user_text(view.title, 150)}?"
     return render(blocks, fallback)
 
@@ -112,8 +114,8 @@ def note_modal(view: CheckinView) -> dict[str, Any]:
     current = next((o for o in options if o.value == view.answer), None)
     modal = View(
         type="modal",
-        callback_id=NOTE_CALLBACK,
-        private_metadata=encode_value({"k": view.id, "v": view.version}),
+        callback_id=CallbackId.CHECKIN_NOTE.value,
+        private_metadata=metadata_for(CallbackId.CHECKIN_NOTE, CheckinValue(view.id, view.version)),
         title=PlainTextObject(text="Did it hold up?"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),

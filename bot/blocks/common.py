@@ -6,7 +6,6 @@ message that would be rejected by Slack fails in our tests instead.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     truncate,
 )
+from bot.core.interactions import ActionId, Value, value_for
 from bot.core.recommendation import BOTH, TOO_CLOSE, lead_words_for
 
 OUTCOME_LABELS: Mapping[str, str] = {
@@ -182,17 +182,18 @@ def divider() -> DividerBlock:
 
 def button(
     label: str,
-    action_id: str,
-    value: Mapping[str, Any] | str | None = None,
+    action: ActionId,
+    value: Value | None,
     *,
+    suffix: str | None = None,
     style: str | None = None,
     url: str | None = None,
 ) -> ButtonElement:
-    encoded = value if isinstance(value, str) or value is None else encode_value(value)
+    """A button of `action` carrying `value` (None only on a link, which carries nothing)."""
     return ButtonElement(
         text=PlainTextObject(text=truncate(label, 75), emoji=True),
-        action_id=action_id,
-        value=encoded,
+        action_id=action.drawn(suffix),
+        value=None if value is None else value_for(action, value),
         style=style,
         url=url,
     )
@@ -229,17 +230,18 @@ def plain_context(*parts: str) -> dict[str, Any]:
 
 def plain_button(
     label: str,
-    action_id: str,
-    value: Mapping[str, Any],
+    action: ActionId,
+    value: Value,
     *,
+    suffix: str | None = None,
     style: str | None = None,
     confirm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     button: dict[str, Any] = {
         "type": "button",
         "text": plain_text(label, BUTTON_TEXT_LIMIT),
-        "action_id": action_id,
-        "value": encode_value(value),
+        "action_id": action.drawn(suffix),
+        "value": value_for(action, value),
     }
     if style is not None:
         button["style"] = style
@@ -267,43 +269,3 @@ def render_plain(blocks: list[dict[str, Any]], text: str) -> Message:
     if len(blocks) > BLOCKS_PER_MESSAGE:
         raise ValueError(f"{len(blocks)} blocks is more than Slack allows in a message")
     return Message(text=truncate(text, 3000), blocks=blocks)
-
-
-def encode_value(value: Mapping[str, Any]) -> str:
-    """Button values carry ids, never user text; compact JSON stays far below 2000 chars."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-# Button values hold ids, steps and option keys the bot drew; the bounds below are far past
-# any real one and inside every database column (PostgreSQL INTEGER is 32-bit).
-MAX_VALUE_CHARS = 2000
-MAX_VALUE_INT = 2**31 - 1
-MAX_VALUE_TEXT = 255
-
-
-def decode_value(raw: object) -> dict[str, Any]:
-    """Parse a button value or private_metadata into typed, bounded fields.
-
-    Anything malformed (an ancient or hand-made payload) gives {}; a field out of bounds is
-    dropped, so a handler sees it as missing and answers "this button is out of date"
-    rather than passing 10**30 to the database.
-    """
-    if not isinstance(raw, str) or not raw or len(raw) > MAX_VALUE_CHARS:
-        return {}
-    try:
-        decoded = json.loads(raw)
-    except (ValueError, RecursionError):
-        return {}
-    if not isinstance(decoded, dict):
-        return {}
-    return {key: value for key, value in decoded.items() if _in_bounds(value)}
-
-
-def _in_bounds(value: object) -> bool:
-    if isinstance(value, bool) or value is None:
-        return True
-    if isinstance(value, int):
-        return -MAX_VALUE_INT <= value <= MAX_VALUE_INT
-    if isinstance(value, str):
-        return len(value) <= MAX_VALUE_TEXT and "\x00" not in value
-    return False

@@ -108,7 +108,6 @@ def summary(view: ConversationView) -> hire_blocks.ConversationSummary:
         started_by=view.started_by,
         state=view.state.value,
         answered=len(view.answers),
-        total_questions=view.total,
         final_outcome=decision.final_outcome if decision else None,
         decided_by=decision.decided_by if decision else None,
         cancelled_by=view.cancelled_by,

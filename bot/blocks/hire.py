@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,6 @@ from bot.blocks.common import (
     button,
     context,
     divider,
-    encode_value,
     header,
     outcome_label,
     plain_actions,
@@ -39,6 +38,21 @@ from bot.blocks.common import (
     status_label,
 )
 from bot.blocks.text import clean, slack_date, truncate, user_text
+from bot.core.interactions import (
+    AFTER_LAST_STEP,
+    ActionId,
+    AnswerValue,
+    CallbackId,
+    ConversationValue,
+    DecidedValue,
+    DecisionForm,
+    OpeningsValue,
+    StepValue,
+    TitleValue,
+    VerdictValue,
+    metadata_for,
+    value_for,
+)
 from bot.core.recommendation import (
     BOTH,
     GROWTH,
@@ -54,28 +68,6 @@ from bot.core.recommendation import (
 TITLE_IN_MESSAGES = 200  # the full title is stored; messages show a readable slice
 NOTE_LIMIT = 500
 
-ANSWER_ACTION = "hire_answer"  # + ":" + option key; Slack wants unique ids within a block
-BACK_ACTION = "hire_back"
-CANCEL_ACTION = "hire_cancel"
-ACCEPT_ACTION = "hire_accept"
-OVERRIDE_ACTION = "hire_override"
-NOT_HIRING_ACTION = "hire_not_hiring"
-OVERRIDE_CALLBACK = "hire_override_submit"
-CHANGE_ACTION = "hire_change"
-REOPEN_ACTION = "hire_reopen"
-# "We can hire two" / "Only one opening" on the recommendation: how many the team can hire.
-OPENINGS_ACTION = "hire_openings"
-CHANGE_CALLBACK = "hire_change_submit"
-REOPEN_CALLBACK = "hire_reopen_submit"
-NOT_HIRING_CALLBACK = "hire_not_hiring_submit"
-# An orphaned conversation, from a message (`/hire show`, the note to whoever found it):
-# restarted in the channel the message is in. The Home tab's buttons are in bot.blocks.home.
-RESTART_ACTION = "hire_restart"
-# "Ask the team…" on question 1 and on the recommendation (see bot.blocks.voices).
-ASK_TEAM_ACTION = "voices_invite"
-# `/hire Restart the payments platform`: a title that starts with a command word it does not
-# fit. The button starts a conversation with exactly that title, carried as its value.
-START_TITLED_ACTION = "hire_start_titled"
 TITLE_IN_BUTTON = 2000  # Slack's limit for a button's value
 OVERRIDE_OUTCOME_BLOCK = "outcome"
 OVERRIDE_REASON_BLOCK = "reason"
@@ -90,7 +82,6 @@ class ConversationSummary:
     started_by: str
     state: str
     answered: int
-    total_questions: int
     final_outcome: str | None = None
     decided_by: str | None = None
     cancelled_by: str | None = None
@@ -149,10 +140,10 @@ def question_message(q: QuestionView) -> Message:
     text = f"*Question {q.step + 1} of {q.total}* · {q.prompt}"
     if q.help:
         text += f"\n_{q.help}_"
-    drawn = {"c": q.conversation_id, "s": q.step, "v": q.version}
+    drawn = StepValue(q.conversation_id, q.step, q.version)
     controls = []
     if q.can_go_back:
-        controls.append(plain_button("← Back", BACK_ACTION, drawn))
+        controls.append(plain_button("← Back", ActionId.HIRE_BACK, drawn))
     cancel_check = plain_confirm(
         "Cancel this conversation?",
         "The answers so far are kept in the log, marked cancelled.",
@@ -160,7 +151,7 @@ def question_message(q: QuestionView) -> Message:
         "Keep going",
     )
     controls.append(
-        plain_button("Cancel", CANCEL_ACTION, drawn, style="danger", confirm=cancel_check)
+        plain_button("Cancel", ActionId.HIRE_CANCEL, drawn, style="danger", confirm=cancel_check)
     )
     if q.step == 0 and q.started_by:
         controls.append(ask_team_button(q.conversation_id, q.started_by))
@@ -178,7 +169,9 @@ def question_message(q: QuestionView) -> Message:
 def ask_team_button(conversation_id: int, started_by: str) -> dict[str, Any]:
     """The starter asks teammates to answer too. It names the starter, so anyone else is
     told at once instead of filling in a form for nothing (the submission checks again)."""
-    return plain_button("Ask the team…", ASK_TEAM_ACTION, {"c": conversation_id, "u": started_by})
+    return plain_button(
+        "Ask the team…", ActionId.VOICES_INVITE, ConversationValue(conversation_id, started_by)
+    )
 
 
 def answer_buttons(q: QuestionView) -> list[dict[str, Any]]:
@@ -186,26 +179,26 @@ def answer_buttons(q: QuestionView) -> list[dict[str, Any]]:
     return [
         plain_button(
             label,
-            f"{ANSWER_ACTION}:{key}",
-            {"c": q.conversation_id, "s": q.step, "o": key, "v": q.version},
+            ActionId.HIRE_ANSWER,
+            AnswerValue(q.conversation_id, q.step, key, q.version),
+            suffix=key,
         )
         for key, label in q.options
     ]
 
 
-def change_answer_control(rec: RecommendationView, value: Mapping[str, Any]) -> Any:
+def change_answer_control(rec: RecommendationView) -> Any:
     """Pick the answer to change (the thread re-asks from that question on); a plain "back to
     the last question" button when the answers aren't known."""
+    back = StepValue(rec.conversation_id, AFTER_LAST_STEP, rec.version)
     if not rec.answers:
-        return button("← Change answers", BACK_ACTION, {**value, "s": -1})
+        return button("← Change answers", ActionId.HIRE_BACK, back)
     return StaticSelectElement(
-        action_id=BACK_ACTION,
+        action_id=ActionId.HIRE_BACK.drawn(),
         placeholder=PlainTextObject(text="Change an answer…"),
         options=[
             Option(
-                value=encode_value(
-                    {"c": rec.conversation_id, "v": rec.version, "s": -1, "t": step}
-                ),
+                value=value_for(ActionId.HIRE_BACK, replace(back, to_step=step)),
                 label=truncate(f"{step + 1}. {question} ({answer})", 75),
             )
             for step, question, answer in rec.answers
@@ -216,7 +209,7 @@ def change_answer_control(rec: RecommendationView, value: Mapping[str, Any]) -> 
 def not_hiring_modal(conversation_id: int, version: int) -> dict[str, Any]:
     """ "Not hiring now" is a decision like any other: it asks for a one-line reason."""
     return _reason_modal(
-        NOT_HIRING_CALLBACK,
+        CallbackId.HIRE_NOT_HIRING,
         conversation_id,
         version,
         title="Not hiring now",
@@ -237,7 +230,7 @@ def not_hiring_modal(conversation_id: int, version: int) -> dict[str, Any]:
 
 
 def _reason_modal(
-    callback_id: str,
+    callback: CallbackId,
     conversation_id: int,
     version: int,
     *,
@@ -249,8 +242,8 @@ def _reason_modal(
     """A modal that only asks why, drawn for the conversation's version."""
     view = View(
         type="modal",
-        callback_id=callback_id,
-        private_metadata=encode_value({"c": conversation_id, "v": version}),
+        callback_id=callback.value,
+        private_metadata=metadata_for(callback, DecisionForm(conversation_id, version)),
         title=PlainTextObject(text=title),
         submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Back"),
@@ -351,39 +344,38 @@ def recommendation_message(rec: RecommendationView, *, decided: bool = False) ->
     )
     if not decided:
         # What the buttons were drawn for: a stale Accept never records a newer verdict.
-        value = {
-            "c": rec.conversation_id,
-            "v": rec.version,
-            "r": verdict.outcome,
-            "u": rec.started_by,
-        }
+        value = VerdictValue(rec.conversation_id, rec.version, verdict.outcome, rec.started_by)
         blocks.append(divider())
         if verdict.too_close:
             # One button per contender, each in its own block (action ids are unique per
             # block): the person deciding breaks the tie, not the bot.
             blocks += [
                 actions(
-                    button(f"Decide: {outcome_label(key)}", ACCEPT_ACTION, {**value, "r": key}),
+                    button(
+                        f"Decide: {outcome_label(key)}",
+                        ActionId.HIRE_ACCEPT,
+                        replace(value, recommended=key),
+                    ),
                     block_id=f"decide:{rec.conversation_id}:{key}",
                 )
                 for key in verdict.contenders
             ]
             first: list[Any] = []
         else:
-            first = [button(f"Accept: {headline}", ACCEPT_ACTION, value, style="primary")]
+            first = [button(f"Accept: {headline}", ActionId.HIRE_ACCEPT, value, style="primary")]
         blocks.append(
             actions(
                 *first,
                 *openings_button(rec),
-                button("Choose another outcome…", OVERRIDE_ACTION, value),
-                button("Not hiring now…", NOT_HIRING_ACTION, value),
-                change_answer_control(rec, value),
+                button("Choose another outcome…", ActionId.HIRE_OVERRIDE, value),
+                button("Not hiring now…", ActionId.HIRE_NOT_HIRING, value),
+                change_answer_control(rec),
                 *(
                     [
                         button(
                             "Ask the team…",
-                            ASK_TEAM_ACTION,
-                            {"c": rec.conversation_id, "u": rec.started_by},
+                            ActionId.VOICES_INVITE,
+                            ConversationValue(rec.conversation_id, rec.started_by),
                         )
                     ]
                     if rec.started_by
@@ -400,11 +392,15 @@ def openings_button(rec: RecommendationView) -> list[Any]:
     "Only one opening" to take that back. Each is drawn for the conversation's version, so
     a stale or second click records nothing."""
     verdict = rec.recommendation
-    value = {"c": rec.conversation_id, "v": rec.version, "u": rec.started_by}
+
+    def offer(label: str, openings: int) -> list[Any]:
+        value = OpeningsValue(rec.conversation_id, rec.version, openings, rec.started_by)
+        return [button(label, ActionId.HIRE_OPENINGS, value)]
+
     if verdict.openings >= 2:
-        return [button("Only one opening", OPENINGS_ACTION, {**value, "n": 1})]
+        return offer("Only one opening", 1)
     if verdict.both_if_two_openings:
-        return [button("We can hire two", OPENINGS_ACTION, {**value, "n": 2})]
+        return offer("We can hire two", 2)
     return []
 
 
@@ -603,15 +599,10 @@ def decision_recorded_message(
     summary = f"{status_label('decided', final_outcome)} — by <@{decided_by}>, {slack_date(at)}"
     if final_outcome != rec.outcome and reason:
         summary += f"\n>Reason: {user_text(reason, NOTE_LIMIT)}"
-    value = {
-        "c": rec.conversation_id,
-        "v": rec.version,
-        "f": final_outcome,
-        "u": rec.started_by,
-    }
+    value = DecidedValue(rec.conversation_id, rec.version, final_outcome, rec.started_by)
     controls = actions(
-        button("Change decision…", CHANGE_ACTION, value),
-        button("Reopen…", REOPEN_ACTION, value),
+        button("Change decision…", ActionId.HIRE_CHANGE, value),
+        button("Reopen…", ActionId.HIRE_REOPEN, value),
         block_id=f"decided:{rec.conversation_id}",
     )
     blocks = [*base.blocks, divider().to_dict(), section(summary).to_dict(), controls.to_dict()]
@@ -638,10 +629,11 @@ def override_modal(
             f"The bot recommended *{outcome_label(recommended)}*. "
             "What did you decide instead, and why?"
         )
+    callback = CallbackId.HIRE_CHANGE if changing_from else CallbackId.HIRE_OVERRIDE
     view = View(
         type="modal",
-        callback_id=CHANGE_CALLBACK if changing_from else OVERRIDE_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id, "v": version}),
+        callback_id=callback.value,
+        private_metadata=metadata_for(callback, DecisionForm(conversation_id, version)),
         title=PlainTextObject(
             text="Change the decision" if changing_from else "Record another outcome"
         ),
@@ -750,7 +742,7 @@ def title_offer(title: str | None) -> list[Any]:
         return [context(f"For a hiring decision titled *{shown}*, use `/hire start <title>`.")]
     return [
         section(f"Or did you mean a hiring decision for *{shown}*?"),
-        actions(button(f"Start “{title}”", START_TITLED_ACTION, title)),
+        actions(button(f"Start “{title}”", ActionId.HIRE_START_TITLED, TitleValue(title))),
     ]
 
 
@@ -787,8 +779,8 @@ def nudge_message(
         actions(
             button(
                 "Cancel this conversation",
-                CANCEL_ACTION,
-                {"c": conversation_id, "s": step, "v": version},
+                ActionId.HIRE_CANCEL,
+                StepValue(conversation_id, step, version),
                 style="danger",
             )
         ),
@@ -798,7 +790,7 @@ def nudge_message(
 
 def reopen_modal(conversation_id: int, version: int, current: str) -> dict[str, Any]:
     return _reason_modal(
-        REOPEN_CALLBACK,
+        CallbackId.HIRE_REOPEN,
         conversation_id,
         version,
         title="Reopen the decision",
@@ -826,7 +818,9 @@ def history_note_message(text: str, reason: str) -> Message:
 
 def restart_button(conversation_id: int) -> Any:
     """ "Restart in a new thread", in the channel of the message it is on."""
-    return button("Restart in a new thread", RESTART_ACTION, {"c": conversation_id})
+    return button(
+        "Restart in a new thread", ActionId.HIRE_RESTART, ConversationValue(conversation_id)
+    )
 
 
 def orphaned_message(conversation_id: int, cause: str, *, may_restart: bool) -> Message:

@@ -26,7 +26,6 @@ from bot.blocks.common import (
     button,
     context,
     divider,
-    encode_value,
     header,
     outcome_label,
     section,
@@ -38,18 +37,19 @@ from bot.blocks.text import BLOCKS_PER_VIEW, slack_date, user_text
 from bot.core.checkins import describe_setting
 from bot.core.digest import WEEKDAYS
 from bot.core.digest_settings import MAX_MANAGERS
+from bot.core.interactions import (
+    ActionId,
+    CallbackId,
+    ConversationValue,
+    SettingsFormValue,
+    metadata_for,
+)
 from bot.core.log_views import HomeView, LogRow, SettingsView
 from bot.core.visibility import private_count
 
-DIGEST_SETTINGS_ACTION = "home_digest_settings"
-DIGEST_SETTINGS_CALLBACK = "digest_settings_submit"
 DIGEST_SETTINGS_TITLE = "Weekly digest"
 DIGEST_MANAGERS_BLOCK = "managers"
-# An open conversation's buttons, for whoever may close it (its starter, or an admin).
-CANCEL_ACTION = "home_cancel"
-CANCEL_CALLBACK = "home_cancel_submit"
 CANCEL_REASON_BLOCK = "reason"
-RESTART_ACTION = "home_restart"  # an orphaned one: a new thread where it was
 MAX_ROWS = 15
 OTHERS_ROWS = 10
 
@@ -61,21 +61,29 @@ def _text(row: LogRow) -> str:
 
 
 def _row(row: LogRow) -> Any:
-    accessory = button("Open thread", f"home_open_{row.id}", url=row.link) if row.link else None
+    accessory = _open_thread(row.link) if row.link else None
     return section(_text(row), accessory=accessory)
 
 
 def _open_row(row: LogRow) -> list[Any]:
-    """An open conversation the viewer may close: its thread (or, orphaned, a restart) and
-    Cancel, which asks for an optional reason first."""
-    value = {"c": row.id}
+    """An open conversation the viewer may close (its starter, or an admin): its thread (or,
+    orphaned, a restart in a new thread where it was) and Cancel, which asks for an optional
+    reason first."""
+    value = ConversationValue(row.id)
     controls = []
     if row.state == "orphaned":
-        controls.append(button("Restart in a new thread", RESTART_ACTION, value, style="primary"))
+        controls.append(
+            button("Restart in a new thread", ActionId.HOME_RESTART, value, style="primary")
+        )
     elif row.link:
-        controls.append(button("Open thread", f"home_open_{row.id}", url=row.link))
-    controls.append(button("Cancel…", CANCEL_ACTION, value, style="danger"))
+        controls.append(_open_thread(row.link))
+    controls.append(button("Cancel…", ActionId.HOME_CANCEL, value, style="danger"))
     return [section(_text(row)), actions(*controls, block_id=f"home_open:{row.id}")]
+
+
+def _open_thread(link: str) -> Any:
+    """A link: Slack opens the thread; the click only needs an ack."""
+    return button("Open thread", ActionId.HOME_OPEN_THREAD, None, url=link)
 
 
 def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str, Any]:
@@ -130,7 +138,7 @@ def home_view(user: str, home: HomeView, notice: str | None = None) -> dict[str,
         divider(),
         section(
             f"*Weekly digest* · {where} · {state}",
-            accessory=button("Change", DIGEST_SETTINGS_ACTION, {"v": 1}),
+            accessory=button("Change", ActionId.HOME_DIGEST_SETTINGS, SettingsFormValue()),
         ),
         context(
             f":crystal_ball: *Did it hold up?* check-ins: {describe_setting(home.checkin_after_days)}"
@@ -157,8 +165,8 @@ def digest_settings_modal(
     schedule = settings.schedule
     view = View(
         type="modal",
-        callback_id=DIGEST_SETTINGS_CALLBACK,
-        private_metadata=encode_value({"v": 1}),
+        callback_id=CallbackId.DIGEST_SETTINGS.value,
+        private_metadata=metadata_for(CallbackId.DIGEST_SETTINGS, SettingsFormValue()),
         title=PlainTextObject(text=DIGEST_SETTINGS_TITLE),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
@@ -246,8 +254,8 @@ def cancel_modal(conversation_id: int, title: str) -> dict[str, Any]:
     """Cancel from the Home tab: what is being closed, and an optional one-line reason."""
     view = View(
         type="modal",
-        callback_id=CANCEL_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id}),
+        callback_id=CallbackId.HOME_CANCEL.value,
+        private_metadata=metadata_for(CallbackId.HOME_CANCEL, ConversationValue(conversation_id)),
         title=PlainTextObject(text="Cancel the conversation"),
         submit=PlainTextObject(text="Cancel it"),
         close=PlainTextObject(text="Keep it"),

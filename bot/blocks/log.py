@@ -27,11 +27,11 @@ from bot.blocks.text import SECTION_TEXT_LIMIT, slack_date, user_text
 from bot.blocks.voices import team_record
 from bot.core.checkins import CheckinView
 from bot.core.hire import ConversationView
+from bot.core.interactions import ActionId, LogPageValue
 from bot.core.log_views import EventRow, LogPage, LogRow, NoteRow
 from bot.core.visibility import private_count
 from bot.core.voices import RoundView
 
-MORE_ACTION = "hire_list_more"
 HISTORY_SHOWN = 40  # the latest changes; a longer history says how many came before
 
 
@@ -42,7 +42,7 @@ def _link(row: LogRow) -> str:
 def log_page(
     page: LogPage,
     filter_: str,
-    more_value: dict[str, Any],
+    more: LogPageValue,
     person_name: str | None = None,
     since_text: str | None = None,
 ) -> Message:
@@ -67,7 +67,7 @@ def log_page(
     if page.unchecked:
         blocks.append(context(unchecked_line(page.unchecked)))
     if page.has_more:
-        blocks.append(actions(button("More", MORE_ACTION, more_value)))
+        blocks.append(actions(button("More", ActionId.HIRE_LIST_MORE, more)))
     blocks.append(
         context(
             "`/hire show <id>` for one decision in full · `/hire list open|decided|cancelled|all`"

@@ -25,17 +25,9 @@ from bot.blocks.common import (
 )
 from bot.blocks.text import user_text
 from bot.content.roles import BulletList, Dimension, Role, RoleBook, Source
+from bot.core.interactions import ActionId, SelfCheckStartValue
 from bot.core.role_fit import FitProgress, FitReading, Strength, read_fit
 from bot.core.role_lookup import CompareRoles, RoleButton, ShowRole
-
-SHOW_ACTION = "role_show"
-MORE_ACTION = "role_more"
-LESS_ACTION = "role_less"
-SHARE_ACTION = "role_share"
-COMPARE_ACTION = "role_compare"
-FIT_START_ACTION = "role_fit_start"
-FIT_ANSWER_ACTION = "role_fit_answer"  # + ":yes" / ":no"
-FIT_SHARE_ACTION = "role_fit_share"
 
 USAGE = (
     "`/role <name>` a role card · `/role compare <a> vs <b>` side by side · "
@@ -72,14 +64,17 @@ def _answers(count: int) -> str:
 
 def _view_button(
     label: str,
-    action_id: str,
+    action: ActionId,
     view: ShowRole | CompareRoles,
     *,
+    suffix: str | None = None,
     on_shared_copy: bool = False,
     style: str | None = None,
 ) -> ButtonElement:
-    """A button that shows `view`; its value says what, so one listener serves them all."""
-    return button(label, action_id, RoleButton(view, on_shared_copy).to_value(), style=style)
+    """A button that shows `view`; its value says what, so one listener serves them all
+    (several show buttons share a block: `suffix` keeps their ids apart)."""
+    value = RoleButton(view, on_shared_copy).to_value()
+    return button(label, action, value, suffix=suffix, style=style)
 
 
 def role_view(
@@ -100,7 +95,7 @@ def role_list(book: RoleBook) -> Message:
             section(
                 f"{role.emoji} *{role.name}*\n{role.summary.text}",
                 accessory=_view_button(
-                    "Show card", f"{SHOW_ACTION}:{role.key}", ShowRole(role.key)
+                    "Show card", ActionId.ROLE_SHOW, ShowRole(role.key), suffix=role.key
                 ),
             )
         )
@@ -108,10 +103,13 @@ def role_list(book: RoleBook) -> Message:
         actions(
             _view_button(
                 "Compare product vs software",
-                f"{COMPARE_ACTION}:pe:swe",
+                ActionId.ROLE_COMPARE,
                 CompareRoles("product_engineer", "software_engineer"),
+                suffix="pe:swe",
             ),
-            button("Is product engineering for me?", FIT_START_ACTION, {}),
+            button(
+                "Is product engineering for me?", ActionId.ROLE_FIT_START, SelfCheckStartValue()
+            ),
         )
     )
     blocks.append(context(_sources_line(list(book.sources.values()))))
@@ -159,7 +157,10 @@ def role_card(
             blocks.append(
                 actions(
                     _view_button(
-                        "More", MORE_ACTION, ShowRole(role.key, full=True), on_shared_copy=True
+                        "More",
+                        ActionId.ROLE_MORE,
+                        ShowRole(role.key, full=True),
+                        on_shared_copy=True,
                     )
                 )
             )
@@ -167,15 +168,16 @@ def role_card(
         others = [r for r in book.roles.values() if r.key != role.key]
         blocks.append(
             actions(
-                _view_button("Less", LESS_ACTION, ShowRole(role.key))
+                _view_button("Less", ActionId.ROLE_LESS, ShowRole(role.key))
                 if full
-                else _view_button("More", MORE_ACTION, ShowRole(role.key, full=True)),
-                _view_button("Share in channel", SHARE_ACTION, shown, style="primary"),
+                else _view_button("More", ActionId.ROLE_MORE, ShowRole(role.key, full=True)),
+                _view_button("Share in channel", ActionId.ROLE_SHARE, shown, style="primary"),
                 *[
                     _view_button(
                         f"Compare with {o.name.lower()}",
-                        f"{COMPARE_ACTION}:{o.key}",
+                        ActionId.ROLE_COMPARE,
                         CompareRoles(role.key, o.key),
+                        suffix=o.key,
                     )
                     for o in others[:2]
                 ],
@@ -234,7 +236,7 @@ def comparison(
                 actions(
                     _view_button(
                         "More",
-                        MORE_ACTION,
+                        ActionId.ROLE_MORE,
                         CompareRoles(first.key, second.key, full=True),
                         on_shared_copy=True,
                     )
@@ -243,17 +245,20 @@ def comparison(
     else:
         blocks.append(
             actions(
-                _view_button("Less", LESS_ACTION, CompareRoles(first.key, second.key))
+                _view_button("Less", ActionId.ROLE_LESS, CompareRoles(first.key, second.key))
                 if full
                 else _view_button(
-                    "More", MORE_ACTION, CompareRoles(first.key, second.key, full=True)
+                    "More", ActionId.ROLE_MORE, CompareRoles(first.key, second.key, full=True)
                 ),
-                _view_button("Share in channel", SHARE_ACTION, shown, style="primary"),
+                _view_button("Share in channel", ActionId.ROLE_SHARE, shown, style="primary"),
                 _view_button(
-                    f"{first.name} card", f"{SHOW_ACTION}:{first.key}", ShowRole(first.key)
+                    f"{first.name} card", ActionId.ROLE_SHOW, ShowRole(first.key), suffix=first.key
                 ),
                 _view_button(
-                    f"{second.name} card", f"{SHOW_ACTION}:{second.key}", ShowRole(second.key)
+                    f"{second.name} card",
+                    ActionId.ROLE_SHOW,
+                    ShowRole(second.key),
+                    suffix=second.key,
                 ),
             )
         )
@@ -278,7 +283,9 @@ def unknown_role(book: RoleBook, typed: str, suggestions: Sequence[str], problem
         blocks.append(
             actions(
                 *[
-                    _view_button(f"{r.emoji} {r.name}", f"{SHOW_ACTION}:{r.key}", ShowRole(r.key))
+                    _view_button(
+                        f"{r.emoji} {r.name}", ActionId.ROLE_SHOW, ShowRole(r.key), suffix=r.key
+                    )
                     for r in roles
                 ]
             )
@@ -311,11 +318,17 @@ def fit_question(book: RoleBook, answers: str, *, public: bool = False) -> Messa
         actions(
             button(
                 "Yes",
-                f"{FIT_ANSWER_ACTION}:yes",
+                ActionId.ROLE_FIT_ANSWER,
                 FitProgress(answers + "y", public).to_value(),
+                suffix="yes",
                 style="primary",
             ),
-            button("No", f"{FIT_ANSWER_ACTION}:no", FitProgress(answers + "n", public).to_value()),
+            button(
+                "No",
+                ActionId.ROLE_FIT_ANSWER,
+                FitProgress(answers + "n", public).to_value(),
+                suffix="no",
+            ),
         ),
         context(_sources_line([check.source])),
     ]
@@ -379,24 +392,34 @@ def fit_result(book: RoleBook, answers: str, *, shared_by: str | None = None) ->
     ]
     if shared_by:
         blocks.append(
-            actions(button("Take the self-check", FIT_START_ACTION, {"c": 1}, style="primary"))
+            actions(
+                button(
+                    "Take the self-check",
+                    ActionId.ROLE_FIT_START,
+                    SelfCheckStartValue(on_shared_copy=True),
+                    style="primary",
+                )
+            )
         )
     else:
         blocks.append(
             actions(
                 button(
                     "Share in channel",
-                    FIT_SHARE_ACTION,
+                    ActionId.ROLE_FIT_SHARE,
                     FitProgress(answers).to_value(),
                     style="primary",
                 ),
                 *[
                     _view_button(
-                        f"{book.role(side).name} card", f"{SHOW_ACTION}:{side}", ShowRole(side)
+                        f"{book.role(side).name} card",
+                        ActionId.ROLE_SHOW,
+                        ShowRole(side),
+                        suffix=side,
                     )
                     for side in check.sides
                 ],
-                button("Start over", FIT_START_ACTION, {}),
+                button("Start over", ActionId.ROLE_FIT_START, SelfCheckStartValue()),
             )
         )
     plain_tally = tally.replace("*", "")

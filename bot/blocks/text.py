@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 ELLIPSIS = "…"
 SECTION_TEXT_LIMIT = 3000
-PLAIN_TEXT_LIMIT = 150  # headers and button labels are shorter: see the helpers below
 HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 BLOCKS_PER_MESSAGE = 50

@@ -18,7 +18,6 @@ from bot.blocks.common import (
     actions,
     button,
     context,
-    encode_value,
     outcome_label,
     plain_actions,
     plain_button,
@@ -30,6 +29,14 @@ from bot.blocks.common import (
 )
 from bot.blocks.text import user_text
 from bot.content.criteria import Criteria
+from bot.core.interactions import (
+    ActionId,
+    CallbackId,
+    ConversationValue,
+    VoiceAnswerValue,
+    VoiceBackValue,
+    metadata_for,
+)
 from bot.core.recommendation import BOTH, TOO_CLOSE, Recommendation, Verdict
 from bot.core.voices import (
     MAX_INVITEES,
@@ -41,13 +48,8 @@ from bot.core.voices import (
     VoiceView,
 )
 
-INVITE_ACTION = hire_blocks.ASK_TEAM_ACTION
-INVITE_CALLBACK = "voices_invite_submit"
 INVITEES_BLOCK = "invitees"
 INVITEES_ELEMENT = "users"
-REVEAL_ACTION = "voices_reveal"
-ANSWER_ACTION = "voice_answer"  # + ":" + option key, unique within the block
-BACK_ACTION = "voice_back"
 
 
 def _title(title: str) -> str:
@@ -62,8 +64,8 @@ def _people(users: Sequence[str]) -> str:
 def invite_modal(conversation_id: int) -> dict[str, Any]:
     view = View(
         type="modal",
-        callback_id=INVITE_CALLBACK,
-        private_metadata=encode_value({"c": conversation_id}),
+        callback_id=CallbackId.VOICES_INVITE.value,
+        private_metadata=metadata_for(CallbackId.VOICES_INVITE, ConversationValue(conversation_id)),
         title=PlainTextObject(text="Ask the team"),
         submit=PlainTextObject(text="Ask them"),
         close=PlainTextObject(text="Back"),
@@ -129,8 +131,9 @@ def dm_question(round_: RoundView, criteria: Criteria, voice: VoiceView, *, firs
             *(
                 plain_button(
                     option.label,
-                    f"{ANSWER_ACTION}:{option.key}",
-                    {"w": voice_id, "s": step, "o": option.key, "v": version},
+                    ActionId.VOICE_ANSWER,
+                    VoiceAnswerValue(voice_id, step, option.key, version),
+                    suffix=option.key,
                 )
                 for option in question.options
             ),
@@ -141,7 +144,9 @@ def dm_question(round_: RoundView, criteria: Criteria, voice: VoiceView, *, firs
     if step > 0:
         blocks.append(
             plain_actions(
-                plain_button("Go back", BACK_ACTION, {"w": voice_id, "s": step, "v": version}),
+                plain_button(
+                    "Go back", ActionId.VOICE_BACK, VoiceBackValue(voice_id, step, version)
+                ),
                 block_id=f"vb:{voice_id}:{step}",
             )
         )
@@ -277,10 +282,10 @@ def round_message(round_: RoundView) -> Message:
     )
     blocks: list[Any] = [section("\n".join(lines))]
     if round_.state == "open":
-        value = {"c": round_.conversation_id, "u": round_.started_by}
+        value = ConversationValue(round_.conversation_id, round_.started_by)
         blocks.append(
             actions(
-                button("Show answers now", REVEAL_ACTION, value),
+                button("Show answers now", ActionId.VOICES_REVEAL, value),
                 block_id=f"voices:{round_.conversation_id}",
             )
         )
@@ -424,16 +429,6 @@ def no_voices_message(round_: RoundView) -> Message:
         ],
         f"The team's view on #{round_.conversation_id}: no answers",
     )
-
-
-def criteria_labels(criteria: Criteria, answers: Mapping[str, str]) -> list[str]:
-    """An invitee's answers as labels, in question order (for `/hire show`)."""
-    labels = []
-    for question in criteria.questions:
-        option = question.option(answers.get(question.key, ""))
-        if option is not None:
-            labels.append(option.label)
-    return labels
 
 
 STATUS_WORDS = {

@@ -6,7 +6,6 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -398,11 +397,12 @@ def parse_role_book(raw: Any) -> RoleBook:
     return RoleBook(roles=roles, comparison=comparison, self_check=self_check, sources=sources)
 
 
-def load_roles_from(path: Path) -> RoleBook:
+def read_role_book(text: str) -> RoleBook:
+    """roles.yaml's text as a role book; a file that is not YAML is a ContentError too."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ContentError(f"{path.name}: not valid YAML ({error})") from None
+        raise ContentError(f"roles.yaml: not valid YAML ({error})") from None
     return parse_role_book(raw)
 
 
@@ -410,4 +410,4 @@ def load_roles_from(path: Path) -> RoleBook:
 def load_roles() -> RoleBook:
     """The packaged role book, parsed once per process."""
     text = resources.files("bot.content").joinpath("roles.yaml").read_text(encoding="utf-8")
-    return parse_role_book(yaml.safe_load(text))
+    return read_role_book(text)

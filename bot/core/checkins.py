@@ -56,13 +56,6 @@ def question(outcome: str) -> str:
     return f"Was {the_call(outcome)} the right call"
 
 
-def due_at(decided_at: datetime, after_days: int) -> datetime | None:
-    """When the check-in of a decision made at `decided_at` is due; None when off."""
-    if after_days <= 0:
-        return None
-    return decided_at + timedelta(days=after_days)
-
-
 def decided_window(now: datetime, after_days: int) -> tuple[datetime, datetime] | None:
     """The decided times whose check-in is due now and not too late: [start, end]."""
     if after_days <= 0:

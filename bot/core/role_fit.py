@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.content.roles import SELF_CHECK_SIDES, SelfCheck
+from bot.core.interactions import SelfCheckValue
 
 # The answers so far travel in button values as one character per question.
 YES, NO = "y", "n"
@@ -53,27 +54,21 @@ class FitReading:
 
 @dataclass(frozen=True)
 class FitProgress:
-    """What a self-check button carries: the answers so far and whether the result goes
-    to the channel (`/role fit public`). As a button value: {"a": "yyn", "p": 1}."""
+    """Where a self-check is: the answers so far and whether the result goes to the channel
+    (`/role fit public`). As a button value, a `SelfCheckValue`."""
 
     answers: str
     public: bool = False
 
-    def to_value(self) -> dict[str, str | int]:
-        value: dict[str, str | int] = {"a": self.answers}
-        if self.public:
-            value["p"] = 1
-        return value
+    def to_value(self) -> SelfCheckValue:
+        return SelfCheckValue(self.answers, self.public)
 
     @classmethod
-    def from_value(cls, value: Mapping[str, object], total: int) -> FitProgress | None:
+    def from_value(cls, value: SelfCheckValue, total: int) -> FitProgress | None:
         """None unless it holds 1..total answers of y/n: an old or hand-made value."""
-        answers = value.get("a")
-        if not isinstance(answers, str) or not 0 < len(answers) <= total:
+        if not 0 < len(value.answers) <= total or set(value.answers) - {YES, NO}:
             return None
-        if set(answers) - {YES, NO}:
-            return None
-        return cls(answers, value.get("p") == 1)
+        return cls(value.answers, value.public)
 
     def done(self, total: int) -> bool:
         return len(self.answers) == total

@@ -7,6 +7,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.core.interactions import RoleViewValue
+
 # Typos are forgiven down to this similarity (0..1) between what was typed and a known name.
 TYPO_CUTOFF = 0.78
 SUGGESTION_CUTOFF = 0.45
@@ -184,38 +186,31 @@ class RoleButton:
     """The view a card or comparison button asks for, and whether it was clicked on a copy
     the whole channel sees (then the answer goes to the clicker alone, never over the copy).
 
-    As a button value: {"r": role} or {"a": role, "b": role}, plus "v": "full" for the
-    whole card and "c": 1 on a channel copy. Values from older messages ({"r": ...}) parse.
+    As a button value, a `RoleViewValue`. Values from older messages ({"r": ...}) parse.
     """
 
     view: ShowRole | CompareRoles
     on_shared_copy: bool = False
 
-    def to_value(self) -> dict[str, str | int]:
+    def to_value(self) -> RoleViewValue:
         view = self.view
-        value: dict[str, str | int] = (
-            {"r": view.role} if isinstance(view, ShowRole) else {"a": view.first, "b": view.second}
+        if isinstance(view, ShowRole):
+            return RoleViewValue(role=view.role, full=view.full, on_shared_copy=self.on_shared_copy)
+        return RoleViewValue(
+            first=view.first,
+            second=view.second,
+            full=view.full,
+            on_shared_copy=self.on_shared_copy,
         )
-        if view.full:
-            value["v"] = "full"
-        if self.on_shared_copy:
-            value["c"] = 1
-        return value
 
     @classmethod
-    def from_value(cls, value: Mapping[str, object], known: Collection[str]) -> RoleButton | None:
+    def from_value(cls, value: RoleViewValue, known: Collection[str]) -> RoleButton | None:
         """None for anything this bot did not draw: unknown roles, a pair of one role."""
-        full = value.get("v") == "full"
-        shared = value.get("c") == 1
-        role, first, second = value.get("r"), value.get("a"), value.get("b")
-        if isinstance(role, str) and role in known:
-            return cls(ShowRole(role, full=full), shared)
-        if (
-            isinstance(first, str)
-            and isinstance(second, str)
-            and first in known
-            and second in known
-            and first != second
-        ):
-            return cls(CompareRoles(first, second, full=full), shared)
+        role, first, second = value.role, value.first, value.second
+        if role is not None and role in known:
+            return cls(ShowRole(role, full=value.full), value.on_shared_copy)
+        if first is not None and second is not None and first != second:
+            if first not in known or second not in known:
+                return None
+            return cls(CompareRoles(first, second, full=value.full), value.on_shared_copy)
         return None

@@ -298,9 +298,12 @@ class SlackDriver:
         value: str | None = None,
         selected_option_value: str | None = None,
         stale_copy: dict[str, Any] | None = None,
+        payload_channel: str | None = None,
     ) -> DriverResult:
         """A click on a message. `stale_copy` is the message as an out-of-date client still
-        shows it (another device, a slow connection): Slack sends what that client had."""
+        shows it (another device, a slow connection): Slack sends what that client had.
+        `payload_channel` makes a forged payload that names another channel than the
+        message's; its response_url, which Slack issues, still answers where the message is."""
         who = self._user(user)
         message = stale_copy or self.state.find_message(channel, message_ts)
         if message is None:
@@ -328,9 +331,10 @@ class SlackDriver:
                 raise DriverError(f"no option {selected_option_value}")
             action["selected_option"] = chosen
         where = self._channel(message["channel"])
+        named = self._channel(payload_channel) if payload_channel else where
         body = payloads.block_actions(
             who,
-            where,
+            named,
             message,
             action,
             self._response_url(user, where["id"], message["ts"], message.get("thread_ts")),

@@ -119,10 +119,6 @@ class Voices:
         with self.sessions() as session:
             return self.round_within(session, workspace_id, conversation_id)
 
-    def voices_of(self, workspace_id: int, conversation_id: int) -> RoundView | None:
-        """The round of a conversation as the record shows it (`/hire show`, the export)."""
-        return self.round_in(workspace_id, conversation_id)
-
     # -- inviting -----------------------------------------------------------------------------
     def invite(
         self,

@@ -5,15 +5,14 @@ buttons, modals, typed replies and the reminder job alike."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import conversation as plans
 from bot.blocks import hire as hire_blocks
-from bot.blocks.common import decode_value
 from bot.content.criteria import Criteria, load_criteria
 from bot.core.conversation import (
     Answer,
@@ -30,10 +29,23 @@ from bot.core.conversation import (
     decide_move,
 )
 from bot.core.hire import Acted, ActResult, ConversationView, NotDone, Owed
+from bot.core.interactions import (
+    AFTER_LAST_STEP,
+    ActionId,
+    AnswerValue,
+    CallbackId,
+    DecisionForm,
+    OpeningsValue,
+    Stale,
+    StepValue,
+    Value,
+    VerdictValue,
+)
 from bot.hiring.conversations import Conversations, Team
 from bot.services import Services
 from bot.slack.deliver import Delivery, error_code, post_problem, thread_gone
 from bot.slack.owed import OwedPoster
+from bot.slack.payloads import Click
 from bot.slack.visibility import ChannelAccess
 from bot.slack_client import WorkspaceClients
 
@@ -57,109 +69,58 @@ class Origin:
     trigger_id: str | None = None
     # The slash command's `channel_name`: "privategroup"/"directmessage" say it is private.
     channel_name: str | None = None
+    # How to tell the person privately where they acted, when the conversation itself can't
+    # say where (it is not found, or its thread is gone): a click answers through its
+    # response_url, never in a channel its payload names. None: an ephemeral in `channel`.
+    reply: Callable[[str], None] | None = field(default=None, compare=False)
 
 
-def origin_of(body: dict[str, Any], context: dict[str, Any]) -> Origin:
-    """From an interactivity payload; the workspace comes from Bolt's (authorized) context."""
-    container = body.get("container") or {}
-    message = body.get("message") or {}
+def origin_of(click: Click, reply: Callable[[str], None] | None = None) -> Origin:
+    """Who clicked, where, on which message."""
     return Origin(
-        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
-        user=str((body.get("user") or {}).get("id") or ""),
-        channel=str((body.get("channel") or {}).get("id") or container.get("channel_id") or ""),
-        # An ephemeral message can't be rewritten: the question it repeats is, instead.
-        clicked_ts=None
-        if container.get("is_ephemeral")
-        else message.get("ts") or container.get("message_ts"),
-        trigger_id=body.get("trigger_id"),
+        team=click.team,
+        user=click.user,
+        channel=click.channel,
+        clicked_ts=click.rewritable_ts,
+        trigger_id=click.trigger_id,
+        reply=reply,
     )
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-@dataclass(frozen=True)
-class Clicked:
-    """A hiring button, typed: which conversation, drawn for which version, asking what."""
-
-    conversation_id: int
-    version: int
-    step: int | None
-    option: str | None
-    outcome: str | None  # the recommendation (accept) or the decision (change, reopen)
-    started_by: str | None = None  # on decision buttons: who may decide, with admins
-    to_step: int | None = None  # "change an answer…": the question to go back to
-    openings: int | None = None  # "We can hire two" / "Only one opening": how many
-
-
-def clicked(action: dict[str, Any]) -> Clicked | None:
-    """The button's value, or None when it is malformed or from before versions existed."""
-    selected = action.get("selected_option")
-    raw = selected.get("value") if isinstance(selected, dict) else action.get("value")
-    value = decode_value(raw)
-    conversation_id, version = _int(value.get("c")), _int(value.get("v"))
-    if conversation_id is None or version is None:
-        return None
-    return Clicked(
-        conversation_id,
-        version,
-        _int(value.get("s")),
-        _str(value.get("o")),
-        _str(value.get("r")) or _str(value.get("f")),
-        _str(value.get("u")),
-        _int(value.get("t")),
-        _int(value.get("n")),
-    )
-
-
-def button_event(action_id: str, click: Clicked) -> Event | None:
-    """The state-machine event a hiring button asks for (modals are opened, not acted)."""
-    if action_id.startswith(f"{hire_blocks.ANSWER_ACTION}:"):
-        if click.step is None or click.option is None:
-            return None
-        return Answer(click.step, click.option, click.version)
-    if action_id == hire_blocks.BACK_ACTION:
-        if click.step is None:
-            return None
-        # -1 is "change answers" on the recommendation: back from the step after the last.
-        step = click.step if click.step >= 0 else _NO_STEP
-        return Back(step, click.to_step, click.version)
-    if action_id == hire_blocks.CANCEL_ACTION:
-        return Cancel(click.version)
-    if action_id == hire_blocks.ACCEPT_ACTION and click.outcome is not None:
-        return Decide(click.outcome, None, click.version)
-    if action_id == hire_blocks.OPENINGS_ACTION and click.openings in {1, 2}:
-        return Openings(click.openings, click.version)
+def button_event(action: ActionId | None, value: Value | Stale) -> tuple[int, Event] | None:
+    """The conversation and the state-machine event a hiring button asks for, or None when
+    the button does not ask for one (modals are opened, not acted)."""
+    if action is ActionId.HIRE_ANSWER and isinstance(value, AnswerValue):
+        return value.conversation_id, Answer(value.step, value.option, value.version)
+    if action is ActionId.HIRE_BACK and isinstance(value, StepValue):
+        # Back from the recommendation is drawn after the last question; the desk fills in
+        # that step from the criteria.
+        return value.conversation_id, Back(value.step, value.to_step, value.version)
+    if action is ActionId.HIRE_CANCEL and isinstance(value, StepValue):
+        return value.conversation_id, Cancel(value.version)
+    if action is ActionId.HIRE_ACCEPT and isinstance(value, VerdictValue):
+        return value.conversation_id, Decide(value.recommended, None, value.version)
+    if action is ActionId.HIRE_OPENINGS and isinstance(value, OpeningsValue):
+        return value.conversation_id, Openings(value.openings, value.version)
     return None
 
 
-# Back from the recommendation is drawn at the step after the last question; the desk
-# fills in the real number from the criteria.
-_NO_STEP = -1
-
-
 def modal_event(
-    callback_id: str, metadata: object, outcome: str | None, reason: str
+    callback: CallbackId, form: Value | Stale, outcome: str | None, reason: str
 ) -> tuple[int, Event] | None:
-    """The event a submitted decision modal asks for, or None when its metadata is bad."""
-    value = decode_value(metadata)
-    conversation_id, version = _int(value.get("c")), _int(value.get("v"))
-    if conversation_id is None or version is None:
+    """The conversation and the event a submitted decision modal asks for, or None when its
+    metadata is not a decision form's or the outcome it needs is missing."""
+    if not isinstance(form, DecisionForm):
         return None
-    if callback_id == hire_blocks.REOPEN_CALLBACK:
-        return conversation_id, Reopen(reason, version)
-    if callback_id == hire_blocks.NOT_HIRING_CALLBACK:
-        return conversation_id, Decide("not_hiring", reason, version)
+    if callback is CallbackId.HIRE_REOPEN:
+        return form.conversation_id, Reopen(reason, form.version)
+    if callback is CallbackId.HIRE_NOT_HIRING:
+        return form.conversation_id, Decide("not_hiring", reason, form.version)
     if outcome is None:
         return None
-    if callback_id == hire_blocks.CHANGE_CALLBACK:
-        return conversation_id, Change(outcome, reason, version)
-    return conversation_id, Decide(outcome, reason, version)
+    if callback is CallbackId.HIRE_CHANGE:
+        return form.conversation_id, Change(outcome, reason, form.version)
+    return form.conversation_id, Decide(outcome, reason, form.version)
 
 
 class HireDesk:
@@ -204,7 +165,7 @@ class HireDesk:
         *,
         tell_refusal: bool,
     ) -> ActResult:
-        if isinstance(event, Back) and event.step == _NO_STEP:
+        if isinstance(event, Back) and event.step == AFTER_LAST_STEP:
             event = Back(len(self.criteria), event.to_step, event.drawn_version)
         now = self.services.clock.now()
         result = self.conversations.act(origin.team, conversation_id, event, origin.user, now)
@@ -219,13 +180,15 @@ class HireDesk:
         if isinstance(result, NotDone):
             view = result.view
             if tell_refusal and result.reason != "unchanged":  # a resubmission: said already
-                channel, thread = origin.channel, None
-                if view is not None and result.reason == "orphaned":
-                    # The thread is gone: the note goes to the channel the person is in.
-                    channel = origin.channel or view.channel_id
-                elif view is not None:
-                    channel, thread = view.channel_id, view.root_ts
-                self.delivery.tell(channel, origin.user, plans.refusal(result, what), thread)
+                said = plans.refusal(result, what)
+                if view is not None and result.reason != "orphaned":
+                    self.delivery.tell(view.channel_id, origin.user, said, view.root_ts)
+                elif origin.reply is not None:
+                    origin.reply(said)
+                else:
+                    # Not found, or its thread is gone: told where the person is.
+                    channel = origin.channel or (view.channel_id if view is not None else "")
+                    self.delivery.tell(channel, origin.user, said)
             return result
         self.carry_out(result, origin.clicked_ts)
         return result

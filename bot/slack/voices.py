@@ -11,14 +11,13 @@ it was found out (`_unreachable`)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import voices as voice_blocks
-from bot.blocks.common import Message, decode_value
+from bot.blocks.common import Message
 from bot.content.criteria import Criteria, load_criteria
 from bot.core.hire import ConversationView, Owed
 from bot.core.voices import (
@@ -54,40 +53,6 @@ TEAM_LATER = (
     ":hourglass_flowing_sand: Slack is slow to take messages right now. The answers are "
     "revealed, and the team's view will appear in this thread as soon as Slack takes it."
 )
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-@dataclass(frozen=True)
-class VoiceClick:
-    """What a DM button was drawn for: the voice, its step and version (None on a button
-    drawn before versions: its step alone guards it), and the option of an answer."""
-
-    voice_id: int
-    step: int
-    version: int | None
-    option: str | None = None
-
-
-def voice_click(action: dict[str, Any]) -> VoiceClick | None:
-    """A DM answer or "Go back" button's value, or None when it is malformed."""
-    value = decode_value(action.get("value"))
-    voice_id, step, option = _int(value.get("w")), _int(value.get("s")), value.get("o")
-    if voice_id is None or step is None or not (option is None or isinstance(option, str)):
-        return None
-    return VoiceClick(voice_id, step, _int(value.get("v")), option)
-
-
-def conversation_of(raw: object) -> tuple[int, str | None] | None:
-    """(conversation, starter) from the invite or reveal button, or the modal's metadata."""
-    value = decode_value(raw)
-    conversation_id = _int(value.get("c"))
-    if conversation_id is None:
-        return None
-    starter = value.get("u")
-    return conversation_id, starter if isinstance(starter, str) else None
 
 
 class VoiceDesk:
@@ -252,8 +217,10 @@ class VoiceDesk:
         now = self.services.clock.now()
         result = self.voices.answer(team, voice_id, step, option, actor, now, version)
         if isinstance(result, VoiceNotDone):
-            self.delivery.post(channel, _text(voice_blocks.voice_refusal(result)))
+            # In the actor's own DM, wherever the click says it came from.
+            self.delivery.tell_directly(actor, voice_blocks.voice_refusal(result))
             return
+        channel = result.voice.dm_channel or channel
         if clicked_ts:
             self.delivery.update(
                 channel, clicked_ts, voice_blocks.dm_answered(self.criteria, step, option)
@@ -278,8 +245,9 @@ class VoiceDesk:
         now = self.services.clock.now()
         result = self.voices.go_back(team, voice_id, step, actor, now, version)
         if isinstance(result, VoiceNotDone):
-            self.delivery.post(channel, _text(voice_blocks.voice_refusal(result)))
+            self.delivery.tell_directly(actor, voice_blocks.voice_refusal(result))
             return
+        channel = result.voice.dm_channel or channel
         left = clicked_ts or result.left.question_ts
         if left:
             self.delivery.update(channel, left, voice_blocks.dm_left(self.criteria, step))
@@ -309,7 +277,10 @@ class VoiceDesk:
         channel: str,
         conversation_id: int,
         clicked_ts: str | None = None,
+        reply: Callable[[str], None] | None = None,
     ) -> None:
+        """Show the team's answers now. A refusal is told in the conversation's thread, or,
+        when there is none to find, through `reply` (a click's response_url)."""
         now = self.services.clock.now()
         result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=False)
         if (
@@ -319,13 +290,20 @@ class VoiceDesk:
         ):
             result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=True)
         if isinstance(result, VoiceNotDone):
-            thread = result.round.root_ts if result.round else None
-            self.delivery.tell(channel, actor, self._not_done(result, "show the answers"), thread)
+            said = self._not_done(result, "show the answers")
+            if result.round is not None:
+                self.delivery.tell(result.round.channel_id, actor, said, result.round.root_ts)
+            elif reply is not None:
+                reply(said)
+            else:
+                self.delivery.tell(channel, actor, said)
             return
         if result.owed is not None:
             self.show(result.round, result.owed, actor)
         # The line clicked loses its button: the answers are out.
-        self.delivery.update(channel, clicked_ts, voice_blocks.round_message(result.round))
+        self.delivery.update(
+            result.round.channel_id, clicked_ts, voice_blocks.round_message(result.round)
+        )
 
     def show(self, round_: RoundView, owed: Owed, actor: str = "") -> None:
         """The team's one message in the thread, owed by the reveal; if Slack will not

@@ -10,7 +10,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.common import decode_value
 from bot.blocks.hire import (
     ConversationSummary,
     QuestionView,
@@ -65,7 +64,7 @@ def _all_text(blocks: list[dict]) -> str:
 def test_any_title_is_escaped_and_fits(title: str) -> None:
     for state in ("in_progress", "awaiting_decision", "decided", "cancelled"):
         message = root_message(
-            ConversationSummary(1, title, "U1", state, 2, 6, final_outcome="both", decided_by="U2")
+            ConversationSummary(1, title, "U1", state, 2, final_outcome="both", decided_by="U2")
         )
         assert "<!channel>" not in message.text
         assert len(message.blocks) <= 50
@@ -74,9 +73,7 @@ def test_any_title_is_escaped_and_fits(title: str) -> None:
 
 
 def test_channel_ping_in_title_is_neutralised() -> None:
-    message = root_message(
-        ConversationSummary(3, "<!channel> & <@U123>", "U1", "in_progress", 0, 6)
-    )
+    message = root_message(ConversationSummary(3, "<!channel> & <@U123>", "U1", "in_progress", 0))
     text = _all_text(message.blocks)
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in text
     assert "<!channel>" not in text and "<@U123>" not in text
@@ -98,7 +95,7 @@ def test_question_buttons_carry_ids_not_text() -> None:
     buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     answers = [b for b in buttons if b["action_id"].startswith("hire_answer:")]
     # Each button carries the version it was drawn for: a stale one is refused.
-    assert [decode_value(b["value"]) for b in answers] == [
+    assert [json.loads(b["value"]) for b in answers] == [
         {"c": 42, "s": 2, "o": "b2b", "v": 9},
         {"c": 42, "s": 2, "o": "data", "v": 9},
     ]
@@ -173,7 +170,7 @@ def test_one_opening_gets_one_verdict_and_is_offered_two_where_that_says_both() 
     assert "both" not in message.text.lower()
     offered = _buttons(message.blocks)["We can hire two"]
     assert offered["action_id"] == "hire_openings"
-    assert decode_value(offered["value"]) == {"c": 7, "v": 4, "n": 2, "u": ""}
+    assert json.loads(offered["value"]) == {"c": 7, "v": 4, "n": 2, "u": ""}
     assert "If the team can hire more than one person" in _all_text(message.blocks)
     # A clear single verdict has nothing to offer: two openings would not change it.
     clear = recommend(load_criteria(), STARTUP)
@@ -193,8 +190,8 @@ def test_two_openings_say_both_and_which_to_hire_first() -> None:
         "Recommendation for #7: both: a software engineer first, then a product engineer"
     )
     buttons = _buttons(message.blocks)
-    assert decode_value(buttons["Accept: Both"]["value"])["r"] == "both"
-    assert decode_value(buttons["Only one opening"]["value"]) == {"c": 7, "v": 5, "n": 1, "u": ""}
+    assert json.loads(buttons["Accept: Both"]["value"])["r"] == "both"
+    assert json.loads(buttons["Only one opening"]["value"]) == {"c": 7, "v": 5, "n": 1, "u": ""}
     assert "We can hire two" not in buttons
     # A near tie says which way each doubt points.
     assert "*Which way it could still go*" in text and "Towards product engineer" in text
@@ -202,7 +199,7 @@ def test_two_openings_say_both_and_which_to_hire_first() -> None:
 
 def test_override_modal_requires_outcome_and_reason() -> None:
     view = override_modal(7, 3, "product_engineer")
-    assert decode_value(view["private_metadata"]) == {"c": 7, "v": 3}
+    assert json.loads(view["private_metadata"]) == {"c": 7, "v": 3}
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
     assert [b["block_id"] for b in inputs] == ["outcome", "reason"]
     assert all(not b.get("optional") for b in inputs)

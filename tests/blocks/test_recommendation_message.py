@@ -16,15 +16,14 @@ import pytest
 
 from bot.blocks.common import OUTCOME_LABELS, outcome_label
 from bot.blocks.hire import (
-    ACCEPT_ACTION,
     NEUTRAL_HEADING,
-    OPENINGS_ACTION,
     RecommendationView,
     decision_recorded_message,
     recommendation_message,
 )
 from bot.blocks.text import ELLIPSIS, HEADER_LIMIT, SECTION_TEXT_LIMIT
 from bot.content.criteria import OUTCOME_KEYS
+from bot.core.interactions import ActionId
 from bot.core.recommendation import BOTH, TOO_CLOSE, recommend
 from tests.content.test_recommendation_honest import (
     CRITERIA,
@@ -112,7 +111,9 @@ def test_the_message_is_honest(case: tuple[dict[str, str], int]) -> None:
             first = outcome_label(rec.hire_first).lower()
             assert f"hire a *{first}* first" in texts[0]
     offers = [
-        b["text"]["text"] for b in buttons(message.blocks) if b["action_id"] == OPENINGS_ACTION
+        b["text"]["text"]
+        for b in buttons(message.blocks)
+        if b["action_id"] == ActionId.HIRE_OPENINGS
     ]
     if openings > 1:
         assert offers == ["Only one opening"]
@@ -161,7 +162,7 @@ def test_the_message_is_honest(case: tuple[dict[str, str], int]) -> None:
             assert f"*Towards {outcome_label(key).lower()}*" in grouped or not any(
                 r.towards == key for r in rec.reasons
             )
-        accepts = [b for b in buttons(message.blocks) if b["action_id"] == ACCEPT_ACTION]
+        accepts = [b for b in buttons(message.blocks) if b["action_id"] == ActionId.HIRE_ACCEPT]
         assert sorted(b["text"]["text"] for b in accepts) == sorted(
             f"Decide: {outcome_label(k)}" for k in rec.contenders
         )
@@ -226,4 +227,4 @@ def test_the_message_is_honest(case: tuple[dict[str, str], int]) -> None:
         RecommendationView(7, LONG_TITLE, rec), "not_hiring", "U1", "budget", DECIDED_AT
     )
     assert len(decided.blocks) <= 50
-    assert not any(b["action_id"] == ACCEPT_ACTION for b in buttons(decided.blocks))
+    assert not any(b["action_id"] == ActionId.HIRE_ACCEPT for b in buttons(decided.blocks))

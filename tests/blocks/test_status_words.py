@@ -15,6 +15,7 @@ from bot.blocks.hire import ConversationSummary, hire_help_message, root_message
 from bot.blocks.home import home_view
 from bot.blocks.log import log_page
 from bot.core.digest import Schedule, WaitingConversation, build_digest
+from bot.core.interactions import LogPageValue
 from bot.core.log_views import HomeView, LogPage, LogRow, SettingsView
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -49,9 +50,11 @@ def surfaces(state: str) -> dict[str, str]:
     settings = SettingsView(1, None, Schedule(0, 9, 0), True, True, None, None, None)
     return {
         "root": shown(
-            root_message(ConversationSummary(7, "Senior engineer", "U1", state, 6, 6, outcome))
+            root_message(ConversationSummary(7, "Senior engineer", "U1", state, 6, outcome))
         ),
-        "list and show": shown(log_page(LogPage((row(state),), 0, False), "all", {})),
+        "list and show": shown(
+            log_page(LogPage((row(state),), 0, False), "all", LogPageValue("all", 0))
+        ),
         "home": shown(home_view("U1", HomeView((row(state),), (), {}, settings))),
     }
 

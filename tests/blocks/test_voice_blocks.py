@@ -3,14 +3,17 @@ the step and the voice's version it was drawn for; `help` says `back` works."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.common import decode_value
-from bot.blocks.voices import BACK_ACTION, dm_help, dm_left, dm_question
+from bot.blocks.voices import dm_help, dm_left, dm_question
 from bot.content.criteria import load_criteria
+from bot.core.interactions import ActionId
 from bot.core.voices import RoundView, VoiceView
+
+BACK_ACTION = ActionId.VOICE_BACK
 
 CRITERIA = load_criteria()
 ROUND = RoundView(3, 9, "Senior engineer", "U_STARTER", "C1", "1.1", "open", ())
@@ -30,7 +33,7 @@ def test_questions_two_to_six_have_go_back_drawn_for_their_step_and_version() ->
     blocks = message.blocks or []
     for block in blocks:
         Block.parse(block)  # valid Block Kit
-    values = {b["action_id"]: decode_value(b["value"]) for b in _buttons(blocks)}
+    values = {b["action_id"]: json.loads(b["value"]) for b in _buttons(blocks)}
     assert values[BACK_ACTION] == {"w": 7, "s": 1, "v": 3}
     answers = [v for key, v in values.items() if key != BACK_ACTION]
     assert len(answers) == len(CRITERIA.questions[1].options)

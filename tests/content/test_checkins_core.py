@@ -19,7 +19,6 @@ from bot.core.checkins import (
     compare_followed,
     count_held_up,
     decided_window,
-    due_at,
     parse_checkin_setting,
     question,
 )
@@ -118,10 +117,10 @@ def test_the_hire_command_routes_checkin_and_keeps_titles() -> None:
 
 
 def test_due_times_and_the_catch_up_window() -> None:
-    assert due_at(AT, 90) == AT + timedelta(days=90)
-    assert due_at(AT, 0) is None and decided_window(AT, 0) is None
+    # A decision made at AT is due 90 days later: the window then ends at AT.
     window = decided_window(AT + timedelta(days=90), 90)
     assert window == (AT - CATCH_UP, AT)
+    assert decided_window(AT, 0) is None  # off
 
 
 def test_counting_by_answer_and_by_followed_or_overridden() -> None:

@@ -14,8 +14,8 @@ from bot.content.roles import (
     SELF_CHECK_SIDES,
     ContentError,
     load_roles,
-    load_roles_from,
     parse_role_book,
+    read_role_book,
 )
 from tests.content.seeds import SEEDS, copied_phrases
 
@@ -197,8 +197,6 @@ def test_broken_files_are_rejected_clearly(mutate, message: str) -> None:  # typ
         parse_role_book(raw)
 
 
-def test_invalid_yaml_is_reported(tmp_path: Path) -> None:
-    broken = tmp_path / "roles.yaml"
-    broken.write_text("roles: [unclosed\n")
+def test_invalid_yaml_is_reported() -> None:
     with pytest.raises(ContentError, match="not valid YAML"):
-        load_roles_from(broken)
+        read_role_book("roles: [unclosed\n")

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.blocks.common import decode_value
 from bot.content.criteria import load_criteria, match_option
 from bot.core.digest import parse_timezone
 from bot.core.hire_command import parse_hire_command
+from bot.core.interactions import VALUE_OF, parse
 from bot.core.typed_text import from_slack
 from bot.edge import read_verified_body
 from bot.listeners.commands.role import role_reply
@@ -90,7 +90,9 @@ def test_a_typed_reply_is_matched_in_bounded_time(text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(ANY_TEXT, st.text(max_size=300)))
 def test_values_and_zones_are_read_in_bounded_time(text: str) -> None:
-    assert cpu_seconds(lambda: (decode_value(text), parse_timezone(text))) < CPU_BUDGET_SECONDS
+    kinds = set(VALUE_OF.values())
+    read = cpu_seconds(lambda: ([parse(text, kind) for kind in kinds], parse_timezone(text)))
+    assert read < CPU_BUDGET_SECONDS
 
 
 def test_the_biggest_body_allowed_is_checked_in_bounded_time() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.blocks.common import encode_value
+from bot.core.interactions import ConversationValue
 from bot.db.models import DecisionEvent, HiringConversation
 from bot.emulator import SlackDriver, wait_for
 from bot.runtime import Runtime
@@ -55,7 +55,7 @@ def click_cancel(slack: SlackDriver, user: str, view: dict[str, Any], conversati
     with slack.state.lock:
         slack.state.modals[user] = []
     result = slack.click_view(
-        user, view["id"], "home_cancel", value=encode_value({"c": conversation_id})
+        user, view["id"], "home_cancel", value=ConversationValue(conversation_id).encode()
     )
     assert result.status == 200
 
@@ -141,7 +141,7 @@ def test_a_teammate_sees_no_button_and_a_forged_click_or_form_is_refused(
     click_cancel(slack, "U0TEAMMATE", slack.state.home_views["U0TEAMMATE"], 2)
     form = modal_of(slack, "U0TEAMMATE")
     assert form["callback_id"] == "home_cancel_submit"
-    form["private_metadata"] = encode_value({"c": 1})
+    form["private_metadata"] = ConversationValue(1).encode()
     answer = slack.submit_view("U0TEAMMATE", form["id"], {"reason": {"value": "mine now"}})
     assert answer.json["response_action"] == "update"
     assert "Only <@U0MANAGER>" in home_text(answer.json["view"])

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.common import encode_value
+from bot.core.interactions import ConversationValue
 from bot.emulator import SlackDriver, wait_for
 from bot.runtime import Runtime
 from tests.e2e.test_hire import CHANNEL, STARTUP_ANSWERS, answer_all, everything
@@ -120,7 +120,9 @@ def test_cancel_from_home_opens_first_for_an_admin(slack: SlackDriver, app: Runt
     methods = calls_of(
         slack,
         app,
-        lambda: slack.click_view(ADA, tab["id"], "home_cancel", value=encode_value({"c": 1})),
+        lambda: slack.click_view(
+            ADA, tab["id"], "home_cancel", value=ConversationValue(1).encode()
+        ),
         ADA,
     )
     assert methods[0] == "views.open", methods

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.hire import START_TITLED_ACTION
+from bot.core.interactions import ActionId
 from bot.emulator import SlackDriver, wait_for
 from bot.runtime import Runtime
 from tests.e2e.test_hire import CHANNEL, everything
@@ -31,7 +31,7 @@ def offer_button(message: dict[str, Any]) -> dict[str, Any]:
         for block in message["blocks"]
         if block["type"] == "actions"
         for element in block["elements"]
-        if element["action_id"] == START_TITLED_ACTION
+        if element["action_id"] == ActionId.HIRE_START_TITLED
     ]
     return found
 
@@ -55,7 +55,7 @@ def test_a_title_starting_with_restart_is_offered_and_started_with_exactly_that_
     assert button["text"]["text"] == "Start “Restart the payments platform”"
     assert roots(slack) == []  # nothing starts until the person says so
 
-    slack.click("U0MANAGER", reply["ts"], START_TITLED_ACTION, channel=CHANNEL)
+    slack.click("U0MANAGER", reply["ts"], ActionId.HIRE_START_TITLED, channel=CHANNEL)
     [root] = wait_for(lambda: roots(slack), message="the conversation's root")
     assert "Restart the payments platform" in everything(root)
     assert "<@U0MANAGER>" in everything(root)
@@ -74,9 +74,11 @@ def test_a_second_click_on_the_same_offer_starts_nothing_more(
     slack: SlackDriver, app: Runtime
 ) -> None:
     reply = reply_to(slack, "List builder engineer")
-    slack.click("U0MANAGER", reply["ts"], START_TITLED_ACTION, channel=CHANNEL)
+    slack.click("U0MANAGER", reply["ts"], ActionId.HIRE_START_TITLED, channel=CHANNEL)
     # The same offer clicked again from a client that still shows it (a double click).
-    slack.click("U0MANAGER", reply["ts"], START_TITLED_ACTION, channel=CHANNEL, stale_copy=reply)
+    slack.click(
+        "U0MANAGER", reply["ts"], ActionId.HIRE_START_TITLED, channel=CHANNEL, stale_copy=reply
+    )
     drain(app)
     [root] = wait_for(lambda: roots(slack), message="the conversation's root")
     assert "List builder engineer" in everything(root)
@@ -98,7 +100,7 @@ def test_the_offered_title_is_what_was_typed_and_pings_nobody(
     reply = reply_to(slack, "show <me> & @channel the way")
     assert offer_button(reply)["value"] == "show <me> & @channel the way"
     assert "<!channel>" not in everything(reply)
-    slack.click("U0MANAGER", reply["ts"], START_TITLED_ACTION, channel=CHANNEL)
+    slack.click("U0MANAGER", reply["ts"], ActionId.HIRE_START_TITLED, channel=CHANNEL)
     [root] = wait_for(lambda: roots(slack), message="the conversation's root")
     assert "show &lt;me&gt; &amp; @channel the way" in everything(root)
     assert "<!channel>" not in everything(root)
@@ -107,4 +109,4 @@ def test_the_offered_title_is_what_was_typed_and_pings_nobody(
 def test_a_command_that_fits_its_grammar_offers_nothing(slack: SlackDriver, app: Runtime) -> None:
     reply = reply_to(slack, "show 999")
     assert "#999" in everything(reply) or "999" in everything(reply)
-    assert START_TITLED_ACTION not in str(reply["blocks"])
+    assert ActionId.HIRE_START_TITLED not in str(reply["blocks"])

@@ -6,9 +6,7 @@ import re
 
 from slack_bolt import App
 
-from bot.blocks import hire as hire_blocks
-from bot.blocks import home as home_blocks
-from bot.blocks import log as log_blocks
+from bot.core.interactions import ActionId
 from bot.listeners.actions import checkin, closing, hire, role, voices
 from bot.listeners.commands import hire_log
 from bot.listeners.events import home
@@ -21,9 +19,10 @@ def register(app: App) -> None:
     voices.register(app)
     role.register(app)
     checkin.register(app)  # its buttons and its note modal
-    app.action(log_blocks.MORE_ACTION)(hire_log.more)
-    app.action(home_blocks.DIGEST_SETTINGS_ACTION)(home.open_digest_settings)
-    app.action(re.compile(r"^home_open_\d+$"))(home.acknowledge_link)
-    app.action(home_blocks.CANCEL_ACTION)(closing.open_cancel)
-    app.action(home_blocks.RESTART_ACTION)(closing.restart_from_home)
-    app.action(hire_blocks.RESTART_ACTION)(closing.restart_here)
+    app.action(ActionId.HIRE_LIST_MORE.value)(hire_log.more)
+    app.action(ActionId.HOME_DIGEST_SETTINGS.value)(home.open_digest_settings)
+    # Home tabs drawn before the id lost its row number ("home_open_12") still need an ack.
+    app.action(re.compile(rf"^{ActionId.HOME_OPEN_THREAD}(_\d+)?$"))(home.acknowledge_link)
+    app.action(ActionId.HOME_CANCEL.value)(closing.open_cancel)
+    app.action(ActionId.HOME_RESTART.value)(closing.restart_from_home)
+    app.action(ActionId.HIRE_RESTART.value)(closing.restart_here)

@@ -12,31 +12,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import home as home_blocks
-from bot.blocks.common import decode_value, notice_modal
+from bot.blocks.common import notice_modal
 from bot.blocks.conversation import refusal
 from bot.blocks.text import user_text
 from bot.core.conversation import Cancel, Refused, decide_move
 from bot.core.hire import ConversationView, NotDone
+from bot.core.interactions import ConversationValue, Stale, Value
 from bot.core.typed_text import storable
-from bot.hiring.conversations import Team
 from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.events.home import publish
 from bot.services import Services
 from bot.slack import modals
 from bot.slack.hire import HireDesk, Origin, origin_of
+from bot.slack.payloads import Click, read_metadata, team_of, tell_clicker
 
 CANCEL = "cancel this conversation"
 REASON_LIMIT = 200
 
 
-def _conversation_id(raw: object) -> int | None:
-    value = decode_value(raw).get("c")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _conversation_id(value: Value | Stale) -> int | None:
+    return value.conversation_id if isinstance(value, ConversationValue) else None
 
 
 def _conversation(
@@ -91,19 +91,25 @@ def _cancel_form(view: ConversationView | None, problem: str | None) -> dict[str
 
 
 def open_cancel(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
     """Home → Cancel…: the modal opens from the ack path (a trigger_id lives 3 seconds), after
     one read of the conversation and before any Web API call, so a stale or forged button is
     answered at once. Whether someone other than its starter is an admin is asked of Slack
     after: their modal opens checking, then becomes the form or the note."""
     ack()
-    origin = origin_of(body, context)
+    if click.trigger_id is None:  # nothing can open without one: not a click Slack sent
+        return
+    origin = origin_of(click)
     desk = HireDesk(services, client)
-    action = (body.get("actions") or [{}])[0]
-    view, problem = _conversation(desk, origin, _conversation_id(action.get("value")))
+    view, problem = _conversation(desk, origin, _conversation_id(click.value))
     if view is not None and origin.user != view.started_by:
-        modal = modals.open_checking(client, body["trigger_id"], "Cancel the conversation")
+        modal = modals.open_checking(client, click.trigger_id, "Cancel the conversation")
         if modal is None:
             return
         found = view
@@ -118,7 +124,7 @@ def open_cancel(
         return
     if view is not None:
         problem = _cancel_refused(view, may=True)
-    client.views_open(trigger_id=body["trigger_id"], view=_cancel_form(view, problem))
+    client.views_open(trigger_id=click.trigger_id, view=_cancel_form(view, problem))
     if problem:
         _refresh(services, client, context, origin.user, body)
 
@@ -135,12 +141,10 @@ def submit_cancel(
     while the modal was open, and a forged submission names anyone's conversation), so the
     modal itself can say why not; then cancelled through the desk, as `/hire cancel` is."""
     origin = Origin(
-        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
-        user=str((body.get("user") or {}).get("id") or ""),
-        channel="",
+        team=team_of(context), user=str((body.get("user") or {}).get("id") or ""), channel=""
     )
     desk = HireDesk(services, client)
-    found, problem = _cancellable(desk, origin, _conversation_id(view.get("private_metadata")))
+    found, problem = _cancellable(desk, origin, _conversation_id(read_metadata(view)))
     if found is None:
         notice = notice_modal("Nothing to cancel", problem or "")
         ack(response_action="update", view=notice)
@@ -172,12 +176,16 @@ def submit_cancel(
 
 @after_ack
 def restart_from_home(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
     """Home → Restart in a new thread: in the channel it was in, if the bot can still post
     there (if not, the Home tab says so and how to restart it elsewhere)."""
-    origin = origin_of(body, context)
-    conversation_id = _conversation_id((body.get("actions") or [{}])[0].get("value"))
+    origin = origin_of(click)
+    conversation_id = _conversation_id(click.value)
     if conversation_id is None:
         said = ":information_source: That button is from an older version of the Home tab."
     else:
@@ -187,18 +195,21 @@ def restart_from_home(
 
 @after_ack
 def restart_here(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    services: Services,
+    respond: Respond,
 ) -> None:
     """Restart in a new thread, from a message (`/hire show`, the note to whoever found the
-    thread gone): in the channel that message is in."""
-    origin = origin_of(body, context)
-    desk = HireDesk(services, client)
-    conversation_id = _conversation_id((body.get("actions") or [{}])[0].get("value"))
+    thread gone): in the channel that message is in. What happened is told to the clicker
+    alone, on that message."""
+    conversation_id = _conversation_id(click.value)
     if conversation_id is None:
         said = ":information_source: That button is from an older version of this message."
     else:
-        said = desk.restart(origin, conversation_id, origin.channel)
-    desk.delivery.tell(origin.channel, origin.user, said)
+        said = HireDesk(services, client).restart(origin_of(click), conversation_id, click.channel)
+    tell_clicker(click, said, respond, client)
 
 
 def _refresh(

@@ -5,7 +5,6 @@ from the button alone, while the trigger_id is still valid."""
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,81 +12,86 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import notice_modal
-from bot.core.hire_command import COMMAND_MAX
+from bot.core.conversation import Answer, Back, Cancel, Decide, Event, Openings
+from bot.core.interactions import ActionId, DecidedValue, Stale, TitleValue, Value, VerdictValue
 from bot.core.typed_text import storable
 from bot.listeners.background import after_ack, run_in_background
+from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
-from bot.slack.deliver import Delivery
-from bot.slack.hire import Clicked, HireDesk, button_event, clicked, origin_of
+from bot.slack.hire import HireDesk, button_event, origin_of
+from bot.slack.payloads import Click, tell_clicker
 
 STALE_BUTTON = (
     ":information_source: That button is from an older version of this conversation. "
     "Use the newest message in the thread."
 )
-WHAT = {
-    hire_blocks.BACK_ACTION: "change the answers",
-    hire_blocks.CANCEL_ACTION: "cancel this conversation",
-    hire_blocks.OPENINGS_ACTION: "say how many people the team can hire",
+# What a refusal says the person may not do.
+WHAT: dict[type[Event], str] = {
+    Answer: "answer the questions",
+    Back: "change the answers",
+    Cancel: "cancel this conversation",
+    Openings: "say how many people the team can hire",
+    Decide: "record the decision",
 }
+DECISION_MODALS = (
+    ActionId.HIRE_NOT_HIRING,
+    ActionId.HIRE_OVERRIDE,
+    ActionId.HIRE_CHANGE,
+    ActionId.HIRE_REOPEN,
+)
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{hire_blocks.ANSWER_ACTION}:"))(press)
-    for action_id in (
-        hire_blocks.BACK_ACTION,
-        hire_blocks.CANCEL_ACTION,
-        hire_blocks.ACCEPT_ACTION,
-        hire_blocks.OPENINGS_ACTION,
-    ):
-        app.action(action_id)(press)
-    app.action(hire_blocks.NOT_HIRING_ACTION)(open_decision_modal)
-    app.action(hire_blocks.OVERRIDE_ACTION)(open_decision_modal)
-    app.action(hire_blocks.CHANGE_ACTION)(open_decision_modal)
-    app.action(hire_blocks.REOPEN_ACTION)(open_decision_modal)
-    app.action(hire_blocks.START_TITLED_ACTION)(start_titled)
+    app.action(
+        action_ids(
+            ActionId.HIRE_ANSWER,
+            ActionId.HIRE_BACK,
+            ActionId.HIRE_CANCEL,
+            ActionId.HIRE_ACCEPT,
+            ActionId.HIRE_OPENINGS,
+        )
+    )(press)
+    app.action(action_ids(*DECISION_MODALS))(open_decision_modal)
+    app.action(ActionId.HIRE_START_TITLED.value)(start_titled)
 
 
 @after_ack
 def press(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    services: Services,
+    respond: Respond,
 ) -> None:
-    action = (body.get("actions") or [{}])[0]
-    action_id = str(action.get("action_id") or "")
-    origin = origin_of(body, context)
-    desk = HireDesk(services, client)
-    click = clicked(action)
-    event = None if click is None else button_event(action_id, click)
-    if click is None or event is None:
-        desk.delivery.tell(origin.channel, origin.user, STALE_BUTTON)
+    asked = button_event(click.action, click.value)
+    if asked is None:
+        tell_clicker(click, STALE_BUTTON, respond, client)
         return
-    what = WHAT.get(action_id, "answer the questions")
-    if action_id == hire_blocks.ACCEPT_ACTION:
-        what = "record the decision"
-    desk.act(origin, click.conversation_id, event, what)
+    conversation_id, event = asked
+    origin = origin_of(click, reply=lambda said: tell_clicker(click, said, respond, client))
+    HireDesk(services, client).act(origin, conversation_id, event, WHAT[type(event)])
 
 
 @after_ack
 def start_titled(
-    body: dict[str, Any],
+    click: Click,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
     """ "Start “…”" under `/hire <title that began with a command word>`: a conversation with
     exactly that title, here, by whoever clicked (as `/hire start <title>` would). The offer
     is ephemeral, so it goes once started; a second click on it starts nothing."""
-    action = (body.get("actions") or [{}])[0]
-    title = storable(str(action.get("value") or "")).strip()
-    origin = origin_of(body, context)
-    if not title or len(title) > COMMAND_MAX:
+    value = click.value_as(TitleValue)
+    title = storable(value.title).strip() if value else ""
+    if not title:
         respond(replace_original=True, text=STALE_BUTTON)
         return
-    offer = (body.get("container") or {}).get("message_ts")
+    origin = origin_of(click)
     # One start per offer and person, across replicas: the key goes where Slack's event ids
     # do (bounded, whatever a forged payload holds).
-    seed = f"{origin.team.team_id}:{origin.channel}:{offer}:{origin.user}".encode()
+    seed = f"{origin.team.team_id}:{origin.channel}:{click.message_ts}:{origin.user}".encode()
     once = "start-offer:" + hashlib.sha256(seed).hexdigest()[:40]
     problem = HireDesk(services, client).start(origin, title, once=once)
     if problem is None:
@@ -98,10 +102,11 @@ def start_titled(
 
 def open_decision_modal(
     ack: Ack,
+    click: Click,
     body: dict[str, Any],
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
+    respond: Respond,
 ) -> None:
     """Open the modal straight from the ack path, with views.open the first Web API call:
     it needs nothing but the button's value (no database read), and Slack's trigger_id
@@ -109,44 +114,47 @@ def open_decision_modal(
     for anyone else the modal opens checking, then becomes the form for a workspace admin
     and says who may decide for anyone else. The submission is checked again."""
     ack()
-    action = (body.get("actions") or [{}])[0]
-    click = clicked(action)
-    origin = origin_of(body, context)
-    action_id = action.get("action_id")
-    needs_outcome = action_id != hire_blocks.NOT_HIRING_ACTION
-    if click is None or (needs_outcome and click.outcome is None):
-        Delivery(client).tell(origin.channel, origin.user, STALE_BUTTON)
+    form = _decision_form(click.action, click.value)
+    if form is None or click.trigger_id is None:
+        tell_clicker(click, STALE_BUTTON, respond, client)
         return
-    view = _decision_form(str(action_id), click)
-    if origin.user == click.started_by:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    view, started_by = form
+    if click.user == started_by:
+        client.views_open(trigger_id=click.trigger_id, view=view)
         return
-    what = "reopen the decision" if action_id == hire_blocks.REOPEN_ACTION else "decide"
-    modal = modals.open_checking(client, body["trigger_id"], view["title"]["text"])
+    what = "reopen the decision" if click.action is ActionId.HIRE_REOPEN else "decide"
+    modal = modals.open_checking(client, click.trigger_id, view["title"]["text"])
     if modal is None:
         return
     refusal = notice_modal(
         "Not yours to decide",
-        f":lock: Only <@{click.started_by}>, who started this conversation, or a workspace "
+        f":lock: Only <@{started_by}>, who started this conversation, or a workspace "
         f"admin can {what}.",
     )
     run_in_background(
         services,
-        lambda: modals.form_for_starter_or_admin(client, modal, origin.user, view, refusal),
+        lambda: modals.form_for_starter_or_admin(client, modal, click.user, view, refusal),
         body=body,
         client=client,
     )
 
 
-def _decision_form(action_id: str, click: Clicked) -> dict[str, Any]:
-    """The modal a decision button opens."""
-    if action_id == hire_blocks.NOT_HIRING_ACTION:
-        return hire_blocks.not_hiring_modal(click.conversation_id, click.version)
-    if action_id == hire_blocks.REOPEN_ACTION:
-        assert click.outcome is not None
-        return hire_blocks.reopen_modal(click.conversation_id, click.version, click.outcome)
-    if action_id == hire_blocks.CHANGE_ACTION:
-        return hire_blocks.override_modal(
-            click.conversation_id, click.version, click.outcome, changing_from=click.outcome
-        )
-    return hire_blocks.override_modal(click.conversation_id, click.version, click.outcome)
+def _decision_form(
+    action: ActionId | None, value: Value | Stale
+) -> tuple[dict[str, Any], str | None] | None:
+    """The modal a decision button opens, and who started the conversation (who may decide
+    besides admins); None when the button's value is not one of its kind."""
+    if isinstance(value, VerdictValue):
+        drawn = (value.conversation_id, value.version)
+        if action is ActionId.HIRE_NOT_HIRING:
+            return hire_blocks.not_hiring_modal(*drawn), value.started_by
+        if action is ActionId.HIRE_OVERRIDE:
+            return hire_blocks.override_modal(*drawn, value.recommended), value.started_by
+    if isinstance(value, DecidedValue):
+        drawn = (value.conversation_id, value.version)
+        if action is ActionId.HIRE_REOPEN:
+            return hire_blocks.reopen_modal(*drawn, value.decided), value.started_by
+        if action is ActionId.HIRE_CHANGE:
+            modal = hire_blocks.override_modal(*drawn, value.decided, changing_from=value.decided)
+            return modal, value.started_by
+    return None

@@ -4,144 +4,132 @@ the button alone, while the trigger_id is still valid."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import voices as voice_blocks
 from bot.blocks.common import notice_modal
-from bot.hiring.conversations import Team
+from bot.core.interactions import ActionId, ConversationValue, VoiceAnswerValue, VoiceBackValue
 from bot.listeners.background import after_ack, run_in_background
+from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
-from bot.slack.deliver import Delivery
-from bot.slack.hire import Origin, origin_of
-from bot.slack.voices import VoiceClick, VoiceDesk, conversation_of, voice_click
+from bot.slack.payloads import Click, read_metadata, team_of, tell_clicker
+from bot.slack.voices import VoiceDesk
 
 STALE = ":information_source: That button is out of date. Use the newest message."
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{voice_blocks.ANSWER_ACTION}:"))(press_answer)
-    app.action(voice_blocks.BACK_ACTION)(press_back)
-    app.action(voice_blocks.INVITE_ACTION)(open_invite_modal)
-    app.action(voice_blocks.REVEAL_ACTION)(press_reveal)
-
-
-def _team(context: dict[str, Any]) -> Team:
-    return Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
-
-
-def _voice_click(
-    body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
-) -> tuple[VoiceDesk, Origin, VoiceClick] | None:
-    """The desk, who clicked where, and the DM button's value; None (the clicker told the
-    button is out of date) when the value is not one of ours."""
-    action = (body.get("actions") or [{}])[0]
-    origin = origin_of(body, context)
-    desk = VoiceDesk(services, client)
-    click = voice_click(action)
-    if click is None:
-        desk.delivery.tell(origin.channel, origin.user, STALE)
-        return None
-    return desk, origin, click
+    app.action(action_ids(ActionId.VOICE_ANSWER))(press_answer)
+    app.action(ActionId.VOICE_BACK.value)(press_back)
+    app.action(ActionId.VOICES_INVITE.value)(open_invite_modal)
+    app.action(ActionId.VOICES_REVEAL.value)(press_reveal)
 
 
 @after_ack
 def press_answer(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    services: Services,
+    respond: Respond,
 ) -> None:
-    clicked = _voice_click(body, client, context, services)
-    if clicked is None:
+    value = click.value_as(VoiceAnswerValue)
+    if value is None:
+        tell_clicker(click, STALE, respond, client)
         return
-    desk, origin, click = clicked
-    if click.option is None:
-        desk.delivery.tell(origin.channel, origin.user, STALE)
-        return
-    desk.answer(
-        origin.team,
-        origin.user,
-        origin.channel,
-        click.voice_id,
-        click.step,
-        click.option,
-        origin.clicked_ts,
-        version=click.version,
+    VoiceDesk(services, client).answer(
+        click.team,
+        click.user,
+        click.channel,
+        value.voice_id,
+        value.step,
+        value.option,
+        click.rewritable_ts,
+        version=value.version,
     )
 
 
 @after_ack
 def press_back(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    services: Services,
+    respond: Respond,
 ) -> None:
-    clicked = _voice_click(body, client, context, services)
-    if clicked is None:
+    value = click.value_as(VoiceBackValue)
+    if value is None:
+        tell_clicker(click, STALE, respond, client)
         return
-    desk, origin, click = clicked
-    if click.version is None:
-        desk.delivery.tell(origin.channel, origin.user, STALE)
-        return
-    desk.go_back(
-        origin.team,
-        origin.user,
-        origin.channel,
-        click.voice_id,
-        click.step,
-        origin.clicked_ts,
-        click.version,
+    VoiceDesk(services, client).go_back(
+        click.team,
+        click.user,
+        click.channel,
+        value.voice_id,
+        value.step,
+        click.rewritable_ts,
+        value.version,
     )
 
 
 @after_ack
 def press_reveal(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    client: WebClient,
+    services: Services,
+    respond: Respond,
 ) -> None:
-    action = (body.get("actions") or [{}])[0]
-    origin = origin_of(body, context)
-    desk = VoiceDesk(services, client)
-    target = conversation_of(action.get("value"))
-    if target is None:
-        desk.delivery.tell(origin.channel, origin.user, STALE)
+    value = click.value_as(ConversationValue)
+    if value is None:
+        tell_clicker(click, STALE, respond, client)
         return
-    desk.reveal(origin.team, origin.user, origin.channel, target[0], origin.clicked_ts)
+    VoiceDesk(services, client).reveal(
+        click.team,
+        click.user,
+        click.channel,
+        value.conversation_id,
+        click.rewritable_ts,
+        reply=lambda said: tell_clicker(click, said, respond, client),
+    )
 
 
 def open_invite_modal(
     ack: Ack,
+    click: Click,
     body: dict[str, Any],
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
+    respond: Respond,
 ) -> None:
     """Straight from the ack path, views.open first: Slack's trigger_id expires three
     seconds after the click. For anyone but the starter the modal opens checking, then
     becomes the form for a workspace admin and says who may ask for anyone else; the
     submission is checked again."""
     ack()
-    action = (body.get("actions") or [{}])[0]
-    origin = origin_of(body, context)
-    target = conversation_of(action.get("value"))
-    if target is None:
-        Delivery(client).tell(origin.channel, origin.user, STALE)
+    value = click.value_as(ConversationValue)
+    if value is None or click.trigger_id is None:
+        tell_clicker(click, STALE, respond, client)
         return
-    conversation_id, starter = target
-    form = voice_blocks.invite_modal(conversation_id)
-    if origin.user == starter:
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+    form = voice_blocks.invite_modal(value.conversation_id)
+    if click.user == value.started_by:
+        client.views_open(trigger_id=click.trigger_id, view=form)
         return
-    modal = modals.open_checking(client, body["trigger_id"], form["title"]["text"])
+    modal = modals.open_checking(client, click.trigger_id, form["title"]["text"])
     if modal is None:
         return
     refusal = notice_modal(
         "Ask the team",
-        f":lock: Only <@{starter}>, who started this conversation, or a workspace admin "
-        "can ask the team.",
+        f":lock: Only <@{value.started_by}>, who started this conversation, or a workspace "
+        "admin can ask the team.",
     )
     run_in_background(
         services,
-        lambda: modals.form_for_starter_or_admin(client, modal, origin.user, form, refusal),
+        lambda: modals.form_for_starter_or_admin(client, modal, click.user, form, refusal),
         body=body,
         client=client,
     )
@@ -158,8 +146,8 @@ def submit_invite(
     values = view.get("state", {}).get("values", {})
     entry = values.get(voice_blocks.INVITEES_BLOCK, {}).get(voice_blocks.INVITEES_ELEMENT, {})
     users = [u for u in entry.get("selected_users") or [] if isinstance(u, str)]
-    target = conversation_of(view.get("private_metadata"))
-    if not users or target is None:
+    target = read_metadata(view)
+    if not users or not isinstance(target, ConversationValue):
         ack(
             response_action="errors",
             errors={voice_blocks.INVITEES_BLOCK: "Pick at least one teammate."},
@@ -171,7 +159,7 @@ def submit_invite(
     run_in_background(
         services,
         lambda: VoiceDesk(services, client).invite(
-            _team(context), actor, target[0], users, bot_user
+            team_of(context), actor, target.conversation_id, users, bot_user
         ),
         body=body,
         client=client,

@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks import log as log_blocks
-from bot.blocks.common import decode_value
 from bot.blocks.text import user_text
 from bot.core.hire_command import Export, HireCommand, ListConversations, Show
+from bot.core.interactions import LogPageValue
 from bot.core.log_views import thread_link
 from bot.core.recommendation import recommend
 from bot.core.typed_text import from_slack
@@ -25,10 +25,13 @@ from bot.listeners.background import after_ack
 from bot.services import Services
 from bot.slack.deliver import Delivery
 from bot.slack.links import workspace_url
+from bot.slack.payloads import Click, tell_clicker
 from bot.slack.people import Directory
 from bot.slack.visibility import ChannelAccess, reader_audience
 
 log = logging.getLogger(__name__)
+
+STALE = ":information_source: That button is from an older version of this list. Try `/hire list` again."
 
 
 def parse_date(text: str | None) -> datetime | str | None:
@@ -112,7 +115,7 @@ def show_page(
         audience=audience,
     )
     person = Directory(ctx.client, ctx.services.people).label(user_id) if user_id else None
-    more = {"f": filter_, "u": user_id, "s": since_text, "o": offset + len(page.rows)}
+    more = LogPageValue(filter_, offset + len(page.rows), user_id, since_text)
     message = log_blocks.log_page(page, filter_, more, person, since_text)
     respond(response_type="ephemeral", replace_original=replace, **message.as_kwargs())
 
@@ -268,16 +271,16 @@ def export(ctx: hire_flow.Context, respond: Respond, since_text: str | None, cha
 @after_ack
 def more(
     ack: Ack,
-    body: dict[str, Any],
+    click: Click,
     client: Any,
     context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    value = decode_value((body.get("actions") or [{}])[0].get("value"))
-    filter_ = str(value["f"]) if value.get("f") in LIST_STATES else "all"
-    offset = int(value["o"]) if isinstance(value.get("o"), int) and value["o"] >= 0 else 0
-    user_id = str(value["u"]) if isinstance(value.get("u"), str) and value["u"] else None
-    since_text = str(value["s"]) if isinstance(value.get("s"), str) else None
-    ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
-    show_page(ctx, respond, filter_, user_id, since_text, offset, replace=True)
+    page = click.value_as(LogPageValue)
+    if page is None:
+        tell_clicker(click, STALE, respond, client)
+        return
+    filter_ = page.filter if page.filter in LIST_STATES else "all"
+    ctx = hire_flow.build_context(services, client, context, click.user)
+    show_page(ctx, respond, filter_, page.user or None, page.since, page.offset, replace=True)

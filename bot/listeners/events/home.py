@@ -19,6 +19,7 @@ from bot.slack import modals
 from bot.slack.deliver import Delivery
 from bot.slack.digest_settings import DigestSettingsDesk
 from bot.slack.links import workspace_url
+from bot.slack.payloads import Click
 from bot.slack.visibility import reader_audience
 
 
@@ -61,18 +62,25 @@ def publish_home(
 
 
 def open_digest_settings(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], services: Services
+    ack: Ack,
+    click: Click,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+    services: Services,
 ) -> None:
     """The modal opens at once, from the ack path, with views.open the first Web API call
     (Slack's trigger_id lasts 3 seconds); who may change the settings is judged after, and
     the modal becomes the form or says who can."""
     ack()
-    modal = modals.open_checking(client, body["trigger_id"], home_blocks.DIGEST_SETTINGS_TITLE)
+    if click.trigger_id is None:  # nothing can open without one: not a click Slack sent
+        return
+    modal = modals.open_checking(client, click.trigger_id, home_blocks.DIGEST_SETTINGS_TITLE)
     if modal is None:
         return
 
     def fill() -> None:
-        ctx = hire_flow.build_context(services, client, context, body["user"]["id"])
+        ctx = hire_flow.build_context(services, client, context, click.user)
         DigestSettingsDesk(services, client).fill_form(ctx.workspace_id, ctx.user, modal)
 
     run_in_background(services, fill, body=body, client=client)

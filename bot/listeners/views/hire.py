@@ -11,20 +11,29 @@ from slack_sdk import WebClient
 
 from bot.blocks import hire as hire_blocks
 from bot.blocks.common import OUTCOME_LABELS
+from bot.core.interactions import CallbackId
 from bot.core.typed_text import storable
-from bot.hiring.conversations import Team
 from bot.listeners.background import run_in_background
 from bot.services import Services
 from bot.slack.hire import HireDesk, Origin, modal_event
+from bot.slack.payloads import read_metadata, team_of
 
 REASON_LIMIT = 1000
 
 
+DECISION_MODALS = (
+    CallbackId.HIRE_OVERRIDE,
+    CallbackId.HIRE_CHANGE,
+    CallbackId.HIRE_REOPEN,
+    CallbackId.HIRE_NOT_HIRING,
+)
+# Forms that ask only why: the outcome is the button's (reopen) or fixed (not hiring now).
+REASON_ONLY = {CallbackId.HIRE_REOPEN, CallbackId.HIRE_NOT_HIRING}
+
+
 def register(app: App) -> None:
-    app.view(hire_blocks.OVERRIDE_CALLBACK)(submit)
-    app.view(hire_blocks.CHANGE_CALLBACK)(submit)
-    app.view(hire_blocks.REOPEN_CALLBACK)(submit)
-    app.view(hire_blocks.NOT_HIRING_CALLBACK)(submit)
+    for callback in DECISION_MODALS:
+        app.view(callback.value)(submit)
 
 
 def _submitted(view: dict[str, Any]) -> tuple[str | None, str]:
@@ -44,18 +53,17 @@ def submit(
     context: dict[str, Any],
     services: Services,
 ) -> None:
-    callback_id = view.get("callback_id")
+    callback = CallbackId(view["callback_id"])  # Bolt routed it here by this id
     outcome, reason = _submitted(view)
     errors = {}
-    reason_only = {hire_blocks.REOPEN_CALLBACK, hire_blocks.NOT_HIRING_CALLBACK}
-    if callback_id not in reason_only and outcome not in OUTCOME_LABELS:
+    if callback not in REASON_ONLY and outcome not in OUTCOME_LABELS:
         errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
     if len(reason) < 3:
         errors[hire_blocks.OVERRIDE_REASON_BLOCK] = (
             "Say why in a few words; it is kept with the decision."
         )
-    parsed = modal_event(str(callback_id), view.get("private_metadata"), outcome, reason)
-    if errors or parsed is None:
+    asked = modal_event(callback, read_metadata(view), outcome, reason)
+    if errors or asked is None:
         ack(
             response_action="errors",
             errors=errors
@@ -65,17 +73,9 @@ def submit(
         )
         return
     ack()
-    conversation_id, event = parsed
-    origin = Origin(
-        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
-        user=str(body["user"]["id"]),
-        channel="",
-    )
-    what = (
-        "reopen the decision"
-        if callback_id == hire_blocks.REOPEN_CALLBACK
-        else "record the decision"
-    )
+    conversation_id, event = asked
+    origin = Origin(team=team_of(context), user=str(body["user"]["id"]), channel="")
+    what = "reopen the decision" if callback is CallbackId.HIRE_REOPEN else "record the decision"
     run_in_background(
         services,
         lambda: HireDesk(services, client).act(origin, conversation_id, event, what),
