@@ -85,10 +85,11 @@ class ConversationView:
 # "nudge", a reminder in its thread; for "Ask the team" (`bot.core.voices`): "team", the
 # team's message in its thread once the round is revealed, "voice", the question an
 # invitee is on, in their DM, and "round", the round's line in its thread (who was asked,
-# who couldn't be, and the starter's "Show answers now" button).
-OwedKind = Literal["root", "step", "nudge", "team", "voice", "round"]
+# who couldn't be, and the starter's "Show answers now" button), and "voice_reminder", the
+# one reminder in the DM of an invitee who has gone quiet.
+OwedKind = Literal["root", "step", "nudge", "team", "voice", "round", "voice_reminder"]
 # The kinds the "Ask the team" desk delivers; the others are the conversation's own.
-VOICE_KINDS: frozenset[OwedKind] = frozenset({"team", "voice", "round"})
+VOICE_KINDS: frozenset[OwedKind] = frozenset({"team", "voice", "round", "voice_reminder"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Owed:
 
     @property
     def voice_id(self) -> int:
-        """An invitee's question's voice row (see `voice_key`)."""
+        """An invitee's question's (or reminder's) voice row (see `voice_key`)."""
         return int(self.key.split(":")[1])
 
 
@@ -147,6 +148,17 @@ def voice_key(voice_id: int, version: int) -> str:
     new message, never refused as owed already. Until someone goes back, the version is
     the step."""
     return f"voice:{voice_id}:{version}"
+
+
+def voice_reminder_key(voice_id: int) -> str:
+    """One reminder per invitee, ever (claimed once across processes)."""
+    return f"voice_reminder:{voice_id}"
+
+
+def voice_asked_again_key(voice_id: int, version: int) -> str:
+    """The reminder's second message: the question the invitee is on, asked again because
+    its first ask never reached them (it was given up)."""
+    return f"{voice_key(voice_id, version)}:again"
 
 
 @dataclass(frozen=True)

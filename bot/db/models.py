@@ -43,7 +43,7 @@ DECISION_EVENT_KINDS = (
     "openings",
 )
 DIGEST_RUN_STATES = ("claimed", "posted", "failed", "missed")
-OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice", "round")
+OUTBOX_KINDS = ("root", "step", "nudge", "team", "voice", "round", "voice_reminder")
 # pending: owed (to its leaseholder until `lease_until`, then to anyone); sent: it is in
 # Slack (`ts`); superseded: the conversation moved on before it was needed; failed: Slack
 # refused it for good, or it stayed undeliverable too long (`error` says why).

@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
 from bot.core.conversation import State
-from bot.core.hire import Owed, round_key, team_key, voice_key
+from bot.core.hire import (
+    Owed,
+    OwedKind,
+    round_key,
+    team_key,
+    voice_asked_again_key,
+    voice_key,
+    voice_reminder_key,
+)
 from bot.core.voices import (
     Invited,
     Revealed,
@@ -362,8 +370,8 @@ class Voices:
     def still_owed(
         self, owed: Owed, workspace_id: int, conversation: State, now: datetime
     ) -> tuple[RoundView, VoiceView | None] | None:
-        """What an owed team message or round line (the round) or invitee's question (the
-        round and the voice, as they are now) is for; None when nobody needs it any more
+        """What an owed team message or round line (the round) or invitee's question or
+        reminder (the round and the voice, as they are now) is for; None when nobody needs it any more
         (the invitee moved on, the round or the conversation was closed), and it is then
         superseded."""
         with self.sessions.begin() as session:
@@ -374,6 +382,10 @@ class Voices:
             elif owed.kind == "round":
                 if view is not None and round_line_owed(view, conversation):
                     return view, None
+            elif owed.kind == "voice_reminder":
+                voice = _still_answering(view, owed.voice_id)
+                if voice is not None and view is not None and view.state == "open":
+                    return view, voice
             elif view is not None:
                 voice = next((v for v in view.voices if v.id == owed.voice_id), None)
                 if voice is not None and question_owed(view, voice, owed.version):
@@ -395,14 +407,47 @@ class Voices:
                     due.append((voice.workspace_id, self._voice(voice), view))
         return due
 
-    def claim_reminder(self, workspace_id: int, voice: VoiceView, now: datetime) -> bool:
-        """The invitee's one reminder is this caller's to send (exactly one process wins).
-        Not while their current question is still owed: the outbox brings that one, and a
-        reminder asking it too would be a second copy (or see it superseded)."""
+    def claim_reminder(
+        self, workspace_id: int, voice: VoiceView, now: datetime
+    ) -> list[Owed] | None:
+        """The invitee's one reminder is this caller's to send (exactly one process wins):
+        claimed and owed in one transaction, so a crash or a Slack refusal before it lands
+        leaves it owed, never lost. Not while their current question is still owed: the
+        outbox brings that one, and a reminder asking it too would be a second copy. When
+        that question never reached them (given up after a day), it is owed again after
+        the reminder. What it owes, in order; None when another process has it."""
         with self.sessions.begin() as session:
-            return VoiceRepository.claim_reminder(
+            claimed = VoiceRepository.claim_reminder(
                 session, workspace_id, voice.id, voice.version, now
             )
+            if not claimed:
+                return None
+            owes: list[tuple[OwedKind, str]] = [("voice_reminder", voice_reminder_key(voice.id))]
+            if voice.question_ts is None:
+                owes.append(("voice", voice_asked_again_key(voice.id, voice.version)))
+            owed = []
+            for kind, key in owes:
+                row = OutboxRepository.owe(
+                    session,
+                    workspace_id,
+                    voice.conversation_id,
+                    kind,
+                    voice.version,
+                    now=now,
+                    lease_until=now + DELIVERY_LEASE,
+                    key=key,
+                )
+                if row is not None:
+                    owed.append(row)
+            return owed
+
+
+def _still_answering(view: RoundView | None, voice_id: int) -> VoiceView | None:
+    """The invitee of the round, if they have not finished (nor been found unreachable)."""
+    if view is None:
+        return None
+    voice = next((v for v in view.voices if v.id == voice_id), None)
+    return voice if voice is not None and voice.status in ("invited", "answering") else None
 
 
 def _owe_question(

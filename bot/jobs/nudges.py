@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from slack_sdk.errors import SlackApiError
-
 from bot.content.criteria import load_criteria
 from bot.hiring.conversations import Conversations
 from bot.hiring.voices import Voices
@@ -49,25 +47,32 @@ def send_due_nudges(services: Services, clients: WorkspaceClients, identity: str
 
 def remind_silent_voices(services: Services, clients: WorkspaceClients, identity: str) -> int:
     """One reminder in the DM of each teammate asked to answer for the team who has not
-    finished after the nudge delay. The reminder is claimed per invitee with one guarded
-    UPDATE before it is sent, so it goes out once across processes and restarts; it is not
-    claimed while their current question is still owed in the outbox (a later run reminds
-    them once that is delivered), so they never get that question twice."""
+    finished after the nudge delay. It is claimed per invitee with one guarded UPDATE, and
+    owed in the outbox in the same transaction, so it goes out once across processes and
+    restarts, and a crash or a Slack refusal before it lands leaves it owed for the
+    outbox's delivery, never lost. It is not claimed while their current question is still
+    owed (a later run reminds them once that is delivered), so they never get it twice."""
     criteria = load_criteria()
     voices = Voices(services.session_factory, criteria)
+    conversations = Conversations(services.session_factory, criteria)
     now = services.clock.now()
     invited_before = now - timedelta(seconds=services.settings.nudge_after_seconds)
     sent = 0
-    for workspace_id, voice, round_ in voices.due_reminders(invited_before):
-        if not voices.claim_reminder(workspace_id, voice, now):
+    for workspace_id, voice, _round in voices.due_reminders(invited_before):
+        owed = voices.claim_reminder(workspace_id, voice, now)
+        if owed is None:
             continue  # another process has it
         client = clients.for_workspace(workspace_id)
-        if client is None:
+        view = conversations.get_in(workspace_id, voice.conversation_id)
+        if client is None or view is None:  # uninstalled, or deleted meanwhile
+            for row in owed:
+                conversations.finish_owed(row, "superseded", now, "unreachable workspace")
             continue
-        try:
-            VoiceDesk(services, client, criteria).remind(workspace_id, round_, voice)
-        except SlackApiError as error:
-            log.warning("could not remind %s: %s", voice.user, error.response.get("error"))
-            continue
+        desk = VoiceDesk(services, client, criteria)
+        for row in owed:  # the reminder, then the question it may ask again
+            try:
+                desk.redeliver(row, view)
+            except Exception:  # its lease lapses and the outbox's delivery tries it again
+                log.exception("reminding %s failed; it will be tried again", voice.user)
         sent += 1
     return sent

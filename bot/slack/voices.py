@@ -334,6 +334,8 @@ class VoiceDesk:
             self.tell_round(round_, owed)
         elif voice is None:
             self.show(round_, owed)
+        elif owed.kind == "voice_reminder":
+            self.remind(view.workspace_id, round_, voice, owed)
         else:
             self._ask(view.workspace_id, round_, voice, owed)
 
@@ -349,25 +351,30 @@ class VoiceDesk:
         return NOT_DONE.get(result.reason, ":information_source: Nothing was changed.")
 
     # -- the one reminder ---------------------------------------------------------------------
-    def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView) -> None:
-        """The one reminder. It asks the question the invitee is on only when that never
-        reached their DM (owed, and given up after a day: the reminder is not claimed while
-        it is still owed), so they have exactly one copy of it either way."""
+    def remind(self, workspace_id: int, round_: RoundView, voice: VoiceView, owed: Owed) -> None:
+        """The one reminder, owed with its claim (`Voices.claim_reminder`). When the question
+        the invitee is on never reached their DM, it says so, and the question itself is owed
+        right after it: either way they have exactly one copy of it."""
         try:
             channel = voice.dm_channel or self._open_dm(voice.user)
         except _Unreachable as problem:
-            self._unreachable(workspace_id, voice, str(problem))
+            self._unreachable(workspace_id, voice, str(problem), owed)
             return
-        ask = voice.question_ts is None
-        reminder = voice_blocks.dm_reminder(round_, voice.step, len(self.criteria), asked_below=ask)
-        self.delivery.post(channel, _text(reminder))
-        if not ask:
+        except (SlackApiError, OSError) as error:  # the DM could not be opened yet
+            if not is_transient(error):
+                raise
+            self.owed.later(owed, error, voice.user)
             return
-        ts = self.delivery.post(
-            channel,
-            voice_blocks.dm_question(round_, self.criteria, voice, first=False),
+        reminder = voice_blocks.dm_reminder(
+            round_, voice.step, len(self.criteria), asked_below=voice.question_ts is None
         )
-        self.voices.reached(workspace_id, voice, channel, ts, self.services.clock.now())
+        try:
+            ts = self.owed.send(owed, channel, _text(reminder))
+        except SlackApiError as error:  # refused for good: the DM cannot be written to
+            self._unreachable(workspace_id, voice, failure_code(error), owed)
+            return
+        if ts is not None:
+            self.outbox.finish_owed(owed, "sent", self.services.clock.now(), ts=ts)
 
 
 class _Unreachable(Exception):

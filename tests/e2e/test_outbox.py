@@ -527,6 +527,41 @@ def invited_days_ago(bot: BotProcess) -> None:
 
 
 @pytest.mark.parametrize("fault", ["hang", "delay_after"])
+def test_an_invitees_reminder_whose_sender_is_killed_is_sent_exactly_once(
+    slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
+) -> None:
+    """The reminder is owed with its claim: a sender killed before the DM landed leaves it
+    owed (it used to be claimed, then lost), one killed after it landed leaves it to be
+    found by its key."""
+    if fault == "delay_after":  # and Slack's clock behind ours
+        slack_runs_behind(emulator)
+    thread = start(slack)
+    invite(slack, thread, thread.replies()[0], ["U0TEAMMATE"])
+    round_line(thread)
+    question_in_dm(slack, "U0TEAMMATE", 1)
+    channel = dm_of("U0TEAMMATE")
+    sent_before = len(posts_to(emulator, channel))
+    emulator.state.inject_fault("chat.postMessage", fault, seconds=60, match={"channel": channel})
+    invited_days_ago(bot)  # the server's scheduler, ticking every second, claims it
+    wait_for(lambda: len(posts_to(emulator, channel)) > sent_before, message="the reminder sent")
+    if fault == "delay_after":
+        wait_for(lambda: reminders_in_dm(slack, "U0TEAMMATE"), message="the reminder in the DM")
+    kill(bot)
+    assert ("voice_reminder", "pending") in outbox(bot)
+
+    bot.start()
+    lapse_leases(bot, OutboxMessage, "pending")
+    wait_for(
+        lambda: ("voice_reminder", "sent") in outbox(bot), message="the reminder delivered"
+    )
+    assert len(reminders_in_dm(slack, "U0TEAMMATE")) == 1
+    calls = posts_to(emulator, channel)[sent_before:]
+    assert len(calls) == (1 if fault == "delay_after" else 2)
+    run_cron(bot)  # and never a second one
+    assert len(reminders_in_dm(slack, "U0TEAMMATE")) == 1
+
+
+@pytest.mark.parametrize("fault", ["hang", "delay_after"])
 def test_a_server_killed_while_posting_the_rounds_line_posts_it_once(
     slack: SlackDriver, emulator: EmulatorServer, bot: BotProcess, fault: str
 ) -> None:
