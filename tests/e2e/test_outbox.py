@@ -551,9 +551,7 @@ def test_an_invitees_reminder_whose_sender_is_killed_is_sent_exactly_once(
 
     bot.start()
     lapse_leases(bot, OutboxMessage, "pending")
-    wait_for(
-        lambda: ("voice_reminder", "sent") in outbox(bot), message="the reminder delivered"
-    )
+    wait_for(lambda: ("voice_reminder", "sent") in outbox(bot), message="the reminder delivered")
     assert len(reminders_in_dm(slack, "U0TEAMMATE")) == 1
     calls = posts_to(emulator, channel)[sent_before:]
     assert len(calls) == (1 if fault == "delay_after" else 2)
