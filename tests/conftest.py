@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +16,11 @@ from bot.db.session import make_engine, make_session_factory
 from tests.pg import PostgresServer, start_or_skip
 
 BACKENDS = ["sqlite", "postgres"]
+
+# Tests assert behaviour, never wall-clock time: Hypothesis's per-example deadline (200 ms by
+# default) fails a correct test on a busy machine, so no property test has one.
+settings.register_profile("behaviour", deadline=None)
+settings.load_profile("behaviour")
 
 
 @pytest.fixture(scope="session")
