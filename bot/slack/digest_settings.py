@@ -77,11 +77,7 @@ class SettingsSubmission:
     """The Home tab's settings modal as submitted, each field checked."""
 
     channel_id: str
-    weekday: int
-    hour: int
-    minute: int
-    timezone: str
-    enabled: bool
+    changes: SettingsChanges  # every setting the form shows, the channel among them
     # None when the modal had no managers' field (only admins see it).
     managers: tuple[str, ...] | None
 
@@ -126,15 +122,15 @@ def read_settings_form(view: dict[str, Any]) -> SettingsSubmission | dict[str, s
     if errors:
         return errors
     assert at is not None and zone is not None and weekday is not None and channel
-    return SettingsSubmission(
+    changes = SettingsChanges(
         channel_id=channel,
         weekday=int(weekday),
         hour=at[0],
         minute=at[1],
         timezone=zone,
         enabled=_field(form, "enabled") != "off",
-        managers=_people(form, home_blocks.DIGEST_MANAGERS_BLOCK),
     )
+    return SettingsSubmission(channel, changes, _people(form, home_blocks.DIGEST_MANAGERS_BLOCK))
 
 
 def open_form(client: WebClient, trigger_id: str) -> OpenModal | None:
@@ -340,16 +336,7 @@ class DigestSettingsDesk:
             if problem is not None:
                 said = Said(f"{problem} Nothing was changed.", trouble=True)
             else:
-                said = self.change(
-                    actor,
-                    managers=form.managers,
-                    channel_id=form.channel_id,
-                    weekday=form.weekday,
-                    hour=form.hour,
-                    minute=form.minute,
-                    timezone=form.timezone,
-                    enabled=form.enabled,
-                )
+                said = self.change(actor, managers=form.managers, **form.changes)
         if said.trouble:
             try:
                 self.client.chat_postMessage(channel=actor.user, text=said.text)
