@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.installations import Installations
 from bot.listeners.background import report_error
 from bot.services import Services
+from bot.slack.actor import Admins, resolve_actor
 from bot.slack.payloads import typed_click
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def build_app(services: Services, client: WebClient, *, installations: Installat
     )
     app.use(_inject(services))
     app.use(typed_click)
+    app.use(resolve_actor(Admins(services.clock)))
     listeners.register(app)
     if installations is not None:
         # Bolt's own listeners: app_uninstalled deletes the workspace's installation and

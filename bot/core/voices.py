@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.content.criteria import OUTCOME_KEYS, Criteria, Option
+from bot.core.actor import AdminFlag, settle
 from bot.core.conversation import State
 from bot.core.hire import Owed
 from bot.core.recommendation import (
@@ -85,9 +86,10 @@ def check_invitees(
     return Invitees(tuple(accepted), tuple(refused))
 
 
-def may_manage(actor: str, starter: str, *, is_admin: bool) -> bool:
-    """Who may invite and reveal: the person who started the conversation, or an admin."""
-    return actor == starter or is_admin
+def may_manage(actor: str, starter: str, *, is_admin: AdminFlag) -> bool:
+    """Who may invite and reveal: the person who started the conversation, or an admin (asked
+    only about someone else)."""
+    return actor == starter or settle(is_admin)
 
 
 @dataclass(frozen=True)

@@ -334,6 +334,12 @@ class EmulatorState:
     def user(self, user_id: str) -> dict[str, Any] | None:
         return self.users.get(user_id)
 
+    def set_admin(self, user_id: str, admin: bool) -> None:
+        """Make someone a workspace admin and owner, or neither (a demotion takes both)."""
+        with self.lock:
+            self.users[user_id].update(is_admin=admin, is_owner=admin)
+            self._bump()
+
     def team_of(self, user_or_channel: dict[str, Any]) -> Team:
         return self.teams[user_or_channel.get("team", TEAM_ID)]
 

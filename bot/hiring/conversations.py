@@ -11,7 +11,7 @@ guard fail; the event is then judged again against the conversation as it now is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
+from bot.core.actor import AdminFlag, Team, settle
 from bot.core.conversation import (
     Answer,
     Back,
@@ -99,14 +100,6 @@ def _values_with(event: Event, actor: str) -> dict[str, object]:
             "recommendation_message_ts": None,
         }
     return {}
-
-
-@dataclass(frozen=True)
-class Team:
-    """The Slack workspace a request came from."""
-
-    team_id: str
-    enterprise_id: str | None = None
 
 
 class Conversations:
@@ -341,12 +334,12 @@ class Conversations:
         actor: str,
         now: datetime,
         *,
-        actor_is_admin: bool = False,
+        actor_is_admin: AdminFlag = False,
     ) -> ActResult:
         """Do `event` for `actor`, in one transaction.
 
-        `actor_is_admin` says the caller already knows the actor is a workspace admin; the
-        starter never needs it, so the common path asks Slack nothing (see bot.slack).
+        `actor_is_admin` is settled only for someone other than the starter: the common path
+        (the starter acting) asks Slack nothing (see bot.core.actor).
         """
         with self.sessions.begin() as session:
             for _ in range(ATTEMPTS):
@@ -360,7 +353,7 @@ class Conversations:
                 before = self._view(session, conv, answers)
                 if isinstance(event, Answer) and not self._is_option(event):
                     return NotDone("unknown_option", before)
-                by_owner = actor == before.started_by or actor_is_admin
+                by_owner = actor == before.started_by or settle(actor_is_admin)
                 outcome = decide_move(before.position, event, by_owner=by_owner)
                 if isinstance(outcome, Refused):
                     if outcome.reason == "decision_changed" and _already(before, event):

@@ -26,6 +26,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.criteria import Criteria
+from bot.core.actor import AdminFlag
 from bot.core.conversation import State
 from bot.core.hire import (
     Owed,
@@ -137,7 +138,7 @@ class Voices:
         now: datetime,
         *,
         bot_user: str | None,
-        actor_is_admin: bool,
+        actor_is_admin: AdminFlag,
     ) -> Invited | VoiceNotDone:
         with self.sessions.begin() as session:
             workspace = self._workspace(session, team, now)
@@ -348,7 +349,13 @@ class Voices:
 
     # -- revealing ----------------------------------------------------------------------------
     def reveal(
-        self, team: Team, conversation_id: int, actor: str, now: datetime, *, actor_is_admin: bool
+        self,
+        team: Team,
+        conversation_id: int,
+        actor: str,
+        now: datetime,
+        *,
+        actor_is_admin: AdminFlag,
     ) -> Revealed | VoiceNotDone:
         with self.sessions.begin() as session:
             workspace = self._workspace(session, team, now)

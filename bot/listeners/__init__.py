@@ -1,4 +1,5 @@
-"""Slack edges: each surface registers its listeners; the logic lives in bot.core."""
+"""Slack edges: each surface registers its listeners, which parse a request and hand it, with
+who acts, to a desk in bot.slack."""
 
 from __future__ import annotations
 

@@ -5,14 +5,25 @@ message, by its metadata), record a click or the note modal, and redraw the DM."
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.checkin import CHECKIN_EVENT, checkin_message, note_modal, refused_text
+from bot.blocks.checkin import (
+    CHECKIN_EVENT,
+    NOTE_ANSWER_BLOCK,
+    NOTE_TEXT_BLOCK,
+    checkin_message,
+    note_modal,
+    refused_text,
+)
+from bot.core.actor import Actor
 from bot.core.checkins import (
+    ANSWERS,
+    NOTE_LIMIT,
     CheckinAnswered,
     CheckinClaim,
     CheckinRefused,
@@ -20,10 +31,14 @@ from bot.core.checkins import (
     describe_setting,
 )
 from bot.core.digest_settings import SettingsRefused
+from bot.core.interactions import CheckinValue
+from bot.core.typed_text import storable
 from bot.hiring.checkins import Checkins
 from bot.services import Services
+from bot.slack.actor import workspace_of
 from bot.slack.deliver import Delivery, failure_code, is_transient
 from bot.slack.digest_settings import DigestSettingsDesk
+from bot.slack.payloads import Submitted, read_metadata
 from bot.slack_client import WorkspaceClients
 
 log = logging.getLogger(__name__)
@@ -80,6 +95,30 @@ def send_checkin(
     return True
 
 
+@dataclass(frozen=True)
+class NoteSubmission:
+    """The note modal as submitted: the answer picked and the note typed (if any)."""
+
+    checkin_id: int
+    version: int
+    answer: str
+    note: str | None
+
+
+def read_note_form(view: dict[str, Any]) -> NoteSubmission | dict[str, str]:
+    """The submitted note modal, or what to say beside its fields (by block id)."""
+    form = Submitted(view)
+    answer = form.chosen(NOTE_ANSWER_BLOCK)
+    # Kept as typed, minus what no database stores; escaped whenever it is shown.
+    note = storable(form.typed(NOTE_TEXT_BLOCK)).strip()[:NOTE_LIMIT] or None
+    drawn = read_metadata(view)
+    if not isinstance(drawn, CheckinValue):
+        return {NOTE_ANSWER_BLOCK: "This form is out of date; close it."}
+    if answer not in ANSWERS:
+        return {NOTE_ANSWER_BLOCK: "Choose an answer."}
+    return NoteSubmission(drawn.checkin_id, drawn.version, answer, note)
+
+
 class CheckinDesk:
     """The DM's buttons and note modal, for one workspace's client."""
 
@@ -91,14 +130,15 @@ class CheckinDesk:
 
     def answer(
         self,
-        workspace_id: int,
-        user: str,
+        actor: Actor,
         checkin_id: int,
         answer: str,
         note: str | None,
         seen_version: int,
     ) -> None:
         """Record the answer; redraw the DM with what stands; a refusal is told there."""
+        user = actor.user
+        workspace_id = workspace_of(self.services, actor.team)
         now = self.services.clock.now()
         result = self.store.answer(workspace_id, checkin_id, user, answer, note, seen_version, now)
         view = result.view
@@ -113,9 +153,10 @@ class CheckinDesk:
         elif isinstance(result, CheckinAnswered):
             log.info("check-in %s answered %s", checkin_id, answer)
 
-    def setting(self, workspace_id: int, user: str, asked: CheckinSetting) -> str:
+    def setting(self, actor: Actor, asked: CheckinSetting) -> str:
         """`/hire checkin …`: show the setting (anyone), or change it (admins and digest
         managers, like the digest's settings)."""
+        workspace_id = workspace_of(self.services, actor.team)
         if asked.after_days is None:
             days = self.store.after_days(workspace_id)
             return (
@@ -125,8 +166,9 @@ class CheckinDesk:
             )
         result = self.store.set_after_days(
             workspace_id,
-            user,
-            actor_is_admin=self.delivery.is_admin(user),
+            actor.user,
+            # Asked before the change's transaction, which holds the workspace's lock.
+            actor_is_admin=actor.is_admin(),
             days=asked.after_days,
             now=self.services.clock.now(),
         )
@@ -145,11 +187,13 @@ class CheckinDesk:
             "the call held up."
         )
 
-    def open_note(self, workspace_id: int, user: str, checkin_id: int, trigger_id: str) -> None:
-        view = self.store.view(workspace_id, checkin_id)
-        if view is None or user != view.decided_by:
+    def open_note(self, actor: Actor, checkin_id: int, trigger_id: str) -> None:
+        """Opened right after the ack (the trigger_id lasts three seconds), showing the
+        answer and note that stand (one read, no Web API call before views.open)."""
+        view = self.store.view(workspace_of(self.services, actor.team), checkin_id)
+        if view is None or actor.user != view.decided_by:
             self.delivery.tell_directly(
-                user, refused_text("Only the person who made this decision can answer it.")
+                actor.user, refused_text("Only the person who made this decision can answer it.")
             )
             return
         self.client.views_open(trigger_id=trigger_id, view=note_modal(view))

@@ -200,12 +200,3 @@ class Delivery:
             self.client.chat_postMessage(channel=user, text=text)
         except SlackApiError as error:
             log.warning("could not message %s: %s", user, error_code(error))
-
-    def is_admin(self, user: str) -> bool:
-        """Workspace admins and owners may act on anyone's conversation; Slack knows who."""
-        try:
-            found = self.client.users_info(user=user)["user"]
-        except SlackApiError:
-            log.warning("users.info failed; treating %s as not an admin", user)
-            return False
-        return bool(found.get("is_admin") or found.get("is_owner") or found.get("is_primary_owner"))

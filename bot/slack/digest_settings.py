@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Unpack
+from typing import Any, Unpack
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -26,7 +26,8 @@ from bot.blocks.digest import (
     settings_reply,
 )
 from bot.blocks.text import user_text
-from bot.core.digest import next_due
+from bot.core.actor import Actor, Team
+from bot.core.digest import next_due, parse_time, parse_timezone
 from bot.core.digest_settings import (
     MAX_MANAGERS,
     SettingsChanged,
@@ -34,13 +35,15 @@ from bot.core.digest_settings import (
 )
 from bot.core.hire_command import DigestManagers
 from bot.core.log_views import SettingsView
-from bot.core.typed_text import from_slack
+from bot.core.typed_text import from_slack, storable
 from bot.db.repositories.digests import SettingsChanges
 from bot.hiring.digest import DigestStore
 from bot.services import Services
 from bot.slack import modals
+from bot.slack.actor import workspace_of
 from bot.slack.deliver import Delivery, error_code, post_problem
 from bot.slack.modals import OpenModal
+from bot.slack.payloads import Submitted
 from bot.slack.people import Directory
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,73 @@ def settings_line(settings: SettingsView, now: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class SettingsSubmission:
+    """The Home tab's settings modal as submitted, each field checked."""
+
+    channel_id: str
+    changes: SettingsChanges  # every setting the form shows, the channel among them
+    # None when the modal had no managers' field (only admins see it).
+    managers: tuple[str, ...] | None
+
+
+def _field(form: Submitted, block: str) -> str | None:
+    """A field as text (a menu's choice, the picked conversation or what was typed), or
+    None; never longer than any field allows."""
+    entry = form.entry(block)
+    selected = entry.get("selected_option")
+    if isinstance(selected, dict):
+        raw = selected.get("value")
+    elif "selected_conversation" in entry:
+        raw = entry["selected_conversation"]
+    else:
+        raw = entry.get("value")
+    return storable(raw)[:255] if isinstance(raw, str) else None
+
+
+def _people(form: Submitted, block: str) -> tuple[str, ...] | None:
+    """The people picked in a users field, or None when the modal has no such field."""
+    if not form.has(block):
+        return None
+    picked = form.entry(block).get("selected_users") or []
+    return tuple(str(user)[:32] for user in picked if isinstance(user, str))[:MAX_MANAGERS]
+
+
+def read_settings_form(view: dict[str, Any]) -> SettingsSubmission | dict[str, str]:
+    """The submitted settings modal, or what to say beside its fields (by block id)."""
+    form = Submitted(view)
+    at = parse_time(_field(form, "time") or "")
+    zone = parse_timezone(_field(form, "timezone") or "")
+    weekday, channel = _field(form, "weekday"), _field(form, "channel")
+    errors = {}
+    if at is None:
+        errors["time"] = "Use HH:MM, from 00:00 to 23:59."
+    if zone is None:
+        errors["timezone"] = "Use an IANA name such as Europe/London or UTC."
+    if weekday not in {str(i) for i in range(7)}:
+        errors["weekday"] = "Choose a day."
+    if not channel:
+        errors["channel"] = "Choose a channel."
+    if errors:
+        return errors
+    assert at is not None and zone is not None and weekday is not None and channel
+    changes = SettingsChanges(
+        channel_id=channel,
+        weekday=int(weekday),
+        hour=at[0],
+        minute=at[1],
+        timezone=zone,
+        enabled=_field(form, "enabled") != "off",
+    )
+    return SettingsSubmission(channel, changes, _people(form, home_blocks.DIGEST_MANAGERS_BLOCK))
+
+
+def open_form(client: WebClient, trigger_id: str) -> OpenModal | None:
+    """The settings modal, opened at once saying it is checking (`fill_form` fills it in):
+    views.open comes before any other call, while the trigger_id is good."""
+    return modals.open_checking(client, trigger_id, home_blocks.DIGEST_SETTINGS_TITLE)
+
+
+@dataclass(frozen=True)
 class Said:
     """What to tell the person; `trouble` when it was refused or something needs fixing."""
 
@@ -84,23 +154,29 @@ class DigestSettingsDesk:
         self.store = DigestStore(services.session_factory)
         self.delivery = Delivery(client)
         self.directory = Directory(client, services.people)
+        self._workspaces: dict[Team, int] = {}
 
     # -- changing -----------------------------------------------------------------------------
+    def workspace(self, actor: Actor) -> int:
+        """The actor's workspace id, looked up once per desk (a request's steps share it)."""
+        if actor.team not in self._workspaces:
+            self._workspaces[actor.team] = workspace_of(self.services, actor.team)
+        return self._workspaces[actor.team]
+
     def change(
         self,
-        workspace_id: int,
-        user: str,
+        actor: Actor,
         *,
         managers: tuple[str, ...] | None = None,
-        is_admin: bool | None = None,
         **changes: Unpack[SettingsChanges],
     ) -> Said:
-        """Change what the person asked for, if they may; announce it; say what happened."""
-        if is_admin is None:
-            is_admin = self.delivery.is_admin(user)
+        """Change what the person asked for, if they may; announce it; say what happened.
+        Whether they are an admin is asked before the change's transaction, which holds the
+        workspace's lock."""
+        is_admin = actor.is_admin()
         result = self.store.change(
-            workspace_id,
-            user,
+            self.workspace(actor),
+            actor.user,
             self.services.clock.now(),
             actor_is_admin=is_admin,
             managers=managers,
@@ -138,11 +214,10 @@ class DigestSettingsDesk:
         names = [user_text(self.directory.label(user), 80) for user in refused.managers]
         return settings_refusal(refused, names, what)
 
-    def set_channel(self, workspace_id: int, user: str, typed: str) -> Said:
+    def set_channel(self, actor: Actor, typed: str) -> Said:
         """`/hire digest channel #name`: only for those who may change the digest (asked
         before the bot joins anything), and only a channel the bot can post in."""
-        is_admin = self.delivery.is_admin(user)
-        allowed = self.store.form(workspace_id, user, is_admin)
+        allowed = self.store.form(self.workspace(actor), actor.user, actor.is_admin())
         if isinstance(allowed, SettingsRefused):
             return Said(self.refusal(allowed), trouble=True)
         channel_id = self._resolve_channel(typed)
@@ -156,7 +231,7 @@ class DigestSettingsDesk:
         problem = self._cannot_post(channel_id)
         if problem is not None:
             return Said(problem, trouble=True)
-        return self.change(workspace_id, user, is_admin=is_admin, channel_id=channel_id)
+        return self.change(actor, channel_id=channel_id)
 
     def _resolve_channel(self, text: str) -> str | None:
         mention = CHANNEL_MENTION.match(text)
@@ -196,10 +271,10 @@ class DigestSettingsDesk:
         return None
 
     # -- managers and history -------------------------------------------------------------------
-    def managers(self, workspace_id: int, user: str, asked: DigestManagers) -> Said:
+    def managers(self, actor: Actor, asked: DigestManagers) -> Said:
         """Show the managers (anyone may), or replace the list (admins only)."""
         if asked.show:
-            return Said(managers_text(self.store.managers(workspace_id)))
+            return Said(managers_text(self.store.managers(self.workspace(actor))))
         found: list[str] = list(asked.user_ids)
         for name in asked.names:
             people = self.directory.find(name)
@@ -217,21 +292,22 @@ class DigestSettingsDesk:
         chosen = tuple(dict.fromkeys(found))
         if len(chosen) > MAX_MANAGERS:
             return Said(f":thinking_face: Name at most {MAX_MANAGERS} digest managers.", True)
-        return self.change(workspace_id, user, managers=chosen)
+        return self.change(actor, managers=chosen)
 
-    def history(self, workspace_id: int, user: str) -> Message | Said:
-        changes = self.store.history(workspace_id, user, self.delivery.is_admin(user))
+    def history(self, actor: Actor) -> Message | Said:
+        changes = self.store.history(self.workspace(actor), actor.user, actor.is_admin())
         if isinstance(changes, SettingsRefused):
             return Said(self.refusal(changes, "read the digest's settings history"), True)
         return settings_history(changes)
 
     # -- the Home tab's modal -----------------------------------------------------------------
-    def fill_form(self, workspace_id: int, user: str, modal: OpenModal) -> None:
+    def fill_form(self, actor: Actor, modal: OpenModal) -> None:
         """The settings modal (opened at once, checking) becomes the form for those who may
         change them (the managers' field for admins only), and for anyone else says who
         can. Asking Slack whether the person is an admin is why it opens first: no Web API
         call may come before views.open."""
-        form = self.store.form(workspace_id, user, self.delivery.is_admin(user))
+        workspace_id = self.workspace(actor)
+        form = self.store.form(workspace_id, actor.user, actor.is_admin())
         if isinstance(form, SettingsRefused):
             settings = self.store.settings(workspace_id)
             view = home_blocks.digest_settings_refusal(
@@ -243,37 +319,30 @@ class DigestSettingsDesk:
             )
         modals.rewrite(self.client, modal, view)
 
-    def save_form(
-        self,
-        workspace_id: int,
-        user: str,
-        managers: tuple[str, ...] | None,
-        **changes: Unpack[SettingsChanges],
-    ) -> None:
+    def save_form(self, actor: Actor, form: SettingsSubmission) -> None:
         """Save the modal (checked again: it may have been opened before the person lost
         the right). Its channel menu offers every channel the person can see, so a new
         channel is checked as `/hire digest channel` checks it (the bot joins a public one;
         it must be invited to a private one). The Home tab shows the result; a refusal or a
         channel the bot can't post in is told in a direct message, since a closed modal
         can't say it."""
-        is_admin = self.delivery.is_admin(user)
-        allowed = self.store.form(workspace_id, user, is_admin)
+        allowed = self.store.form(self.workspace(actor), actor.user, actor.is_admin())
         if isinstance(allowed, SettingsRefused):
             said = Said(self.refusal(allowed), trouble=True)
         else:
-            channel = changes.get("channel_id")
-            moved = channel is not None and channel != allowed.settings.channel_id
-            problem = self._cannot_post(channel) if channel is not None and moved else None
+            channel = form.channel_id
+            moved = channel != allowed.settings.channel_id
+            problem = self._cannot_post(channel) if moved else None
             if problem is not None:
                 said = Said(f"{problem} Nothing was changed.", trouble=True)
             else:
-                said = self.change(
-                    workspace_id, user, managers=managers, is_admin=is_admin, **changes
-                )
+                said = self.change(actor, managers=form.managers, **form.changes)
         if said.trouble:
             try:
-                self.client.chat_postMessage(channel=user, text=said.text)
+                self.client.chat_postMessage(channel=actor.user, text=said.text)
             except SlackApiError as error:
                 log.warning(
-                    "could not tell %s about the digest settings: %s", user, error_code(error)
+                    "could not tell %s about the digest settings: %s",
+                    actor.user,
+                    error_code(error),
                 )

@@ -7,13 +7,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import conversation as plans
 from bot.blocks import hire as hire_blocks
+from bot.blocks.common import OUTCOME_LABELS, notice_modal
 from bot.content.criteria import Criteria, load_criteria
+from bot.core.actor import Actor, Team
 from bot.core.conversation import (
     Answer,
     Back,
@@ -34,6 +37,7 @@ from bot.core.interactions import (
     ActionId,
     AnswerValue,
     CallbackId,
+    DecidedValue,
     DecisionForm,
     OpeningsValue,
     Stale,
@@ -41,11 +45,13 @@ from bot.core.interactions import (
     Value,
     VerdictValue,
 )
-from bot.hiring.conversations import Conversations, Team
+from bot.core.typed_text import storable
+from bot.hiring.conversations import Conversations
 from bot.services import Services
 from bot.slack.deliver import Delivery, error_code, post_problem, thread_gone
+from bot.slack.modals import GuardedForm
 from bot.slack.owed import OwedPoster
-from bot.slack.payloads import Click
+from bot.slack.payloads import Click, Submitted, read_metadata
 from bot.slack.visibility import ChannelAccess
 from bot.slack_client import WorkspaceClients
 
@@ -60,10 +66,9 @@ POSTING_LATER = (
 
 @dataclass(frozen=True)
 class Origin:
-    """Who did something, in which workspace and channel, on which message."""
+    """Who did something (and in which workspace), in which channel, on which message."""
 
-    team: Team
-    user: str
+    actor: Actor
     channel: str
     clicked_ts: str | None = None
     trigger_id: str | None = None
@@ -74,12 +79,19 @@ class Origin:
     # response_url, never in a channel its payload names. None: an ephemeral in `channel`.
     reply: Callable[[str], None] | None = field(default=None, compare=False)
 
+    @property
+    def team(self) -> Team:
+        return self.actor.team
 
-def origin_of(click: Click, reply: Callable[[str], None] | None = None) -> Origin:
+    @property
+    def user(self) -> str:
+        return self.actor.user
+
+
+def origin_of(click: Click, actor: Actor, reply: Callable[[str], None] | None = None) -> Origin:
     """Who clicked, where, on which message."""
     return Origin(
-        team=click.team,
-        user=click.user,
+        actor=actor,
         channel=click.channel,
         clicked_ts=click.rewritable_ts,
         trigger_id=click.trigger_id,
@@ -121,6 +133,76 @@ def modal_event(
     if callback is CallbackId.HIRE_CHANGE:
         return form.conversation_id, Change(outcome, reason, form.version)
     return form.conversation_id, Decide(outcome, reason, form.version)
+
+
+REASON_LIMIT = 1000
+# Forms that ask only why: the outcome is the button's (reopen) or fixed (not hiring now).
+REASON_ONLY = {CallbackId.HIRE_REOPEN, CallbackId.HIRE_NOT_HIRING}
+
+
+@dataclass(frozen=True)
+class DecisionSubmission:
+    """A decision modal as submitted: the event it asks of which conversation, and what a
+    refusal says the person may not do."""
+
+    conversation_id: int
+    event: Event
+    what: str
+
+
+def read_decision_form(view: dict[str, Any]) -> DecisionSubmission | dict[str, str]:
+    """A submitted decision modal (another outcome, change, reopen, not hiring now), or what
+    to say beside its fields (by block id), checked before the ack so Slack shows it there."""
+    callback = CallbackId(view["callback_id"])  # Bolt routed it here by this id
+    form = Submitted(view)
+    outcome = form.chosen(hire_blocks.OVERRIDE_OUTCOME_BLOCK)
+    reason = " ".join(storable(form.typed(hire_blocks.OVERRIDE_REASON_BLOCK)).split())
+    reason = reason[:REASON_LIMIT]
+    errors = {}
+    if callback not in REASON_ONLY and outcome not in OUTCOME_LABELS:
+        errors[hire_blocks.OVERRIDE_OUTCOME_BLOCK] = "Choose what you decided."
+    if len(reason) < 3:
+        errors[hire_blocks.OVERRIDE_REASON_BLOCK] = (
+            "Say why in a few words; it is kept with the decision."
+        )
+    asked = modal_event(callback, read_metadata(view), outcome, reason)
+    if errors or asked is None:
+        return errors or {
+            hire_blocks.OVERRIDE_REASON_BLOCK: "This form is out of date: close it and start "
+            "again from the thread."
+        }
+    what = "reopen the decision" if callback is CallbackId.HIRE_REOPEN else "record the decision"
+    return DecisionSubmission(*asked, what)
+
+
+def decision_form(click: Click) -> GuardedForm | None:
+    """The modal a decision button opens (another outcome, not hiring now, change, reopen),
+    for the conversation's starter or an admin; None when the button's value is not one of
+    its kind. It needs nothing but the button's value, so it opens at once."""
+    value, action = click.value, click.action
+    form: dict[str, Any] | None = None
+    started_by: str | None = None
+    if isinstance(value, VerdictValue):
+        drawn, started_by = (value.conversation_id, value.version), value.started_by
+        if action is ActionId.HIRE_NOT_HIRING:
+            form = hire_blocks.not_hiring_modal(*drawn)
+        elif action is ActionId.HIRE_OVERRIDE:
+            form = hire_blocks.override_modal(*drawn, value.recommended)
+    elif isinstance(value, DecidedValue):
+        drawn, started_by = (value.conversation_id, value.version), value.started_by
+        if action is ActionId.HIRE_REOPEN:
+            form = hire_blocks.reopen_modal(*drawn, value.decided)
+        elif action is ActionId.HIRE_CHANGE:
+            form = hire_blocks.override_modal(*drawn, value.decided, changing_from=value.decided)
+    if form is None:
+        return None
+    what = "reopen the decision" if action is ActionId.HIRE_REOPEN else "decide"
+    refusal = notice_modal(
+        "Not yours to decide",
+        f":lock: Only <@{started_by}>, who started this conversation, or a workspace "
+        f"admin can {what}.",
+    )
+    return GuardedForm(form, started_by, refusal)
 
 
 class HireDesk:
@@ -168,15 +250,14 @@ class HireDesk:
         if isinstance(event, Back) and event.step == AFTER_LAST_STEP:
             event = Back(len(self.criteria), event.to_step, event.drawn_version)
         now = self.services.clock.now()
-        result = self.conversations.act(origin.team, conversation_id, event, origin.user, now)
-        if (
-            isinstance(result, NotDone)
-            and result.reason == "not_allowed"
-            and self.delivery.is_admin(origin.user)
-        ):
-            result = self.conversations.act(
-                origin.team, conversation_id, event, origin.user, now, actor_is_admin=True
-            )
+        result = self.conversations.act(
+            origin.team,
+            conversation_id,
+            event,
+            origin.user,
+            now,
+            actor_is_admin=origin.actor.is_admin,
+        )
         if isinstance(result, NotDone):
             view = result.view
             if tell_refusal and result.reason != "unchanged":  # a resubmission: said already
@@ -190,7 +271,7 @@ class HireDesk:
                     channel = origin.channel or (view.channel_id if view is not None else "")
                     self.delivery.tell(channel, origin.user, said)
             return result
-        self.carry_out(result, origin.clicked_ts)
+        self.carry_out(result, origin.actor, origin.clicked_ts)
         return result
 
     def start(self, origin: Origin, title: str, *, once: str | None = None) -> str | None:
@@ -224,10 +305,12 @@ class HireDesk:
                 f"Hiring decision #{view.id} is saved, and its thread will appear here as "
                 "soon as Slack takes it."
             )
-        self._rooted(view, owed, root_ts, origin.user)
+        self._rooted(view, owed, root_ts, origin.actor)
         return None
 
-    def _rooted(self, view: ConversationView, owed: Owed, root_ts: str, actor: str) -> None:
+    def _rooted(
+        self, view: ConversationView, owed: Owed, root_ts: str, actor: Actor | None
+    ) -> None:
         """The root is in Slack: record it, then ask the first question it now owes."""
         view, step = self.conversations.attach_root(view, owed, root_ts, self.services.clock.now())
         if step is not None:
@@ -263,7 +346,6 @@ class HireDesk:
         if view is None or view.root_ts is None:
             return f":information_source: There is no hiring conversation #{conversation_id} here."
         what = "restart this conversation"
-        admin = origin.user != view.started_by and self.delivery.is_admin(origin.user)
         where = channel or view.channel_id
         if view.private_channel and where != view.channel_id:
             # Its title, answers and thread would reach people who could not read it.
@@ -277,7 +359,7 @@ class HireDesk:
         probe = decide_move(
             view.position,
             Restart(where, "", view.version),
-            by_owner=origin.user == view.started_by or admin,
+            by_owner=origin.actor.may_act_for(view.started_by),
         )
         if isinstance(probe, Refused):
             return plans.refusal(NotDone(probe.reason, view), what)
@@ -299,12 +381,12 @@ class HireDesk:
             Restart(where, root_ts, view.version),
             origin.user,
             now,
-            actor_is_admin=admin,
+            actor_is_admin=origin.actor.is_admin,
         )
         if isinstance(result, NotDone):  # restarted elsewhere meanwhile: take ours back
             self.delivery.delete(where, root_ts)
             return plans.refusal(result, what)
-        self.carry_out(result, None)
+        self.carry_out(result, origin.actor, None)
         answered = len(result.after.answers)
         carried = (
             "no answers yet"
@@ -315,19 +397,16 @@ class HireDesk:
         )
         return f":recycle: Restarted #{view.id} in a new thread in <#{where}>, with {carried}."
 
-    def carry_out(self, acted: Acted, clicked_ts: str | None) -> None:
+    def carry_out(self, acted: Acted, actor: Actor, clicked_ts: str | None) -> None:
         self.deliver(
-            acted.after,
-            plans.after_act(acted, self.criteria, clicked_ts),
-            acted.actor,
-            acted.owed,
+            acted.after, plans.after_act(acted, self.criteria, clicked_ts), actor, acted.owed
         )
 
     def deliver(
         self,
         view: ConversationView,
         outputs: list[plans.Output],
-        actor: str,
+        actor: Actor | None,
         owed: Owed | None = None,
     ) -> None:
         """Carry out a plan for `view`; `owed` is the outbox row of its question or
@@ -335,9 +414,10 @@ class HireDesk:
 
         A Slack answer saying the thread is gone (see `thread_gone`) is reported to the use
         case, which marks the conversation orphaned: what is left of the plan is then
-        dropped and `actor` is told. No call is added to find out: the plan's own posts and
-        rewrites are the probe. If Slack will not take the owed message yet, it stays owed
-        for a later try (`redeliver`), the person is told, and the rest of the plan goes on.
+        dropped and `actor` (None for a job) is told. No call is added to find out: the
+        plan's own posts and rewrites are the probe. If Slack will not take the owed message
+        yet, it stays owed for a later try (`redeliver`), the person is told, and the rest of
+        the plan goes on.
         """
         for output in outputs:
             if isinstance(output, plans.Post):
@@ -361,8 +441,8 @@ class HireDesk:
                         return
                     raise
                 if ts is None:  # Slack would not take it yet: it stays owed for a later try
-                    if actor:
-                        self.delivery.tell(view.channel_id, actor, POSTING_LATER, view.root_ts)
+                    if actor is not None:
+                        self.delivery.tell(view.channel_id, actor.user, POSTING_LATER, view.root_ts)
                     continue
                 now = self.services.clock.now()
                 if output.remember is not None and not self.conversations.record_step(
@@ -375,9 +455,9 @@ class HireDesk:
                 cause = thread_gone(code, posting=False, on_root=on_root)
                 if cause is not None and self.found_gone(view, cause, actor):
                     return
-            else:
+            elif actor is not None:
                 self.delivery.tell(
-                    view.channel_id, actor, output.text, view.root_ts, output.message
+                    view.channel_id, actor.user, output.text, view.root_ts, output.message
                 )
 
     def redeliver(self, owed: Owed, view: ConversationView) -> None:
@@ -407,13 +487,13 @@ class HireDesk:
                 )
                 return
             if root_ts is not None:
-                self._rooted(view, owed, root_ts, "")
+                self._rooted(view, owed, root_ts, None)
             return
         if owed.kind == "step":
             if owed.version != view.version or not view.owes_step:
                 self.conversations.finish_owed(owed, "superseded", now)
                 return
-            self.deliver(view, [plans.next_step(view, self.criteria)], "", owed)
+            self.deliver(view, [plans.next_step(view, self.criteria)], None, owed)
             return
         self.remind(view, owed)
 
@@ -440,20 +520,21 @@ class HireDesk:
             self.conversations.complete_nudge(owed, ts, "posted", now)
         return None
 
-    def found_gone(self, view: ConversationView, cause: OrphanCause, actor: str) -> bool:
+    def found_gone(self, view: ConversationView, cause: OrphanCause, actor: Actor | None) -> bool:
         """Slack says `view`'s thread is gone: the conversation is orphaned (by this report
         or an earlier one) and whoever acted is told, with the way on. False when it
         is not orphaned: it was closed anyway (a cancel or a decision needs no thread), or
         it was already restarted elsewhere."""
-        result = self.conversations.orphan(view, cause, actor, self.services.clock.now())
+        who = actor.user if actor is not None else ""
+        result = self.conversations.orphan(view, cause, who, self.services.clock.now())
         orphaned = isinstance(result, Acted) or result.reason == "orphaned"
         if not orphaned:
             return False
         log.info("conversation %s orphaned: its %s is gone", view.id, cause)
-        if actor:
-            may_restart = actor == view.started_by or self.delivery.is_admin(actor)
+        if actor is not None:
+            may_restart = actor.may_act_for(view.started_by)
             message = hire_blocks.orphaned_message(view.id, cause, may_restart=may_restart)
-            self.delivery.tell(view.channel_id, actor, message.text, None, message)
+            self.delivery.tell(view.channel_id, actor.user, message.text, None, message)
         return True
 
 

@@ -7,6 +7,7 @@ and the modal is then rewritten (`views.update`, which needs no trigger)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import checking_modal
-from bot.slack.deliver import Delivery, error_code
+from bot.core.actor import Actor
+from bot.slack.deliver import error_code
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +53,26 @@ def rewrite(client: WebClient, modal: OpenModal, view: dict[str, Any]) -> None:
         log.info("views.update of %s failed: %s", modal.view_id, error_code(error))
 
 
-def form_for_starter_or_admin(
-    client: WebClient,
-    modal: OpenModal,
-    user: str,
-    form: dict[str, Any],
-    refusal: dict[str, Any],
-) -> None:
-    """Someone other than a conversation's starter clicked one of its modal buttons: the
-    modal (open, checking) becomes the form for a workspace admin, the refusal for anyone
+@dataclass(frozen=True)
+class GuardedForm:
+    """A modal only the starter of what it changes (or a workspace admin) may use: the form,
+    whose it is, and what anyone else sees instead."""
+
+    form: dict[str, Any]
+    started_by: str | None
+    refusal: dict[str, Any]
+
+
+def open_guarded(
+    client: WebClient, trigger_id: str, actor: Actor, guarded: GuardedForm
+) -> Callable[[], None] | None:
+    """Open the form for its starter. For anyone else the modal opens checking, and the work
+    returned (to run after the ack) makes it the form for an admin, the refusal for anyone
     else. Each submission is judged again."""
-    rewrite(client, modal, form if Delivery(client).is_admin(user) else refusal)
+    if actor.user == guarded.started_by:
+        client.views_open(trigger_id=trigger_id, view=guarded.form)
+        return None
+    modal = open_checking(client, trigger_id, guarded.form["title"]["text"])
+    if modal is None:
+        return None
+    return lambda: rewrite(client, modal, guarded.form if actor.is_admin() else guarded.refusal)

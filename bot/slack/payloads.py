@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.common import Message
+from bot.core.actor import Team
 from bot.core.interactions import METADATA_OF, VALUE_OF, ActionId, CallbackId, Stale, Value, parse
-from bot.hiring.conversations import Team
 from bot.slack.deliver import Delivery
 
 V = TypeVar("V", bound=Value)
@@ -93,6 +94,29 @@ def read_metadata(view: dict[str, Any]) -> Value | Stale:
     return parse(view.get("private_metadata"), METADATA_OF[callback])
 
 
+class Submitted:
+    """What a submitted modal's inputs hold, by block id and element id (Slack's
+    `view.state.values`); anything missing or malformed reads as empty."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        self.values = _mapping(_mapping(view.get("state")).get("values"))
+
+    def has(self, block: str) -> bool:
+        return block in self.values
+
+    def entry(self, block: str, element: str = "value") -> dict[str, Any]:
+        return _mapping(_mapping(self.values.get(block)).get(element))
+
+    def typed(self, block: str) -> str:
+        """What was typed in a text input."""
+        return str(self.entry(block).get("value") or "")
+
+    def chosen(self, block: str) -> str | None:
+        """The value of the option picked in a menu or radio buttons."""
+        value = _mapping(self.entry(block).get("selected_option")).get("value")
+        return value if isinstance(value, str) else None
+
+
 def team_of(context: dict[str, Any]) -> Team:
     """The workspace of a request, as Bolt authorized it."""
     return Team(str(context.get("team_id") or ""), context.get("enterprise_id"))
@@ -107,6 +131,15 @@ def tell_clicker(click: Click, text: str, respond: Respond, client: WebClient) -
         respond(text=text, response_type="ephemeral", replace_original=False)
     else:
         Delivery(client).tell_directly(click.user, text)
+
+
+def respond_privately(respond: Respond, said: str | Message | None) -> None:
+    """Answer the person who asked, where they asked, for their eyes only: words, or a
+    message with blocks; nothing for None (nothing to say)."""
+    if isinstance(said, str):
+        respond(response_type="ephemeral", text=said)
+    elif said is not None:
+        respond(response_type="ephemeral", **said.as_kwargs())
 
 
 def _mapping(value: object) -> dict[str, Any]:

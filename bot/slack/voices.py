@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import voices as voice_blocks
-from bot.blocks.common import Message
+from bot.blocks.common import Message, notice_modal
 from bot.content.criteria import Criteria, load_criteria
+from bot.core.actor import Actor
 from bot.core.hire import ConversationView, Owed
+from bot.core.interactions import ConversationValue
 from bot.core.voices import (
     RoundView,
     VoiceAnswered,
@@ -31,7 +35,9 @@ from bot.hiring.conversations import Conversations, Team
 from bot.hiring.voices import Voices
 from bot.services import Services
 from bot.slack.deliver import Delivery, error_code, failure_code, is_transient
+from bot.slack.modals import GuardedForm
 from bot.slack.owed import OwedPoster
+from bot.slack.payloads import Click, Submitted, read_metadata
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,37 @@ TEAM_LATER = (
     ":hourglass_flowing_sand: Slack is slow to take messages right now. The answers are "
     "revealed, and the team's view will appear in this thread as soon as Slack takes it."
 )
+
+
+# -- the invite modal ------------------------------------------------------------------------
+def invite_form(click: Click) -> GuardedForm | None:
+    """The "Ask the team" modal, for the conversation's starter or an admin; None for a
+    button this bot did not draw. It needs nothing but the button's value."""
+    value = click.value_as(ConversationValue)
+    if value is None:
+        return None
+    refusal = notice_modal(
+        "Ask the team",
+        f":lock: Only <@{value.started_by}>, who started this conversation, or a workspace "
+        "admin can ask the team.",
+    )
+    return GuardedForm(voice_blocks.invite_modal(value.conversation_id), value.started_by, refusal)
+
+
+@dataclass(frozen=True)
+class InviteSubmission:
+    conversation_id: int
+    users: list[str]
+
+
+def read_invite_form(view: dict[str, Any]) -> InviteSubmission | dict[str, str]:
+    """The submitted invite modal, or what to say beside its field (by block id)."""
+    entry = Submitted(view).entry(voice_blocks.INVITEES_BLOCK, voice_blocks.INVITEES_ELEMENT)
+    users = [u for u in entry.get("selected_users") or [] if isinstance(u, str)]
+    target = read_metadata(view)
+    if not users or not isinstance(target, ConversationValue):
+        return {voice_blocks.INVITEES_BLOCK: "Pick at least one teammate."}
+    return InviteSubmission(target.conversation_id, users)
 
 
 class VoiceDesk:
@@ -77,31 +114,29 @@ class VoiceDesk:
 
     # -- inviting -----------------------------------------------------------------------------
     def invite(
-        self, team: Team, actor: str, conversation_id: int, users: list[str], bot_user: str | None
+        self, actor: Actor, conversation_id: int, users: list[str], bot_user: str | None
     ) -> None:
         now = self.services.clock.now()
         result = self.voices.invite(
-            team, conversation_id, actor, users, now, bot_user=bot_user, actor_is_admin=False
+            actor.team,
+            conversation_id,
+            actor.user,
+            users,
+            now,
+            bot_user=bot_user,
+            actor_is_admin=actor.is_admin,
         )
-        if (
-            isinstance(result, VoiceNotDone)
-            and result.reason == "not_allowed"
-            and self.delivery.is_admin(actor)
-        ):
-            result = self.voices.invite(
-                team, conversation_id, actor, users, now, bot_user=bot_user, actor_is_admin=True
-            )
         if isinstance(result, VoiceNotDone):
-            self.delivery.tell_directly(actor, self._not_done(result, "ask the team"))
+            self.delivery.tell_directly(actor.user, self._not_done(result, "ask the team"))
             return
-        workspace = self._workspace(team)
+        workspace = self._workspace(actor.team)
         round_ = result.round
         for voice in result.new:
             self._ask(workspace, round_, voice, result.owed[voice.id], told_by=result.line)
         if result.refused:
             self.delivery.tell(
                 round_.channel_id,
-                actor,
+                actor.user,
                 voice_blocks.not_invited(result.refused),
                 round_.root_ts,
             )
@@ -272,8 +307,7 @@ class VoiceDesk:
     # -- revealing ----------------------------------------------------------------------------
     def reveal(
         self,
-        team: Team,
-        actor: str,
+        actor: Actor,
         channel: str,
         conversation_id: int,
         clicked_ts: str | None = None,
@@ -282,24 +316,20 @@ class VoiceDesk:
         """Show the team's answers now. A refusal is told in the conversation's thread, or,
         when there is none to find, through `reply` (a click's response_url)."""
         now = self.services.clock.now()
-        result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=False)
-        if (
-            isinstance(result, VoiceNotDone)
-            and result.reason == "not_allowed"
-            and self.delivery.is_admin(actor)
-        ):
-            result = self.voices.reveal(team, conversation_id, actor, now, actor_is_admin=True)
+        result = self.voices.reveal(
+            actor.team, conversation_id, actor.user, now, actor_is_admin=actor.is_admin
+        )
         if isinstance(result, VoiceNotDone):
             said = self._not_done(result, "show the answers")
             if result.round is not None:
-                self.delivery.tell(result.round.channel_id, actor, said, result.round.root_ts)
+                self.delivery.tell(result.round.channel_id, actor.user, said, result.round.root_ts)
             elif reply is not None:
                 reply(said)
             else:
-                self.delivery.tell(channel, actor, said)
+                self.delivery.tell(channel, actor.user, said)
             return
         if result.owed is not None:
-            self.show(result.round, result.owed, actor)
+            self.show(result.round, result.owed, actor.user)
         # The line clicked loses its button: the answers are out.
         self.delivery.update(
             result.round.channel_id, clicked_ts, voice_blocks.round_message(result.round)

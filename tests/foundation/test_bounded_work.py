@@ -22,7 +22,7 @@ from bot.core.hire_command import parse_hire_command
 from bot.core.interactions import VALUE_OF, parse
 from bot.core.typed_text import from_slack
 from bot.edge import read_verified_body
-from bot.listeners.commands.role import role_reply
+from bot.slack.role import role_reply
 
 CPU_BUDGET_SECONDS = 0.05
 SLACK_TEXT_LIMIT = 4000

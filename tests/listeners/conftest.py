@@ -15,6 +15,7 @@ import pytest
 from starlette.datastructures import Headers
 
 from bot.config import load_settings
+from bot.core.clock import OffsetClock
 from bot.edge import VerifiedBody, admit, verified_bolt_request
 from bot.emulator import EmulatorServer, SlackDriver, sign_request
 from bot.emulator.driver import DriverResult
@@ -65,12 +66,19 @@ def extra_settings() -> dict[str, str]:
     return {}
 
 
+@pytest.fixture
+def clock() -> OffsetClock:
+    """The app's clock: real time, which a test may move on (Slack's, the emulator's, stays)."""
+    return OffsetClock()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def app(
     request: pytest.FixtureRequest,
     emulator: EmulatorServer,
     tmp_path: Path,
     extra_settings: dict[str, str],
+    clock: OffsetClock,
 ) -> Iterator[Runtime]:
     url = make_migrated_database_url(request.param, request, tmp_path)
     settings = load_settings(
@@ -84,7 +92,7 @@ def app(
         },
         dotenv_path=None,
     )
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, clock=clock)
     emulator.state.reset()
     yield runtime
     runtime.close()

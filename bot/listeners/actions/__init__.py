@@ -7,8 +7,7 @@ import re
 from slack_bolt import App
 
 from bot.core.interactions import ActionId
-from bot.listeners.actions import checkin, closing, hire, role, voices
-from bot.listeners.commands import hire_log
+from bot.listeners.actions import checkin, closing, hire, log, role, voices
 from bot.listeners.events import home
 
 
@@ -19,7 +18,7 @@ def register(app: App) -> None:
     voices.register(app)
     role.register(app)
     checkin.register(app)  # its buttons and its note modal
-    app.action(ActionId.HIRE_LIST_MORE.value)(hire_log.more)
+    app.action(ActionId.HIRE_LIST_MORE.value)(log.more)
     app.action(ActionId.HOME_DIGEST_SETTINGS.value)(home.open_digest_settings)
     # Home tabs drawn before the id lost its row number ("home_open_12") still need an ack.
     app.action(re.compile(rf"^{ActionId.HOME_OPEN_THREAD}(_\d+)?$"))(home.acknowledge_link)

@@ -8,16 +8,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import checkin as checkin_blocks
-from bot.core.checkins import ANSWERS, NOTE_LIMIT
+from bot.core.actor import Actor
+from bot.core.checkins import ANSWERS
 from bot.core.interactions import ActionId, CallbackId, CheckinAnswerValue, CheckinValue
-from bot.core.typed_text import storable
-from bot.listeners import hire_flow
 from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.routes import action_ids
 from bot.services import Services
-from bot.slack.checkins import CheckinDesk
-from bot.slack.payloads import Click, read_metadata, tell_clicker
+from bot.slack.checkins import CheckinDesk, read_note_form
+from bot.slack.payloads import Click, tell_clicker
 
 STALE = ":information_source: That button is out of date; use the newest check-in message."
 
@@ -32,8 +30,8 @@ def register(app: App) -> None:
 def press(
     ack: Ack,
     click: Click,
+    actor: Actor,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
@@ -41,63 +39,44 @@ def press(
     if value is None or value.answer not in ANSWERS:
         tell_clicker(click, STALE, respond, client)
         return
-    ctx = hire_flow.build_context(services, client, context, click.user)
-    CheckinDesk(services, client).answer(
-        ctx.workspace_id, click.user, value.checkin_id, value.answer, None, value.version
-    )
+    CheckinDesk(services, client).answer(actor, value.checkin_id, value.answer, None, value.version)
 
 
 def open_note(
     ack: Ack,
     click: Click,
+    actor: Actor,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
-    """Opened in the listener, right after the ack: the trigger_id lasts three seconds, and
-    the form shows the answer and note that stand (one read)."""
+    """Opened in the listener, right after the ack: the trigger_id lasts three seconds."""
     ack()
     value = click.value_as(CheckinValue)
     if value is None or click.trigger_id is None:
         tell_clicker(click, STALE, respond, client)
         return
-    ctx = hire_flow.build_context(services, client, context, click.user)
-    CheckinDesk(services, client).open_note(
-        ctx.workspace_id, click.user, value.checkin_id, click.trigger_id
-    )
+    CheckinDesk(services, client).open_note(actor, value.checkin_id, click.trigger_id)
 
 
 def submit_note(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    actor: Actor,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
 ) -> None:
-    values = view.get("state", {}).get("values", {})
-    answer_entry = values.get(checkin_blocks.NOTE_ANSWER_BLOCK, {}).get("value", {})
-    answer = (answer_entry.get("selected_option") or {}).get("value")
-    note_entry = values.get(checkin_blocks.NOTE_TEXT_BLOCK, {}).get("value", {})
-    # Kept as typed, minus what no database stores; escaped whenever it is shown.
-    note = storable(str(note_entry.get("value") or "")).strip()[:NOTE_LIMIT] or None
-    drawn = read_metadata(view)
-    if answer not in ANSWERS or not isinstance(drawn, CheckinValue):
-        problem = (
-            "Choose an answer."
-            if isinstance(drawn, CheckinValue)
-            else "This form is out of date; close it."
-        )
-        ack(response_action="errors", errors={checkin_blocks.NOTE_ANSWER_BLOCK: problem})
+    form = read_note_form(view)
+    if isinstance(form, dict):
+        ack(response_action="errors", errors=form)
         return
     ack()
-    user = str(body["user"]["id"])
-
-    def work() -> None:
-        ctx = hire_flow.build_context(services, client, context, user)
-        CheckinDesk(services, client).answer(
-            ctx.workspace_id, user, drawn.checkin_id, str(answer), note, drawn.version
-        )
-
-    run_in_background(services, work, body=body, client=client)
+    run_in_background(
+        services,
+        lambda: CheckinDesk(services, client).answer(
+            actor, form.checkin_id, form.answer, form.note, form.version
+        ),
+        body=body,
+        client=client,
+    )

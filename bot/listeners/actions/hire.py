@@ -10,16 +10,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import hire as hire_blocks
-from bot.blocks.common import notice_modal
+from bot.core.actor import Actor
 from bot.core.conversation import Answer, Back, Cancel, Decide, Event, Openings
-from bot.core.interactions import ActionId, DecidedValue, Stale, TitleValue, Value, VerdictValue
+from bot.core.interactions import ActionId, TitleValue
 from bot.core.typed_text import storable
 from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
-from bot.slack.hire import HireDesk, button_event, origin_of
+from bot.slack.hire import HireDesk, button_event, decision_form, origin_of
 from bot.slack.payloads import Click, tell_clicker
 
 STALE_BUTTON = (
@@ -60,6 +59,7 @@ def register(app: App) -> None:
 def press(
     ack: Ack,
     click: Click,
+    actor: Actor,
     client: WebClient,
     services: Services,
     respond: Respond,
@@ -69,13 +69,14 @@ def press(
         tell_clicker(click, STALE_BUTTON, respond, client)
         return
     conversation_id, event = asked
-    origin = origin_of(click, reply=lambda said: tell_clicker(click, said, respond, client))
+    origin = origin_of(click, actor, reply=lambda said: tell_clicker(click, said, respond, client))
     HireDesk(services, client).act(origin, conversation_id, event, WHAT[type(event)])
 
 
 @after_ack
 def start_titled(
     click: Click,
+    actor: Actor,
     client: WebClient,
     services: Services,
     respond: Respond,
@@ -88,7 +89,7 @@ def start_titled(
     if not title:
         respond(replace_original=True, text=STALE_BUTTON)
         return
-    origin = origin_of(click)
+    origin = origin_of(click, actor)
     # One start per offer and person, across replicas: the key goes where Slack's event ids
     # do (bounded, whatever a forged payload holds).
     seed = f"{origin.team.team_id}:{origin.channel}:{click.message_ts}:{origin.user}".encode()
@@ -103,6 +104,7 @@ def start_titled(
 def open_decision_modal(
     ack: Ack,
     click: Click,
+    actor: Actor,
     body: dict[str, Any],
     client: WebClient,
     services: Services,
@@ -114,47 +116,10 @@ def open_decision_modal(
     for anyone else the modal opens checking, then becomes the form for a workspace admin
     and says who may decide for anyone else. The submission is checked again."""
     ack()
-    form = _decision_form(click.action, click.value)
+    form = decision_form(click)
     if form is None or click.trigger_id is None:
         tell_clicker(click, STALE_BUTTON, respond, client)
         return
-    view, started_by = form
-    if click.user == started_by:
-        client.views_open(trigger_id=click.trigger_id, view=view)
-        return
-    what = "reopen the decision" if click.action is ActionId.HIRE_REOPEN else "decide"
-    modal = modals.open_checking(client, click.trigger_id, view["title"]["text"])
-    if modal is None:
-        return
-    refusal = notice_modal(
-        "Not yours to decide",
-        f":lock: Only <@{started_by}>, who started this conversation, or a workspace "
-        f"admin can {what}.",
-    )
-    run_in_background(
-        services,
-        lambda: modals.form_for_starter_or_admin(client, modal, click.user, view, refusal),
-        body=body,
-        client=client,
-    )
-
-
-def _decision_form(
-    action: ActionId | None, value: Value | Stale
-) -> tuple[dict[str, Any], str | None] | None:
-    """The modal a decision button opens, and who started the conversation (who may decide
-    besides admins); None when the button's value is not one of its kind."""
-    if isinstance(value, VerdictValue):
-        drawn = (value.conversation_id, value.version)
-        if action is ActionId.HIRE_NOT_HIRING:
-            return hire_blocks.not_hiring_modal(*drawn), value.started_by
-        if action is ActionId.HIRE_OVERRIDE:
-            return hire_blocks.override_modal(*drawn, value.recommended), value.started_by
-    if isinstance(value, DecidedValue):
-        drawn = (value.conversation_id, value.version)
-        if action is ActionId.HIRE_REOPEN:
-            return hire_blocks.reopen_modal(*drawn, value.decided), value.started_by
-        if action is ActionId.HIRE_CHANGE:
-            modal = hire_blocks.override_modal(*drawn, value.decided, changing_from=value.decided)
-            return modal, value.started_by
-    return None
+    then = modals.open_guarded(client, click.trigger_id, actor, form)
+    if then is not None:
+        run_in_background(services, then, body=body, client=client)

@@ -9,15 +9,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import voices as voice_blocks
-from bot.blocks.common import notice_modal
+from bot.core.actor import Actor
 from bot.core.interactions import ActionId, ConversationValue, VoiceAnswerValue, VoiceBackValue
 from bot.listeners.background import after_ack, run_in_background
 from bot.listeners.routes import action_ids
 from bot.services import Services
 from bot.slack import modals
-from bot.slack.payloads import Click, read_metadata, team_of, tell_clicker
-from bot.slack.voices import VoiceDesk
+from bot.slack.payloads import Click, tell_clicker
+from bot.slack.voices import VoiceDesk, invite_form, read_invite_form
 
 STALE = ":information_source: That button is out of date. Use the newest message."
 
@@ -80,6 +79,7 @@ def press_back(
 def press_reveal(
     ack: Ack,
     click: Click,
+    actor: Actor,
     client: WebClient,
     services: Services,
     respond: Respond,
@@ -89,8 +89,7 @@ def press_reveal(
         tell_clicker(click, STALE, respond, client)
         return
     VoiceDesk(services, client).reveal(
-        click.team,
-        click.user,
+        actor,
         click.channel,
         value.conversation_id,
         click.rewritable_ts,
@@ -101,6 +100,7 @@ def press_reveal(
 def open_invite_modal(
     ack: Ack,
     click: Click,
+    actor: Actor,
     body: dict[str, Any],
     client: WebClient,
     services: Services,
@@ -111,55 +111,34 @@ def open_invite_modal(
     becomes the form for a workspace admin and says who may ask for anyone else; the
     submission is checked again."""
     ack()
-    value = click.value_as(ConversationValue)
-    if value is None or click.trigger_id is None:
+    form = invite_form(click)
+    if form is None or click.trigger_id is None:
         tell_clicker(click, STALE, respond, client)
         return
-    form = voice_blocks.invite_modal(value.conversation_id)
-    if click.user == value.started_by:
-        client.views_open(trigger_id=click.trigger_id, view=form)
-        return
-    modal = modals.open_checking(client, click.trigger_id, form["title"]["text"])
-    if modal is None:
-        return
-    refusal = notice_modal(
-        "Ask the team",
-        f":lock: Only <@{value.started_by}>, who started this conversation, or a workspace "
-        "admin can ask the team.",
-    )
-    run_in_background(
-        services,
-        lambda: modals.form_for_starter_or_admin(client, modal, click.user, form, refusal),
-        body=body,
-        client=client,
-    )
+    then = modals.open_guarded(client, click.trigger_id, actor, form)
+    if then is not None:
+        run_in_background(services, then, body=body, client=client)
 
 
 def submit_invite(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    actor: Actor,
     client: WebClient,
     context: dict[str, Any],
     services: Services,
 ) -> None:
-    values = view.get("state", {}).get("values", {})
-    entry = values.get(voice_blocks.INVITEES_BLOCK, {}).get(voice_blocks.INVITEES_ELEMENT, {})
-    users = [u for u in entry.get("selected_users") or [] if isinstance(u, str)]
-    target = read_metadata(view)
-    if not users or not isinstance(target, ConversationValue):
-        ack(
-            response_action="errors",
-            errors={voice_blocks.INVITEES_BLOCK: "Pick at least one teammate."},
-        )
+    form = read_invite_form(view)
+    if isinstance(form, dict):
+        ack(response_action="errors", errors=form)
         return
     ack()
-    actor = str(body["user"]["id"])
     bot_user = context.get("bot_user_id")
     run_in_background(
         services,
         lambda: VoiceDesk(services, client).invite(
-            team_of(context), actor, target.conversation_id, users, bot_user
+            actor, form.conversation_id, form.users, bot_user
         ),
         body=body,
         client=client,

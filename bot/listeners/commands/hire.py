@@ -1,99 +1,92 @@
-"""`/hire`: start a guided hiring conversation, and the decision log's commands."""
+"""`/hire`: start a guided hiring conversation, and the decision log's commands. Routing only:
+the text is parsed into one command (bot.core.hire_command), answered in the ack when it needs
+nothing more, and otherwise handed to its desk after the ack."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import hire as hire_blocks
-from bot.blocks.text import user_text
+from bot.core.actor import Actor
 from bot.core.checkins import CheckinSetting
 from bot.core.hire_command import (
     CancelConversation,
     Digest,
     DigestManagers,
-    Help,
-    Invalid,
+    Export,
+    HireCommand,
+    ListConversations,
     RestartConversation,
+    Show,
     Start,
     parse_hire_command,
 )
 from bot.core.typed_text import from_slack
-from bot.hiring.conversations import Team
-from bot.listeners import hire_flow
 from bot.listeners.background import run_in_background
-from bot.listeners.commands import digest, hire_log
 from bot.services import Services
 from bot.slack.checkins import CheckinDesk
+from bot.slack.commands import answer_at_once
+from bot.slack.digest import DigestDesk
 from bot.slack.hire import HireDesk, Origin
-
-log = logging.getLogger(__name__)
+from bot.slack.log import HireLogDesk
+from bot.slack.payloads import respond_privately
 
 
 def register(app: App) -> None:
     app.command("/hire")(handle_hire)
 
 
-def _typed(text: str | None) -> str | None:
-    return from_slack(text) if text else None
-
-
 def handle_hire(
     ack: Ack,
     command: dict[str, Any],
+    actor: Actor,
     client: WebClient,
-    context: dict[str, Any],
     services: Services,
     respond: Respond,
 ) -> None:
     parsed = parse_hire_command(command.get("text"))
-    if isinstance(parsed, Help):
-        help_message = hire_blocks.hire_help_message(_typed(parsed.title))
-        ack(response_type="ephemeral", **help_message.as_kwargs())
-        return
-    if isinstance(parsed, Invalid):
-        message = hire_blocks.problem_message(
-            f"I didn't understand that: {user_text(from_slack(parsed.problem), 200)}.",
-            f"Usage: `{parsed.usage}` · `/hire help` for more",
-            start_title=_typed(parsed.title),
-        )
-        ack(response_type="ephemeral", **message.as_kwargs())
+    at_once = answer_at_once(parsed)
+    if at_once is not None:
+        ack(response_type="ephemeral", **at_once.as_kwargs())
         return
     ack()
-
     origin = Origin(
-        team=Team(str(context.get("team_id") or ""), context.get("enterprise_id")),
-        user=command["user_id"],
-        channel=command["channel_id"],
-        channel_name=command.get("channel_name"),
+        actor=actor, channel=command["channel_id"], channel_name=command.get("channel_name")
+    )
+    run_in_background(
+        services,
+        lambda: _carry_out(parsed, origin, client, services, respond),
+        body=command,
+        respond=respond,
     )
 
-    def work() -> None:
-        if isinstance(parsed, Start):
-            problem = HireDesk(services, client).start(origin, from_slack(parsed.title))
-            if problem is not None:
-                respond(response_type="ephemeral", text=problem)
-            return
-        if isinstance(parsed, CancelConversation):
-            reason = from_slack(parsed.reason) if parsed.reason else None
-            said = HireDesk(services, client).cancel(origin, parsed.conversation_id, reason)
-            respond(response_type="ephemeral", text=said)
-            return
-        if isinstance(parsed, RestartConversation):
-            desk = HireDesk(services, client)
-            said = desk.restart(origin, parsed.conversation_id, origin.channel)
-            respond(response_type="ephemeral", text=said)
-            return
-        ctx = hire_flow.build_context(services, client, context, command["user_id"])
-        if isinstance(parsed, Digest | DigestManagers):
-            digest.handle_digest(ctx, parsed, command, respond)
-        elif isinstance(parsed, CheckinSetting):
-            said = CheckinDesk(services, client).setting(ctx.workspace_id, ctx.user, parsed)
-            respond(response_type="ephemeral", text=said)
-        else:
-            hire_log.handle(ctx, parsed, command, respond)
 
-    run_in_background(services, work, body=command, respond=respond)
+def _carry_out(
+    parsed: HireCommand, origin: Origin, client: WebClient, services: Services, respond: Respond
+) -> None:
+    """Hand the command to its desk, and answer privately with what the desk says."""
+    actor = origin.actor
+    if isinstance(parsed, Start):
+        said = HireDesk(services, client).start(origin, from_slack(parsed.title))
+        respond_privately(respond, said)
+    elif isinstance(parsed, CancelConversation):
+        reason = from_slack(parsed.reason) if parsed.reason else None
+        said = HireDesk(services, client).cancel(origin, parsed.conversation_id, reason)
+        respond_privately(respond, said)
+    elif isinstance(parsed, RestartConversation):
+        said = HireDesk(services, client).restart(origin, parsed.conversation_id, origin.channel)
+        respond_privately(respond, said)
+    elif isinstance(parsed, Digest | DigestManagers):
+        respond_privately(respond, DigestDesk(services, client).handle(actor, parsed))
+    elif isinstance(parsed, CheckinSetting):
+        respond_privately(respond, CheckinDesk(services, client).setting(actor, parsed))
+    elif isinstance(parsed, ListConversations):
+        respond_privately(respond, HireLogDesk(services, client).list(actor, parsed))
+    elif isinstance(parsed, Show):
+        respond_privately(
+            respond, HireLogDesk(services, client).show(actor, parsed.conversation_id)
+        )
+    elif isinstance(parsed, Export):
+        respond_privately(respond, HireLogDesk(services, client).export(actor, parsed.since))
